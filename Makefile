@@ -1,0 +1,50 @@
+# The two commands a newcomer needs: `make run` and `make test`.
+PORT ?= 8000
+VENV := .venv
+PY := $(VENV)/bin/python
+DEMO_ENV := REPORTING_DATE=$${REPORTING_DATE:-2018-09-30}
+
+.PHONY: install run test lint format migrate seed worker beat clean
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	@test -x $(PY) || $$(scripts/find-python) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt -r requirements-dev.txt
+	@touch $@
+
+install: $(VENV)/.installed
+
+migrate: install
+	$(PY) manage.py migrate --noinput
+
+seed: migrate
+	$(DEMO_ENV) $(PY) manage.py seed_demo --if-empty
+
+run: seed
+	@echo ""
+	@echo "  Serving on http://127.0.0.1:$(PORT)/  (reporting date $${REPORTING_DATE:-2018-09-30})"
+	@echo "  Sign in as demo-manager, demo-worker, demo-chair, demo-leader, demo-performance or demo-admin"
+	@echo "  with the password: $$($(PY) manage.py demo_password)"
+	@echo ""
+	$(DEMO_ENV) $(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+test: install
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy .
+
+format: install
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+worker: install
+	$(VENV)/bin/celery -A config worker --loglevel=INFO
+
+beat: install
+	$(VENV)/bin/celery -A config beat --loglevel=INFO
+
+clean:
+	rm -rf $(VENV) db.sqlite3 db.sqlite3-wal db.sqlite3-shm staticfiles

@@ -1,0 +1,75 @@
+"""The one scoping function. Every child-level page, list, filter choice, export and drill-down
+starts from `children_visible_to(user)`; anything outside it answers 404."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from accounts.roles import Role
+from casework.models import Child, Team, Worker
+from casework.queries import allocated_to_at, in_teams_at
+from casework.reporting import reporting_date
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What a user may see: all children, some teams' children, one worker's caseload, or none."""
+
+    everything: bool = False
+    team_ids: frozenset[int] = frozenset()
+    worker_ids: frozenset[int] = frozenset()
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.everything or self.team_ids or self.worker_ids)
+
+    def child_q(self, as_at: date, child_ref: str = "pk") -> Q:
+        """A filter on a Child queryset (or on another model through `child_ref`)."""
+        if self.everything:
+            return Q()
+        q = Q(pk__in=[])
+        if self.team_ids:
+            q |= in_teams_at(as_at, self.team_ids, child_ref)
+        if self.worker_ids:
+            q |= allocated_to_at(as_at, self.worker_ids, child_ref)
+        return q
+
+
+def scope_for(user) -> Scope:
+    """Map a user to their scope from role and place in the structure."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return Scope()
+    role = user.role
+    if role in (Role.ADMINISTRATOR, Role.PERFORMANCE_OFFICER):
+        return Scope(everything=True)
+    worker: Worker | None = getattr(user, "worker", None)
+    if role == Role.HEAD_OF_SERVICE:
+        area_id = user.service_area_id or (worker.team.service_area_id if worker else None)
+        if area_id is None:
+            return Scope()
+        ids = Team.objects.filter(service_area_id=area_id).values_list("pk", flat=True)
+        return Scope(team_ids=frozenset(ids))
+    if role == Role.TEAM_MANAGER and worker is not None:
+        return Scope(team_ids=frozenset({worker.team_id}))
+    if role == Role.SOCIAL_WORKER and worker is not None:
+        return Scope(worker_ids=frozenset({worker.pk}))
+    # Senior leaders see aggregates only; users without a role see nothing.
+    return Scope()
+
+
+def children_visible_to(user, *, as_at: date | None = None) -> QuerySet[Child]:
+    """The children this user may see, from allocations at the reporting date."""
+    scope = scope_for(user)
+    if scope.is_empty:
+        return Child.objects.none()
+    as_at = as_at or reporting_date()
+    return Child.objects.filter(scope.child_q(as_at))
+
+
+def get_visible_child_or_404(user, public_id) -> Child:
+    try:
+        return children_visible_to(user).get(public_id=public_id)
+    except (Child.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such child") from None

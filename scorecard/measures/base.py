@@ -8,6 +8,11 @@ day), a council-wide queryset of the measure's rows. Everything else derives fro
 
 So the scorecard number, the drill-down list and the surgery list can never disagree.
 
+Rows are children (most stocks), workers (caseload counts) or events (contacts, referrals,
+assessments, conferences, complaints, visits). On event models `child_id` is already the foreign
+key's column, so it is not annotated again. Event measures take the team at the event's date:
+`casework.queries.team_at(OuterRef-able date)` accepts an expression as well as a date.
+
 Every row queryset carries these annotations (`ROW_FIELDS`):
 
     child_id      the child (None for worker rows)
@@ -139,6 +144,8 @@ class Measure:
     subject: ClassVar[str] = "child"  # child, worker or event
     # The surgery exception list this measure feeds (None: not worked in surgeries).
     exception_list: ClassVar[str | None] = None
+    # False for exception-only definitions (e.g. ICPCs overdue) that are not a scorecard row.
+    on_scorecard: ClassVar[bool] = True
     rule: ClassVar[str]
 
     def rows(self, period: Period) -> QuerySet:

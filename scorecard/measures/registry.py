@@ -9,6 +9,18 @@ _REGISTRY: dict[str, Measure] = {}
 # One module per report section; importing them fills the registry.
 MODULES = (
     "scorecard.measures.caseload",
+    "scorecard.measures.workforce",
+    "scorecard.measures.front_door",
+    "scorecard.measures.referrals",
+    "scorecard.measures.assessments",
+    "scorecard.measures.children_in_need",
+    "scorecard.measures.child_protection",
+    "scorecard.measures.children_in_care",
+    "scorecard.measures.placements",
+    "scorecard.measures.health",
+    "scorecard.measures.voice",
+    "scorecard.measures.feedback",
+    "scorecard.measures.recording",
 )
 
 

@@ -1,0 +1,1 @@
+"""Assessments measures (to be written)."""

@@ -1,0 +1,1 @@
+"""Child protection measures (to be written)."""

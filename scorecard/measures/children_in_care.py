@@ -1,0 +1,1 @@
+"""Children in care measures (to be written)."""

@@ -1,0 +1,1 @@
+"""Children in need measures (to be written)."""

@@ -1,0 +1,1 @@
+"""Feedback measures (to be written)."""

@@ -1,0 +1,1 @@
+"""Health measures (to be written)."""

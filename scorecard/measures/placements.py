@@ -1,0 +1,1 @@
+"""Placements measures (to be written)."""

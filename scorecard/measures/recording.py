@@ -1,0 +1,1 @@
+"""Recording measures (to be written)."""

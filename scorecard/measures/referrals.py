@@ -1,0 +1,1 @@
+"""Referrals measures (to be written)."""

@@ -1,0 +1,1 @@
+"""Voice measures (to be written)."""

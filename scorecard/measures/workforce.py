@@ -1,0 +1,1 @@
+"""Workforce measures (to be written)."""

@@ -147,6 +147,23 @@ class Measure:
     # False for exception-only definitions (e.g. ICPCs overdue) that are not a scorecard row.
     on_scorecard: ClassVar[bool] = True
     rule: ClassVar[str]
+    # For exception rows: what basis_date is ("last seen", "plan started", "strategy discussion")
+    # and the timescale in words ("10 working days"), used in the row's rule text.
+    basis_label: ClassVar[str] = ""
+    timescale: ClassVar[str] = ""
+
+    def row_rule(self, basis_date: date | None, due_date: date | None) -> str:
+        """The rule for one exception row, e.g. "last seen 3 Sep 2018, due by 17 Sep 2018:
+        10 working days"."""
+        parts = []
+        if basis_date and self.basis_label:
+            parts.append(f"{self.basis_label} {basis_date:%-d %b %Y}")
+        if due_date:
+            parts.append(f"due by {due_date:%-d %b %Y}")
+        text = ", ".join(parts)
+        if self.timescale:
+            text = f"{text}: {self.timescale}" if text else self.timescale
+        return text or self.rule
 
     def rows(self, period: Period) -> QuerySet:
         """Council-wide rows annotated with ROW_FIELDS. Set-based: no Python loop over records."""

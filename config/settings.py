@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.forms",  # FORM_RENDERER = TemplatesSetting needs the built-in form templates
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",

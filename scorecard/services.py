@@ -1,0 +1,386 @@
+"""The scorecard's reads and writes for the pages, the command and the rollup.
+
+`scorecard_rows` is the scorecard: one row per measure in registry order, live from the measures
+or from the nightly snapshots. `trends` reads snapshot values at quarter ends for charts.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Count, Q
+
+from scorecard.measures import registry
+from scorecard.measures.base import COUNCIL, Better, Measure, MeasureScope, Period, Result, Unit
+from scorecard.models import COUNCIL_SCOPE_ID, Benchmark, KpiSnapshot, MeasureTarget, ScopeLevel
+from scorecard.periods import Quarter, end_date, measure_period, previous_end
+from scorecard.rating import Change, Rating, direction_of_travel, rate
+
+
+@dataclass(frozen=True)
+class TargetInForce:
+    target: Decimal
+    tolerance: Decimal | None
+    better: str  # "" when the target row leaves polarity to the measure
+
+
+@dataclass(frozen=True)
+class BenchmarkInForce:
+    label: str
+    period: str
+    value: Decimal
+
+
+@dataclass(frozen=True)
+class ScorecardRow:
+    """One measure on the scorecard at one scope for one period."""
+
+    code: str
+    title: str
+    section: str
+    unit: str
+    better: str
+    kind: str
+    period: Period
+    value: Decimal | None
+    numerator: int | None
+    denominator: int | None
+    target: Decimal | None
+    tolerance: Decimal | None
+    rating: Rating | None
+    previous_period: Period
+    previous_value: Decimal | None
+    change: Change | None
+    benchmark: BenchmarkInForce | None
+    # Every benchmark in force (England, statistical neighbours...); `benchmark` is the first.
+    benchmarks: tuple[BenchmarkInForce, ...] = ()
+    from_snapshot: bool = False
+
+    @property
+    def rating_label(self) -> str:
+        return self.rating.label if self.rating else ""
+
+    @property
+    def change_pct(self) -> Decimal | None:
+        return self.change.pct if self.change else None
+
+    @property
+    def direction(self) -> str:
+        return self.change.direction.value if self.change else ""
+
+    @property
+    def improved(self) -> bool | None:
+        return self.change.improved if self.change else None
+
+    @property
+    def change_text(self) -> str:
+        return self.change.sentence if self.change else ""
+
+    @property
+    def benchmark_value(self) -> Decimal | None:
+        return self.benchmark.value if self.benchmark else None
+
+    @property
+    def benchmark_label(self) -> str:
+        return self.benchmark.label if self.benchmark else ""
+
+    def as_dict(self) -> dict[str, Any]:
+        """Plain JSON-ready values (decimals as strings keep 63.8 exact)."""
+
+        def num(value: Decimal | None) -> str | None:
+            return None if value is None else str(value)
+
+        return {
+            "code": self.code,
+            "title": self.title,
+            "section": self.section,
+            "unit": self.unit,
+            "better": self.better,
+            "period_start": self.period.start.isoformat(),
+            "period_end": self.period.end.isoformat(),
+            "value": num(self.value),
+            "numerator": self.numerator,
+            "denominator": self.denominator,
+            "target": num(self.target),
+            "tolerance": num(self.tolerance),
+            "rating": self.rating.value if self.rating else None,
+            "previous_value": num(self.previous_value),
+            "change_pct": num(self.change_pct),
+            "direction": self.direction or None,
+            "improved": self.improved,
+            "change_text": self.change_text,
+            "benchmark": num(self.benchmark_value),
+            "benchmark_label": self.benchmark_label or None,
+            "benchmark_period": self.benchmark.period if self.benchmark else None,
+            "benchmarks": [{**asdict(b), "value": str(b.value)} for b in self.benchmarks],
+            "from_snapshot": self.from_snapshot,
+        }
+
+
+# --- Targets and benchmarks in force --------------------------------------------------------------
+
+
+def targets_in_force(on: date, codes: Iterable[str] | None = None) -> dict[str, TargetInForce]:
+    """The target of each measure at D: the latest effective_from ≤ D. One query."""
+    rows = MeasureTarget.objects.filter(effective_from__lte=on)
+    if codes is not None:
+        rows = rows.filter(code__in=list(codes))
+    found: dict[str, TargetInForce] = {}
+    for code, target, tolerance, better in rows.order_by("code", "-effective_from").values_list(
+        "code", "target", "tolerance", "better"
+    ):
+        found.setdefault(code, TargetInForce(target, tolerance, better))
+    return found
+
+
+def benchmarks_in_force(
+    on: date, codes: Iterable[str] | None = None
+) -> dict[str, list[BenchmarkInForce]]:
+    """Each measure's benchmarks at D, one per label (latest effective_from ≤ D). One query."""
+    rows = Benchmark.objects.filter(effective_from__lte=on)
+    if codes is not None:
+        rows = rows.filter(code__in=list(codes))
+    found: dict[str, dict[str, BenchmarkInForce]] = defaultdict(dict)
+    for code, label, period, value in rows.order_by("code", "label", "-effective_from").values_list(
+        "code", "label", "period", "value"
+    ):
+        found[code].setdefault(label, BenchmarkInForce(label, period, value))
+    return {code: list(by_label.values()) for code, by_label in found.items()}
+
+
+# --- Scopes ---------------------------------------------------------------------------------------
+
+
+def scope_key(scope: MeasureScope) -> tuple[str, int]:
+    """(scope_level, scope_id) as stored on KpiSnapshot."""
+    if scope.level == ScopeLevel.COUNCIL:
+        return scope.level, COUNCIL_SCOPE_ID
+    return scope.level, int(scope.pk or 0)
+
+
+def scope_from_text(text: str) -> MeasureScope:
+    """ "council", "service_area:<name>", "team:<name>" or "worker:<staff id>" → MeasureScope.
+    Raises ValueError naming what was not found."""
+    from casework.models import ServiceArea, Team, Worker
+
+    text = text.strip()
+    if text in ("", "council"):
+        return COUNCIL
+    level, _, key = text.partition(":")
+    lookups = {
+        "service_area": (ServiceArea, "name"),
+        "team": (Team, "name"),
+        "worker": (Worker, "staff_id"),
+    }
+    if level not in lookups or not key:
+        raise ValueError(
+            f"Unknown scope {text!r}: use council, service_area:<name>, team:<name> or "
+            "worker:<staff id>"
+        )
+    model, field = lookups[level]
+    pk = model.objects.filter(**{field: key}).values_list("pk", flat=True).first()
+    if pk is None:
+        raise ValueError(f"No {level.replace('_', ' ')} {key!r}")
+    return MeasureScope(level, pk)
+
+
+# --- The scorecard --------------------------------------------------------------------------------
+
+
+def parse_end(period_or_quarter: Quarter | date | str) -> Quarter | date:
+    """A Quarter, an as-at date, "2018-19-Q2" or "2018-09-30" → Quarter or date."""
+    if isinstance(period_or_quarter, str):
+        text = period_or_quarter.strip()
+        if "Q" in text:
+            return Quarter.parse(text)
+        return date.fromisoformat(text)
+    return period_or_quarter
+
+
+def scorecard_measures() -> list[Measure]:
+    """The measures shown on the scorecard, in registry (report) order."""
+    return [m for m in registry.all_measures() if m.on_scorecard]
+
+
+def scorecard_rows(
+    period_or_quarter: Quarter | date | str,
+    scope: MeasureScope = COUNCIL,
+    *,
+    snapshot: bool = False,
+    codes: Sequence[str] | None = None,
+) -> list[ScorecardRow]:
+    """Every scorecard measure at `scope` for a quarter ("2018-19-Q2" or a Quarter: stocks at
+    its end, flows over each measure's period to its end) or an as-at date (used as the end).
+
+    Live (default) asks each measure for its result now, for this period and the previous
+    one. `snapshot=True` reads the nightly KpiSnapshot rows for the end date and the previous
+    end instead (one query), so figures match what was reported even after data changes;
+    measures without a snapshot row have value None.
+    """
+    end = parse_end(period_or_quarter)
+    prev = previous_end(end)
+    measures = scorecard_measures()
+    if codes is not None:
+        wanted = set(codes)
+        measures = [m for m in measures if m.code in wanted]
+    on = end_date(end)
+    all_codes = [m.code for m in measures]
+    targets = targets_in_force(on, all_codes)
+    benchmarks = benchmarks_in_force(on, all_codes)
+
+    if snapshot:
+        stored = snapshot_results(all_codes, scope, [on, end_date(prev)])
+        current = {code: stored.get((code, on)) for code in all_codes}
+        previous = {code: stored.get((code, end_date(prev))) for code in all_codes}
+    else:
+        current = {m.code: m.result(measure_period(m, end), scope) for m in measures}
+        previous = {m.code: m.result(measure_period(m, prev), scope) for m in measures}
+
+    rows = []
+    for measure in measures:
+        now, before = current[measure.code], previous[measure.code]
+        target = targets.get(measure.code)
+        better = (target.better if target and target.better else measure.better) or ""
+        rating = (
+            rate(now.value if now else None, target.target, target.tolerance, better, measure.unit)
+            if target
+            else None
+        )
+        value = now.value if now else None
+        previous_value = before.value if before else None
+        marks = tuple(benchmarks.get(measure.code, ()))
+        rows.append(
+            ScorecardRow(
+                code=measure.code,
+                title=measure.title,
+                section=measure.section,
+                unit=str(measure.unit),
+                better=str(better),
+                kind=str(measure.kind),
+                period=measure_period(measure, end),
+                value=value,
+                numerator=now.numerator if now else None,
+                denominator=now.denominator if now else None,
+                target=target.target if target else None,
+                tolerance=target.tolerance if target else None,
+                rating=rating,
+                previous_period=measure_period(measure, prev),
+                previous_value=previous_value,
+                change=direction_of_travel(value, previous_value, better, rating),
+                benchmark=marks[0] if marks else None,
+                benchmarks=marks,
+                from_snapshot=snapshot,
+            )
+        )
+    return rows
+
+
+def snapshot_results(
+    codes: Sequence[str], scope: MeasureScope, dates: Sequence[date]
+) -> dict[tuple[str, date], Result]:
+    """Stored results keyed by (code, date) for one scope. One query."""
+    level, scope_id = scope_key(scope)
+    rows = KpiSnapshot.objects.filter(
+        code__in=list(codes), scope_level=level, scope_id=scope_id, date__in=list(dates)
+    ).values_list("code", "date", "numerator", "denominator", "value")
+    return {
+        (code, day): Result(code, numerator, denominator, value)
+        for code, day, numerator, denominator, value in rows
+    }
+
+
+# --- Trends ---------------------------------------------------------------------------------------
+
+
+def trends(
+    scope: MeasureScope, quarter_ends: Sequence[date], codes: Sequence[str] | None = None
+) -> dict[str, list[tuple[date, Decimal | None]]]:
+    """Snapshot values at the given dates for every code (or `codes`), oldest first. One query.
+    A date with no snapshot is left out of that code's series, so a chart shows the gap."""
+    level, scope_id = scope_key(scope)
+    rows = KpiSnapshot.objects.filter(
+        scope_level=level, scope_id=scope_id, date__in=list(quarter_ends)
+    )
+    if codes is not None:
+        rows = rows.filter(code__in=list(codes))
+    series: dict[str, list[tuple[date, Decimal | None]]] = defaultdict(list)
+    for code, day, value in rows.order_by("code", "date").values_list("code", "date", "value"):
+        series[code].append((day, value))
+    return dict(series)
+
+
+def trend(
+    code: str, scope: MeasureScope = COUNCIL, quarters: int = 8, *, last: Quarter | None = None
+) -> list[tuple[date, Decimal | None]]:
+    """One measure's quarter-end values for the last `quarters` quarters up to `last` (default:
+    the latest complete quarter before the reporting date)."""
+    if last is None:
+        from scorecard.periods import latest_complete_quarter
+
+        last = latest_complete_quarter(reporting_date())
+    ends = [q.end for q in last.back(quarters)]
+    return trends(scope, ends, [code]).get(code, [])
+
+
+# --- The reporting date and missed nights ---------------------------------------------------------
+
+
+def reporting_date() -> date:
+    """The app's "today": settings.REPORTING_DATE when set (demo data ends 2018-09-30), else
+    today in Europe/London."""
+    from django.conf import settings
+    from django.utils import timezone
+
+    return settings.REPORTING_DATE or timezone.localdate()
+
+
+def rollup_target_date() -> date:
+    """The date the nightly rollup computes: yesterday in Europe/London, or the reporting date
+    when one is set (so the demo's snapshots land on its last day of data)."""
+    from django.conf import settings
+    from django.utils import timezone
+
+    return settings.REPORTING_DATE or timezone.localdate() - timedelta(days=1)
+
+
+def missing_rollup_dates(since: date, until: date | None = None) -> list[date]:
+    """Dates in [since, until] (default: the rollup's target date) without a complete council
+    snapshot: a missed or failed night. One query."""
+    until = until or rollup_target_date()
+    if until < since:
+        return []
+    expected = len(registry.all_measures())
+    complete = set(
+        KpiSnapshot.objects.filter(scope_level=ScopeLevel.COUNCIL, date__gte=since, date__lte=until)
+        .values("date")
+        .annotate(codes=Count("code", filter=Q(code__in=[m.code for m in registry.all_measures()])))
+        .filter(codes__gte=expected)
+        .values_list("date", flat=True)
+    )
+    days = (since + timedelta(days=n) for n in range((until - since).days + 1))
+    return [day for day in days if day not in complete]
+
+
+__all__ = [
+    "Better",
+    "BenchmarkInForce",
+    "ScorecardRow",
+    "TargetInForce",
+    "Unit",
+    "benchmarks_in_force",
+    "missing_rollup_dates",
+    "reporting_date",
+    "rollup_target_date",
+    "scope_from_text",
+    "scope_key",
+    "scorecard_rows",
+    "snapshot_results",
+    "targets_in_force",
+    "trend",
+    "trends",
+]

@@ -1,0 +1,60 @@
+"""Helpers shared by the importers: dates, codes, the import team, child ids."""
+
+from collections.abc import Iterable
+from datetime import date, datetime
+from typing import Any
+
+from casework.models import Child, ServiceArea, Team
+
+IMPORT_AREA = "Imported records"
+IMPORT_TEAM = "Unassigned (imported)"
+
+
+def parse_date(value: Any, *, formats: tuple[str, ...] = ("%Y-%m-%d", "%d/%m/%Y")) -> date | None:
+    """None for empty; ValueError (with a readable message) for anything unparseable."""
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    text = str(value).strip()
+    if not text:
+        return None
+    for fmt in formats:
+        try:
+            return datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    raise ValueError(
+        f"'{text}' is not a date (expected {' or '.join(f.replace('%', '') for f in formats)})"
+    )
+
+
+def sex_code(value: str | None) -> str | None:
+    """CIN census Sex (M/F/U) or GenderCurrent / SSDA903 SEX (1 male, 2 female, 0/9 unknown)."""
+    text = (value or "").strip().upper()
+    mapping = {"M": "M", "1": "M", "F": "F", "2": "F", "U": "U", "0": "U", "9": "U", "": "U"}
+    return mapping.get(text)
+
+
+def import_team() -> Team:
+    """Referrals need a responsible team; returns don't carry one. Imported referrals go to this
+    team until an Annex A allocation or a manager moves them."""
+    area, _ = ServiceArea.objects.get_or_create(name=IMPORT_AREA)
+    team, _ = Team.objects.get_or_create(
+        name=IMPORT_TEAM, defaults={"service_area": area, "kind": Team.Kind.ASSESSMENT}
+    )
+    return team
+
+
+def child_ids(la_ids: Iterable[str]) -> dict[str, int]:
+    ids = sorted(set(la_ids))
+    found: dict[str, int] = {}
+    for start in range(0, len(ids), 5000):
+        found.update(
+            Child.objects.filter(la_child_id__in=ids[start : start + 5000]).values_list(
+                "la_child_id", "pk"
+            )
+        )
+    return found

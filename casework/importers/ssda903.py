@@ -1,0 +1,296 @@
+"""SSDA903 (children looked after return, CSV tables) importer.
+
+Tables are recognised by their columns, so file names don't matter. Several years load
+together: give the returns oldest first (a folder's files are read in name order); an episode
+repeated across years is merged on (child, DECOM) and the later return wins.
+
+Stored: header → Child; episodes → CareEpisode; reviews → CareReview; uasc → Child.uasc;
+sw_episodes → allocated-worker Involvement. The other tables (oc2, oc3, missing, ad1,
+placed_for_adoption, previous_permanence) are validated (child reference, dates) and counted;
+the product has no place for them yet and the report says so.
+"""
+
+import csv
+import io
+from collections import defaultdict
+from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from casework.importers.common import child_ids, import_team, parse_date, sex_code
+from casework.importers.report import Record, StructuralError
+from casework.importers.upsert import upsert
+from casework.models import CareEpisode, CareReview, Child, ImportRun, Involvement, Worker
+
+DATE_FORMATS = ("%d/%m/%Y", "%Y-%m-%d")
+
+# Required columns of each table; a file is recognised by them.
+TABLES: dict[str, set[str]] = {
+    "header": {"CHILD", "SEX", "DOB", "ETHNIC", "UPN"},
+    "episodes": {"CHILD", "DECOM", "RNE", "LS", "CIN", "PLACE", "PLACE_PROVIDER", "DEC", "REC"},
+    "reviews": {"CHILD", "DOB", "REVIEW", "REVIEW_CODE"},
+    "uasc": {"CHILD", "SEX", "DOB", "DUC"},
+    "oc2": {"CHILD", "DOB", "SDQ_SCORE", "HEALTH_CHECK"},
+    "oc3": {"CHILD", "DOB", "IN_TOUCH", "ACTIV", "ACCOM"},
+    "missing": {"CHILD", "DOB", "MISSING", "MIS_START", "MIS_END"},
+    "ad1": {"CHILD", "DOB", "DATE_INT", "DATE_MATCH"},
+    "placed_for_adoption": {"CHILD", "DOB", "DATE_PLACED", "DATE_PLACED_CEASED"},
+    "previous_permanence": {"CHILD", "DOB", "PREV_PERM", "LA_PERM", "DATE_PERM"},
+    "sw_episodes": {"CHILD", "DOB", "SW_ID", "SW_DECOM", "SW_DEC", "SW_REASON"},
+}
+STORED = {"header", "episodes", "reviews", "uasc", "sw_episodes"}
+DATE_COLUMNS = {
+    "header": ("DOB",),
+    "episodes": ("DECOM", "DEC"),
+    "reviews": ("DOB", "REVIEW"),
+    "uasc": ("DOB", "DUC"),
+    "oc2": ("DOB",),
+    "oc3": ("DOB",),
+    "missing": ("DOB", "MIS_START", "MIS_END"),
+    "ad1": ("DOB", "DATE_INT", "DATE_MATCH"),
+    "placed_for_adoption": ("DOB", "DATE_PLACED", "DATE_PLACED_CEASED"),
+    "previous_permanence": ("DOB",),
+    "sw_episodes": ("DOB", "SW_DECOM", "SW_DEC"),
+}
+RNE = {"L", "P", "T", "S", "U", "B"}
+LEGAL_STATUS = {"C1", "C2", "D1", "E1", "J1", "J2", "J3", "L1", "L2", "L3", "V2", "V3", "V4"}
+CATEGORY_OF_NEED = {f"N{i}" for i in range(1, 9)}
+PROVIDERS = {"PR0", "PR1", "PR2", "PR3", "PR4", "PR5"}
+
+
+def read_csv(path: Path) -> tuple[str, list[dict[str, str]]]:
+    raw = path.read_bytes()
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            text = raw.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:  # pragma: no cover - cp1252 decodes almost anything
+        raise StructuralError(path.name, "Unknown text encoding (expected UTF-8 or Windows-1252).")
+    reader = csv.DictReader(io.StringIO(text))
+    columns = {c.strip().upper() for c in (reader.fieldnames or [])}
+    for table, required in TABLES.items():
+        if required <= columns:
+            rows = [
+                {k.strip().upper(): (v or "").strip() for k, v in row.items() if k}
+                for row in reader
+            ]
+            return table, rows
+    best = max(TABLES, key=lambda t: len(TABLES[t] & columns))
+    missing = sorted(TABLES[best] - columns)
+    raise StructuralError(
+        path.name,
+        f"Not a recognised SSDA903 table: closest is '{best}', missing columns {', '.join(missing)}.",
+    )
+
+
+def expand_paths(paths: Sequence[Path]) -> list[Path]:
+    out: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            out.extend(sorted(p for p in path.iterdir() if p.suffix.lower() == ".csv"))
+        else:
+            out.append(path)
+    return out
+
+
+class SSDA903Importer:
+    kind = ImportRun.Kind.SSDA903
+
+    def __init__(self, la_code: str | None = None) -> None:
+        self.la_code = la_code
+        self.not_stored: dict[str, int] = defaultdict(int)
+
+    def parse(self, paths: Sequence[Path]) -> list[Record]:
+        records: list[Record] = []
+        for order, path in enumerate(expand_paths(paths)):
+            table, rows = read_csv(path)
+            for n, row in enumerate(rows, start=1):
+                record = Record(table=table, file=path.name, row=n, data={"_order": order})
+                for column, value in row.items():
+                    record.data[column] = value
+                for column in DATE_COLUMNS[table]:
+                    try:
+                        record.data[column] = parse_date(row.get(column), formats=DATE_FORMATS)
+                    except ValueError as exc:
+                        record.problem(column, str(exc))
+                records.append(record)
+        return records
+
+    def validate(self, records: list[Record]) -> None:
+        headers = {r.data["CHILD"] for r in records if r.table == "header" and r.data.get("CHILD")}
+        known = headers | set(child_ids({r.data.get("CHILD", "") for r in records} - headers))
+        episodes: dict[str, list[Record]] = defaultdict(list)
+        for r in records:
+            d = r.data
+            if not d.get("CHILD"):
+                r.problem("CHILD", "is missing.")
+                continue
+            if r.table != "header" and d["CHILD"] not in known:
+                r.problem("CHILD", "is not in the header table or already loaded (orphan record).")
+            if r.table == "header":
+                if sex_code(d.get("SEX")) is None:
+                    r.problem("SEX", f"'{d.get('SEX')}' is not a sex code (1 or 2).")
+                if d.get("DOB") is None and not any(p.field == "DOB" for p in r.problems):
+                    r.problem("DOB", "is missing.")
+            elif r.table == "episodes":
+                self._validate_episode(r)
+                if r.data.get("DECOM"):
+                    episodes[d["CHILD"]].append(r)
+            elif r.table == "sw_episodes":
+                if d.get("SW_DECOM") and d.get("SW_DEC") and d["SW_DEC"] < d["SW_DECOM"]:
+                    r.problem("SW_DEC", "is before SW_DECOM.")
+        # Episodes repeated across years merge on (child, DECOM): only the latest copy counts
+        # in the overlap check. Overlaps make the child's whole care history doubtful, so
+        # every episode of that child is flagged.
+        for child, chain in episodes.items():
+            latest: dict[date, Record] = {}
+            for r in sorted(chain, key=lambda r: r.data["_order"]):
+                latest[r.data["DECOM"]] = r
+            ordered = [latest[k] for k in sorted(latest)]
+            for before, after in zip(ordered, ordered[1:], strict=False):
+                end = before.data.get("DEC")
+                if end is None or after.data["DECOM"] < end:
+                    after.problem(
+                        "DECOM",
+                        f"overlaps the episode starting {before.data['DECOM']:%d/%m/%Y} "
+                        f"({before.file} row {before.row}).",
+                    )
+            if any(not r.valid for r in chain):
+                for r in chain:
+                    if r.valid:
+                        r.problem("CHILD", "another episode of this child is invalid.")
+
+    @staticmethod
+    def _validate_episode(r: Record) -> None:
+        d = r.data
+        if d.get("DECOM") is None and not any(p.field == "DECOM" for p in r.problems):
+            r.problem("DECOM", "is missing.")
+        if d.get("DECOM") and d.get("DEC") and d["DEC"] < d["DECOM"]:
+            r.problem("DEC", "is before DECOM.")
+        for column, codes in (("RNE", RNE), ("LS", LEGAL_STATUS), ("CIN", CATEGORY_OF_NEED)):
+            if d.get(column) not in codes:
+                r.problem(column, f"'{d.get(column)}' is not a valid code.")
+        if d.get("PLACE_PROVIDER") and d["PLACE_PROVIDER"] not in PROVIDERS:
+            r.problem("PLACE_PROVIDER", f"'{d['PLACE_PROVIDER']}' is not a valid code.")
+        if not d.get("PLACE"):
+            r.problem("PLACE", "is missing.")
+
+    def load(self, records: list[Record]) -> dict[str, Any]:
+        counts: dict[str, Any] = {}
+        by_table: dict[str, list[Record]] = defaultdict(list)
+        for r in sorted(records, key=lambda r: r.data["_order"]):
+            by_table[r.table].append(r)
+        uasc = {r.data["CHILD"] for r in by_table["uasc"]}
+        counts["children"] = upsert(
+            Child,
+            ["la_child_id"],
+            [
+                {
+                    "la_child_id": r.data["CHILD"],
+                    "sex": sex_code(r.data["SEX"]),
+                    "date_of_birth": r.data["DOB"],
+                    "ethnicity": r.data["ETHNIC"][:4],
+                    "upn": r.data["UPN"][:13],
+                    "uasc": r.data["CHILD"] in uasc,
+                }
+                for r in by_table["header"]
+            ],
+            scope_field="la_child_id",
+        ).as_dict()
+        ids = child_ids({r.data["CHILD"] for r in records})
+        new_uasc = [ids[c] for c in uasc if c in ids]
+        counts["uasc"] = {
+            "flagged": Child.objects.filter(pk__in=new_uasc, uasc=False).update(uasc=True)
+        }
+        counts["episodes"] = upsert(
+            CareEpisode,
+            ["child_id", "start_date"],
+            [self._episode_row(ids[r.data["CHILD"]], r.data) for r in by_table["episodes"]],
+            scope_field="child_id",
+        ).as_dict()
+        counts["reviews"] = upsert(
+            CareReview,
+            ["child_id", "held_date"],
+            [
+                {
+                    "child_id": ids[r.data["CHILD"]],
+                    "held_date": r.data["REVIEW"],
+                    "child_participation": r.data["REVIEW_CODE"][:4],
+                }
+                for r in by_table["reviews"]
+                if r.data.get("REVIEW")
+            ],
+            scope_field="child_id",
+        ).as_dict()
+        counts["sw_episodes"] = self._load_sw_episodes(by_table["sw_episodes"], ids)
+        for table in sorted(set(by_table) - STORED):
+            counts[table] = {"validated, not stored": len(by_table[table])}
+        return counts
+
+    def _episode_row(self, child_id: int, d: dict[str, Any]) -> dict[str, Any]:
+        pl_la = d.get("PL_LA", "")[:3]
+        in_area = None
+        if pl_la and self.la_code:
+            in_area = pl_la == self.la_code
+        elif d.get("PL_LOCATION") in {"IN", "OUT"}:
+            in_area = d["PL_LOCATION"] == "IN"
+        distance = d.get("PL_DISTANCE") or None
+        return {
+            "child_id": child_id,
+            "start_date": d["DECOM"],
+            "end_date": d["DEC"],
+            "rne": d["RNE"],
+            "legal_status": d["LS"],
+            "cin": d["CIN"],
+            "place": d["PLACE"][:3],
+            "place_provider": d["PLACE_PROVIDER"][:3],
+            "rec": d["REC"][:3],
+            "reason_place_change": d.get("REASON_PLACE_CHANGE", "")[:5],
+            "home_postcode": d.get("HOME_POST", "")[:10],
+            "placement_postcode": d.get("PL_POST", "")[:10],
+            "placement_la": pl_la,
+            "in_area": in_area,
+            "distance_miles": distance,
+        }
+
+    @staticmethod
+    def _load_sw_episodes(rows: list[Record], ids: dict[str, int]) -> dict[str, int]:
+        if not rows:
+            return {"created": 0, "updated": 0, "unchanged": 0}
+        team = import_team()
+        staff = {r.data["SW_ID"] for r in rows}
+        existing = set(Worker.objects.filter(staff_id__in=staff).values_list("staff_id", flat=True))
+        Worker.objects.bulk_create(
+            [
+                Worker(
+                    staff_id=s,
+                    name=f"Worker {s}",
+                    role=Worker.Role.SOCIAL_WORKER,
+                    team=team,
+                    start_date=date(2000, 1, 1),
+                )
+                for s in sorted(staff - existing)
+            ]
+        )
+        workers = dict(Worker.objects.filter(staff_id__in=staff).values_list("staff_id", "pk"))
+        worker_team = dict(Worker.objects.filter(staff_id__in=staff).values_list("pk", "team_id"))
+        return upsert(
+            Involvement,
+            ["child_id", "role", "start_date"],
+            [
+                {
+                    "child_id": ids[r.data["CHILD"]],
+                    "role": Involvement.Role.ALLOCATED_WORKER,
+                    "start_date": r.data["SW_DECOM"],
+                    "end_date": r.data["SW_DEC"],
+                    "worker_id": workers[r.data["SW_ID"]],
+                    "team_id": worker_team[workers[r.data["SW_ID"]]],
+                    "reason_for_change": r.data["SW_REASON"][:200],
+                }
+                for r in rows
+            ],
+            scope_field="child_id",
+        ).as_dict()

@@ -1,10 +1,45 @@
-"""Caseload section of the report."""
+"""Caseload section of the report: open children by category, allocation, and workers' caseloads.
 
-from django.db.models import QuerySet
+Child rows start from `cohorts.open_children` (one row per open child with its worker and team at
+D). Worker rows (case-holding workers and caseload thresholds) are one row per worker: child_id is
+None, worker_id is the worker and team_id the worker's own team (a field of Worker).
+"""
 
+from datetime import date
+
+from django.conf import settings
+from django.db.models import (
+    Case,
+    DateField,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+
+from casework.models import Involvement, Worker
+from casework.queries import allocations_open_at, open_at
+from casework.workingdays import wd_date, wd_number
 from scorecard.measures.base import Better, Measure, Period, Unit, const_true, no_date
-from scorecard.measures.cohorts import open_children
+from scorecard.measures.cohorts import (
+    Category,
+    allocated_caseload_at,
+    children_in_category,
+    episode_start_at,
+    flag,
+    open_children,
+    wd_number_on,
+)
 from scorecard.measures.registry import register
+
+
+def _allocation_wd() -> int:
+    return settings.TIMESCALES["allocation_wd"]
 
 
 @register
@@ -20,9 +55,309 @@ class OpenChildren(Measure):
     section = "Caseload"
     unit = Unit.COUNT
     better = Better.NEITHER
-    rule = "Children with an open referral, care episode, child protection plan or care-leaver record."
+    rule = (
+        "Children with an open referral, care episode, child protection plan or care-leaver record."  # noqa: E501
+    )
 
     def rows(self, period: Period) -> QuerySet:
         return open_children(period.as_at).annotate(
             in_numerator=const_true(), due_date=no_date(), basis_date=no_date()
+        )
+
+
+class _CategoryCount(Measure):
+    """Open children at D in one category, by the precedence in care > child protection > care
+    leaver > child in need (DESIGN.md section 4)."""
+
+    category: str
+    section = "Caseload"
+    unit = Unit.COUNT
+    better = Better.NEITHER
+
+    def rows(self, period: Period) -> QuerySet:
+        return children_in_category(period.as_at, self.category).annotate(
+            in_numerator=const_true(), due_date=no_date(), basis_date=no_date()
+        )
+
+
+@register
+class ChildrenInNeedCount(_CategoryCount):
+    """Children in need at D: open children with an open referral (including those still under
+    assessment) who are not in care, on a child protection plan or a care leaver.
+
+    Source: Children Act 1989 s17; DfE CIN census (children in need at 31 March)."""
+
+    code = "cin_count"
+    title = "Children in need"
+    section = "Children in need"
+    category = Category.CIN
+    rule = "Open children who are not in care, on a child protection plan or care leavers."
+
+
+@register
+class ChildProtectionCount(_CategoryCount):
+    """Children subject to a child protection plan open at D and not in care.
+
+    Source: Working Together to Safeguard Children; DfE CIN census (CP plans at 31 March)."""
+
+    code = "cp_count"
+    title = "Children subject to a child protection plan"
+    section = "Child protection"
+    category = Category.CP
+    rule = "Children with a child protection plan open at the date, not in care."
+
+
+@register
+class ChildrenInCareCount(_CategoryCount):
+    """Children in care at D: a care episode open at D whose legal status is not a short break
+    (V3/V4).
+
+    Source: Children Act 1989 s22; DfE SSDA903 (children looked after at 31 March)."""
+
+    code = "cic_count"
+    title = "Children in care"
+    section = "Children in care"
+    category = Category.CIC
+    rule = "Children with a care episode open at the date, excluding short breaks (V3/V4)."
+
+
+@register
+class AllocatedPct(Measure):
+    """Open children with an allocated worker at D.
+
+    Rule: an allocated-worker involvement open at D (start ≤ D, end empty or after D). The
+    failing rows (unallocated children) are the surgery list; each carries the allocation due
+    date, the episode start plus the local allocation timescale. Source: local standard (the
+    council's scorecard); every child open to social care should have an allocated worker."""
+
+    code = "allocated_pct"
+    title = "Children with an allocated case worker"
+    section = "Caseload"
+    unit = Unit.PERCENT
+    better = Better.UP
+    exception_list = "Unallocated children"
+    rule = "Open children with an allocated worker at the date."
+    basis_label = "referred"
+
+    @property
+    def timescale(self) -> str:  # type: ignore[override]
+        return f"allocate within {_allocation_wd()} working days"
+
+    def rows(self, period: Period) -> QuerySet:
+        as_at = period.as_at
+        return (
+            open_children(as_at)
+            .annotate(
+                in_numerator=flag(Q(Exists(allocations_open_at(as_at)))),
+                episode_start=episode_start_at(as_at),
+                episode_wd=wd_number("episode_start"),
+            )
+            .annotate(
+                # Only an unallocated child is still waiting for something; an allocated one has
+                # no further due date under this measure.
+                basis_date=Case(
+                    When(in_numerator=False, then=F("episode_start")),
+                    default=no_date(),
+                    output_field=DateField(),
+                ),
+                due_date=Case(
+                    When(
+                        in_numerator=False,
+                        then=wd_date(OuterRef("episode_wd") + _allocation_wd()),
+                    ),
+                    default=no_date(),
+                    output_field=DateField(),
+                ),
+            )
+        )
+
+
+def first_allocation_in_episode(as_at: date, field: str = "start_date") -> Subquery:
+    """The earliest allocated-worker involvement that overlaps the current episode (the
+    `episode_start` annotation) and started by D: its start date, or with field="wd" its
+    working-day number. Reading the number inside this subquery, against a real column, keeps
+    the SQL to one level of outer reference (Django cannot relabel deeper references to
+    annotations that are themselves subqueries)."""
+    return Subquery(
+        Involvement.objects.filter(
+            child=OuterRef("pk"),
+            role=Involvement.Role.ALLOCATED_WORKER,
+            start_date__lte=as_at,
+        )
+        .filter(Q(end_date__isnull=True) | Q(end_date__gt=OuterRef("episode_start")))
+        .annotate(wd=wd_number("start_date"))
+        .order_by("start_date")
+        .values(field)[:1],
+        output_field=IntegerField() if field == "wd" else DateField(),
+    )
+
+
+@register
+class AllocatedTimelyPct(Measure):
+    """Open children allocated in a timely way.
+
+    Rule: open children at D whose first allocation in the current episode started within the
+    local allocation timescale (TIMESCALES["allocation_wd"], default 5 working days) of the
+    referral, or who are not yet allocated but still inside that window. The episode starts at
+    the latest open referral (for a child open only through care, the open care episode). An
+    allocation already open when the referral arrived counts as allocated on the referral date.
+    Working days as DfE: those after the referral up to and including the allocation.
+    Source: local standard (the council's scorecard)."""
+
+    code = "allocated_timely_pct"
+    title = "Children allocated to a worker in a timely way"
+    section = "Caseload"
+    unit = Unit.PERCENT
+    better = Better.UP
+    rule = "Open children allocated within the local timescale of the referral."
+    basis_label = "referred"
+
+    @property
+    def timescale(self) -> str:  # type: ignore[override]
+        return f"{_allocation_wd()} working days"
+
+    def rows(self, period: Period) -> QuerySet:
+        as_at = period.as_at
+        n = _allocation_wd()
+        return (
+            open_children(as_at)
+            .annotate(episode_start=episode_start_at(as_at))
+            .annotate(
+                first_start=first_allocation_in_episode(as_at),
+                first_wd=first_allocation_in_episode(as_at, "wd"),
+                episode_wd=wd_number("episode_start"),
+                as_at_wd=wd_number_on(as_at),
+            )
+            .annotate(
+                # An allocation already open at the referral counts from the referral date.
+                allocated_wd=Case(
+                    When(first_start__lt=F("episode_start"), then=F("episode_wd")),
+                    default=F("first_wd"),
+                    output_field=IntegerField(),
+                ),
+            )
+            .annotate(
+                in_numerator=flag(
+                    Q(first_start__isnull=False, allocated_wd__lte=F("episode_wd") + n)
+                    | Q(first_start__isnull=True, as_at_wd__lte=F("episode_wd") + n)
+                ),
+                basis_date=F("episode_start"),
+                # Only a child still waiting for allocation has a live due date.
+                due_date=Case(
+                    When(
+                        first_start__isnull=True,
+                        then=wd_date(OuterRef("episode_wd") + n),
+                    ),
+                    default=no_date(),
+                    output_field=DateField(),
+                ),
+            )
+        )
+
+
+# --- Worker rows --------------------------------------------------------------------------------
+
+
+def case_holding_workers(as_at: date) -> QuerySet[Worker]:
+    """Workers with at least one allocated-worker involvement open at D, one row per worker with
+    the ROW_FIELDS and their `caseload` at D."""
+    return (
+        Worker.objects.filter(
+            Exists(
+                Involvement.objects.filter(
+                    open_at(as_at),
+                    worker=OuterRef("pk"),
+                    role=Involvement.Role.ALLOCATED_WORKER,
+                )
+            )
+        ).annotate(
+            child_id=Value(None, output_field=IntegerField()),
+            worker_id=F("pk"),
+            caseload=allocated_caseload_at(as_at),
+            in_numerator=const_true(),
+            due_date=no_date(),
+            basis_date=no_date(),
+        )
+        # team_id is Worker's own column (the worker's team), so it is not annotated.
+    )
+
+
+@register
+class CaseHoldingWorkers(Measure):
+    """Workers with at least one allocated child at D.
+
+    Rule: any role, an allocated-worker involvement open at D. Source: local standard (the
+    council's scorecard, workforce capacity)."""
+
+    code = "case_holding_workers"
+    title = "Case holding workers"
+    section = "Caseload"
+    unit = Unit.COUNT
+    better = Better.NEITHER
+    subject = "worker"
+    rule = "Workers with at least one allocated child at the date."
+
+    def rows(self, period: Period) -> QuerySet:
+        return case_holding_workers(period.as_at)
+
+
+class _SocialWorkersOver(Measure):
+    """Case-holding social workers (Worker.SOCIAL_WORK_ROLES) with more than `limit` allocated
+    children at D. Source: local caseload standard (the council's scorecard)."""
+
+    limit: int
+    section = "Caseload"
+    unit = Unit.COUNT
+    better = Better.DOWN
+    subject = "worker"
+
+    def rows(self, period: Period) -> QuerySet:
+        return case_holding_workers(period.as_at).filter(
+            role__in=Worker.SOCIAL_WORK_ROLES, caseload__gt=self.limit
+        )
+
+
+@register
+class SocialWorkersOver20(_SocialWorkersOver):
+    """Social workers holding more than 20 children at D (a caseload of exactly 20 is not over).
+
+    Source: local caseload standard (the council's scorecard)."""
+
+    code = "sw_over_20"
+    title = "Social workers holding more than 20 children"
+    limit = 20
+    rule = "Case-holding social workers with more than 20 allocated children at the date."
+
+
+@register
+class SocialWorkersOver25(_SocialWorkersOver):
+    """Social workers holding more than 25 children at D (a caseload of exactly 25 is not over).
+
+    Source: local caseload standard (the council's scorecard)."""
+
+    code = "sw_over_25"
+    title = "Social workers holding more than 25 children"
+    limit = 25
+    rule = "Case-holding social workers with more than 25 allocated children at the date."
+
+
+@register
+class PartTimeFteOver20(Measure):
+    """Part-time social workers whose caseload per full-time equivalent is 20 or more.
+
+    Rule: case-holding social workers (Worker.SOCIAL_WORK_ROLES) with FTE < 1 and caseload ÷ FTE
+    ≥ 20 at D, compared as caseload ≥ 20 × FTE so no division happens in SQL. Source: local
+    caseload standard (the council's scorecard)."""
+
+    code = "part_time_fte_over_20"
+    title = "Part-time social workers with a full-time-equivalent caseload of 20 or more"
+    section = "Caseload"
+    unit = Unit.COUNT
+    better = Better.DOWN
+    subject = "worker"
+    rule = "Part-time social workers whose caseload divided by their FTE is 20 or more."
+
+    def rows(self, period: Period) -> QuerySet:
+        return case_holding_workers(period.as_at).filter(
+            role__in=Worker.SOCIAL_WORK_ROLES, fte__lt=1, caseload__gte=F("fte") * 20
         )

@@ -6,13 +6,17 @@ or from the nightly snapshots. `trends` reads snapshot values at quarter ends fo
 
 from __future__ import annotations
 
+import csv
+import io
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
 from datetime import date, timedelta
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
+from django.db import transaction
 from django.db.models import Count, Q
 
 from scorecard.measures import registry
@@ -384,3 +388,128 @@ __all__ = [
     "trend",
     "trends",
 ]
+
+
+# --- Targets and benchmarks: loading -----------------------------------------------------------
+
+SEED_CSV = Path(__file__).resolve().parent / "data" / "seed-scorecard-2018-q2.csv"
+# The seed's targets and benchmarks are those published in the Q2 2018/19 scorecard, so they are
+# in force from the start of that financial year.
+SEED_EFFECTIVE_FROM = date(2018, 4, 1)
+SEED_BENCHMARK_PERIOD = "As reported, Q2 2018/19"
+
+
+@dataclass(frozen=True)
+class LoadCounts:
+    targets: int
+    benchmarks: int
+
+
+def targets_load_seed(
+    path: Path = SEED_CSV, *, effective_from: date = SEED_EFFECTIVE_FROM
+) -> LoadCounts:
+    """Load target, tolerance, polarity and benchmark from the seed CSV. Idempotent: rows are
+    keyed by (code, effective_from) and (code, label, effective_from) and updated in place."""
+    with path.open(newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    targets = benchmarks = 0
+    with transaction.atomic():
+        for row in rows:
+            code = row["code"].strip()
+            if row.get("target", "").strip():
+                MeasureTarget.objects.update_or_create(
+                    code=code,
+                    effective_from=effective_from,
+                    defaults={
+                        "target": Decimal(row["target"]),
+                        "tolerance": Decimal(row["tolerance"])
+                        if row["tolerance"].strip()
+                        else None,
+                        "better": row.get("better", "").strip(),
+                        "note": "Seed: Q2 2018/19 scorecard",
+                    },
+                )
+                targets += 1
+            if row.get("benchmark", "").strip():
+                Benchmark.objects.update_or_create(
+                    code=code,
+                    label=row["benchmark_label"].strip() or "Benchmark",
+                    effective_from=effective_from,
+                    defaults={
+                        "period": SEED_BENCHMARK_PERIOD,
+                        "value": Decimal(row["benchmark"]),
+                        "source": "Seed: Q2 2018/19 scorecard",
+                    },
+                )
+                benchmarks += 1
+    return LoadCounts(targets, benchmarks)
+
+
+BENCHMARK_COLUMNS = ("code", "label", "period", "value")
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    written: int
+    errors: list[str]
+
+
+def benchmarks_import(
+    text: str, *, default_effective_from: date | None = None, source: str = ""
+) -> ImportResult:
+    """Import benchmarks from CSV text (columns code,label,period,value[,effective_from]). The
+    whole file is validated first; any error (listed by row number, the header being row 1)
+    means nothing is written. Rows already present for (code, label, effective_from) are
+    updated, so importing a file twice changes nothing."""
+    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+    header = [name.strip() for name in reader.fieldnames or []]
+    missing = [name for name in BENCHMARK_COLUMNS if name not in header]
+    if missing:
+        return ImportResult(0, [f"Row 1: missing column(s): {', '.join(missing)}"])
+    known = {m.code for m in registry.all_measures()}
+    default_from = default_effective_from or reporting_date()
+    errors: list[str] = []
+    parsed: dict[tuple[str, str, date], tuple[str, Decimal]] = {}
+    for number, raw in enumerate(reader, start=2):
+        row = {(k or "").strip(): (v or "").strip() for k, v in raw.items()}
+        problems = []
+        code, label, period = row.get("code", ""), row.get("label", ""), row.get("period", "")
+        if not code:
+            problems.append("code is empty")
+        elif code not in known:
+            problems.append(f"unknown measure code {code!r}")
+        if not label:
+            problems.append("label is empty")
+        if not period:
+            problems.append("period is empty")
+        try:
+            value = Decimal(row.get("value", ""))
+            if not value.is_finite():
+                raise ArithmeticError
+        except (ArithmeticError, ValueError):
+            problems.append(f"value {row.get('value', '')!r} is not a number")
+            value = Decimal(0)
+        effective_text = row.get("effective_from", "")
+        try:
+            effective = date.fromisoformat(effective_text) if effective_text else default_from
+        except ValueError:
+            problems.append(f"effective_from {effective_text!r} is not a date (YYYY-MM-DD)")
+            effective = default_from
+        key = (code, label, effective)
+        if not problems and key in parsed:
+            problems.append(f"repeats {code} / {label} from {effective}")
+        if problems:
+            errors.append(f"Row {number}: " + "; ".join(problems))
+        else:
+            parsed[key] = (period, value)
+    if errors:
+        return ImportResult(0, errors)
+    with transaction.atomic():
+        for (code, label, effective), (period, value) in parsed.items():
+            Benchmark.objects.update_or_create(
+                code=code,
+                label=label,
+                effective_from=effective,
+                defaults={"period": period, "value": value, "source": source},
+            )
+    return ImportResult(len(parsed), [])

@@ -1,0 +1,364 @@
+"""The nightly rollup: every measure for a date at council, service area, team and worker scope,
+upserted as KpiSnapshot rows.
+
+Set-based: for each measure ONE grouped query over its rows (`values("team_id", "worker_id")`
+with counts) gives a result small enough (teams × workers) to sum up to team, service area and
+council in Python. The scopes add up exactly as `MeasureScope.row_q` filters: a row counts at its
+team (and so its team's service area) and at its worker; a row with no team counts at council
+only. So a snapshot always equals `Measure.result(period, scope)` for the same data.
+
+Idempotent: snapshots are upserted on (code, scope_level, scope_id, date) and stale scopes for
+the same (code, date) are deleted in the same transaction, so running a date twice, or a chunk
+redelivered after a worker died, leaves exactly the rows one run would.
+
+At quarter ends the row ids behind every snapshot are kept (SnapshotCohort) so a committee figure
+can be reproduced after the case record changes.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db import transaction
+from django.db.models import Count, F, Q
+from django.utils import timezone
+
+from scorecard.measures import registry
+from scorecard.measures.base import Measure, Result, Unit
+from scorecard.models import (
+    COUNCIL_SCOPE_ID,
+    KpiSnapshot,
+    RollupRun,
+    ScopeLevel,
+    SnapshotCohort,
+)
+from scorecard.periods import is_quarter_end, measure_period
+
+logger = logging.getLogger(__name__)
+
+# A few measures per Celery task: small enough that extra workers share a night's work, large
+# enough that task overhead stays negligible next to the queries.
+CHUNK_SIZE = 4
+UPSERT_BATCH = 500
+
+
+@dataclass
+class Tally:
+    rows: int = 0
+    in_numerator: int = 0
+
+    def add(self, rows: int, in_numerator: int) -> None:
+        self.rows += rows
+        self.in_numerator += in_numerator
+
+    def result(self, measure: Measure) -> Result:
+        count = self.in_numerator if measure.unit == Unit.PERCENT else self.rows
+        return Result.of(measure.code, measure.unit, count, self.rows)
+
+
+@dataclass(frozen=True)
+class Organisation:
+    """Who exists on the date: the scopes a snapshot is written for even when their count is 0,
+    so a team with nothing to report shows 0 rather than a gap."""
+
+    area_of_team: dict[int, int]
+    workers: frozenset[int]
+
+    @property
+    def areas(self) -> set[int]:
+        return set(self.area_of_team.values())
+
+
+def organisation_at(day: date) -> Organisation:
+    """Teams with their service area, and workers in post at D. Two queries."""
+    from casework.models import Team, Worker
+
+    area_of_team = dict(Team.objects.values_list("pk", "service_area_id"))
+    workers = Worker.objects.filter(start_date__lte=day).filter(
+        Q(end_date__isnull=True) | Q(end_date__gte=day)
+    )
+    return Organisation(area_of_team, frozenset(workers.values_list("pk", flat=True)))
+
+
+@dataclass
+class ScopeTallies:
+    council: Tally = field(default_factory=Tally)
+    by_scope: dict[tuple[str, int], Tally] = field(default_factory=lambda: defaultdict(Tally))
+
+
+def measure_tallies(measure: Measure, day: date, org: Organisation) -> ScopeTallies:
+    """One grouped query over the measure's rows, summed up to every scope in Python."""
+    grouped = (
+        measure.rows(measure_period(measure, day))
+        .order_by()
+        .values("team_id", "worker_id")
+        .annotate(n=Count("pk"), num=Count("pk", filter=Q(in_numerator=True)))
+    )
+    tallies = ScopeTallies()
+    for group in grouped:
+        rows, num, team_id, worker_id = (
+            group["n"],
+            group["num"],
+            group["team_id"],
+            group["worker_id"],
+        )
+        tallies.council.add(rows, num)
+        if team_id is not None:
+            tallies.by_scope[(ScopeLevel.TEAM, team_id)].add(rows, num)
+            area_id = org.area_of_team.get(team_id)
+            if area_id is not None:
+                tallies.by_scope[(ScopeLevel.SERVICE_AREA, area_id)].add(rows, num)
+        if worker_id is not None:
+            tallies.by_scope[(ScopeLevel.WORKER, worker_id)].add(rows, num)
+    return tallies
+
+
+def _scope_keys(tallies: ScopeTallies, org: Organisation) -> list[tuple[str, int]]:
+    keys = {(ScopeLevel.COUNCIL.value, COUNCIL_SCOPE_ID)}
+    keys |= {(ScopeLevel.SERVICE_AREA.value, pk) for pk in org.areas}
+    keys |= {(ScopeLevel.TEAM.value, pk) for pk in org.area_of_team}
+    keys |= {(ScopeLevel.WORKER.value, pk) for pk in org.workers}
+    keys |= {(str(level), pk) for level, pk in tallies.by_scope}
+    return sorted(keys)
+
+
+def snapshot_measure(
+    measure: Measure,
+    day: date,
+    *,
+    org: Organisation,
+    run: RollupRun | None = None,
+    keep_cohort: bool | None = None,
+) -> int:
+    """Compute one measure for one date at every scope and upsert its snapshots (atomic).
+    Returns the number of snapshot rows written."""
+    tallies = measure_tallies(measure, day, org)
+    now = timezone.now()
+    keys = _scope_keys(tallies, org)
+    snapshots = []
+    for level, scope_id in keys:
+        tally = (
+            tallies.council
+            if level == ScopeLevel.COUNCIL
+            else tallies.by_scope.get((level, scope_id), Tally())
+        )
+        result = tally.result(measure)
+        snapshots.append(
+            KpiSnapshot(
+                code=measure.code,
+                scope_level=level,
+                scope_id=scope_id,
+                date=day,
+                numerator=result.numerator,
+                denominator=result.denominator,
+                value=result.value,
+                run=run,
+                computed_at=now,
+            )
+        )
+    by_level: dict[str, list[int]] = defaultdict(list)
+    for level, scope_id in keys:
+        by_level[level].append(scope_id)
+    keep = Q()
+    for level, ids in by_level.items():
+        keep |= Q(scope_level=level, scope_id__in=ids)
+
+    with transaction.atomic():
+        # A scope that no longer has a row (a worker who left) must not keep yesterday's
+        # figure for this date: delete before the upsert, in the same transaction.
+        KpiSnapshot.objects.filter(code=measure.code, date=day).exclude(keep).delete()
+        KpiSnapshot.objects.bulk_create(
+            snapshots,
+            batch_size=UPSERT_BATCH,
+            update_conflicts=True,
+            unique_fields=["code", "scope_level", "scope_id", "date"],
+            update_fields=["numerator", "denominator", "value", "run", "computed_at"],
+        )
+        if keep_cohort if keep_cohort is not None else is_quarter_end(day):
+            _store_cohorts(measure, day, org)
+    return len(snapshots)
+
+
+def _store_cohorts(measure: Measure, day: date, org: Organisation) -> None:
+    """The ids behind each snapshot of (measure, day). One query for the rows, one for the
+    snapshot ids, then a replace of the cohorts (delete + insert inside the caller's
+    transaction, so a re-run leaves one cohort per snapshot)."""
+    rows = (
+        measure.rows(measure_period(measure, day))
+        .order_by()
+        .values_list("pk", "child_id", "team_id", "worker_id", "in_numerator")
+    )
+    percent = measure.unit == Unit.PERCENT
+    numerator: dict[tuple[str, int], list[int]] = defaultdict(list)
+    denominator: dict[tuple[str, int], list[int]] = defaultdict(list)
+    children: dict[tuple[str, int], set[int]] = defaultdict(set)
+    council = (ScopeLevel.COUNCIL.value, COUNCIL_SCOPE_ID)
+    for pk, child_id, team_id, worker_id, in_numerator in rows:
+        scopes = [council]
+        if team_id is not None:
+            scopes.append((ScopeLevel.TEAM.value, team_id))
+            if (area_id := org.area_of_team.get(team_id)) is not None:
+                scopes.append((ScopeLevel.SERVICE_AREA.value, area_id))
+        if worker_id is not None:
+            scopes.append((ScopeLevel.WORKER.value, worker_id))
+        for scope in scopes:
+            if percent:
+                denominator[scope].append(pk)
+            if in_numerator or not percent:
+                numerator[scope].append(pk)
+            if child_id is not None:
+                children[scope].add(child_id)
+    snapshot_ids = {
+        (level, scope_id): pk
+        for pk, level, scope_id in KpiSnapshot.objects.filter(
+            code=measure.code, date=day
+        ).values_list("pk", "scope_level", "scope_id")
+    }
+    SnapshotCohort.objects.filter(snapshot__code=measure.code, snapshot__date=day).delete()
+    SnapshotCohort.objects.bulk_create(
+        [
+            SnapshotCohort(
+                snapshot_id=snapshot_ids[scope],
+                subject=measure.subject,
+                numerator_ids=sorted(numerator.get(scope, [])),
+                denominator_ids=sorted(denominator.get(scope, [])),
+                child_ids=sorted(children.get(scope, set())),
+            )
+            for scope in set(numerator) | set(denominator)
+            if scope in snapshot_ids
+        ],
+        batch_size=UPSERT_BATCH,
+    )
+
+
+# --- Runs and chunks ------------------------------------------------------------------------------
+
+
+def rollup_codes(codes: Iterable[str] | None = None) -> list[str]:
+    """Registered measure codes in registry order (optionally only `codes`)."""
+    every = [m.code for m in registry.all_measures()]
+    if codes is None:
+        return every
+    wanted = set(codes)
+    unknown = wanted - set(every)
+    if unknown:
+        raise ValueError(f"Unknown measure codes: {', '.join(sorted(unknown))}")
+    return [code for code in every if code in wanted]
+
+
+def measure_chunks(codes: Sequence[str], size: int = CHUNK_SIZE) -> list[list[str]]:
+    return [list(codes[i : i + size]) for i in range(0, len(codes), size)]
+
+
+def rollup_run_start(
+    dates: Sequence[date],
+    *,
+    codes: Sequence[str],
+    chunk_size: int = CHUNK_SIZE,
+    month_ends: bool = False,
+    trigger: str = "",
+) -> RollupRun:
+    """Record a run of `codes` for `dates`, expecting one chunk per (date, chunk of codes)."""
+    return RollupRun.objects.create(
+        date_from=min(dates),
+        date_to=max(dates),
+        month_ends=month_ends,
+        trigger=trigger,
+        started_at=timezone.now(),
+        chunks_expected=len(dates) * len(measure_chunks(codes, chunk_size)),
+    )
+
+
+def rollup_chunk_compute(
+    day: date, codes: Sequence[str], *, run_id: int | None = None
+) -> dict[str, int | None]:
+    """Snapshot each measure in `codes` for `day`, each in its own transaction, then record the
+    chunk on the run. A measure that fails is logged and recorded (timing None, error text)
+    while the others still complete. Safe to run twice. Returns {code: milliseconds or None}."""
+    run = RollupRun.objects.filter(pk=run_id).first() if run_id else None
+    org = organisation_at(day)
+    timings: dict[str, int | None] = {}
+    errors: list[str] = []
+    for code in codes:
+        started = time.perf_counter()
+        try:
+            snapshot_measure(registry.get(code), day, org=org, run=run)
+        except Exception as exc:  # one broken measure must not lose the night for the rest
+            logger.exception("Rollup of %s for %s failed", code, day)
+            timings[code] = None
+            errors.append(f"{day} {code}: {type(exc).__name__}: {exc}")
+            continue
+        timings[code] = round((time.perf_counter() - started) * 1000)
+    if run_id:
+        rollup_run_record_chunk(run_id, day, timings, errors)
+    return timings
+
+
+def rollup_run_record_chunk(
+    run_id: int, day: date, timings: dict[str, int | None], errors: Sequence[str]
+) -> None:
+    """Count a finished chunk on its run, once: a redelivered chunk whose codes are already
+    recorded for the day updates the timings but not the count. The chunk that completes the
+    count finishes the run. Row-locked so concurrent chunks don't lose each other's timings."""
+    with transaction.atomic():
+        run = RollupRun.objects.select_for_update().get(pk=run_id)
+        day_timings = dict(run.timings.get(day.isoformat(), {}))
+        already_counted = all(code in day_timings for code in timings)
+        day_timings.update(timings)
+        run.timings = {**run.timings, day.isoformat(): day_timings}
+        if errors:
+            run.error = "\n".join(filter(None, [run.error, *errors]))
+            run.status = RollupRun.Status.FAILED
+        if not already_counted:
+            run.chunks_done = F("chunks_done") + 1
+        run.save(update_fields=["timings", "error", "status", "chunks_done"])
+    rollup_run_finish(run_id)
+
+
+def rollup_run_finish(run_id: int) -> bool:
+    """Mark the run finished once every chunk is done. A conditional UPDATE: only one caller
+    wins, however many chunks finish at once. Returns whether this call finished it."""
+    finished = RollupRun.objects.filter(
+        pk=run_id, finished_at__isnull=True, chunks_done__gte=F("chunks_expected")
+    ).update(finished_at=timezone.now())
+    if finished:
+        RollupRun.objects.filter(pk=run_id, status=RollupRun.Status.RUNNING).update(
+            status=RollupRun.Status.SUCCEEDED
+        )
+    return bool(finished)
+
+
+def rollup_run_fail(run_id: int, message: str) -> None:
+    """Record an error that stopped a chunk outright (the task could not run its service)."""
+    with transaction.atomic():
+        run = RollupRun.objects.select_for_update().get(pk=run_id)
+        run.error = "\n".join(filter(None, [run.error, message]))
+        run.status = RollupRun.Status.FAILED
+        run.save(update_fields=["error", "status"])
+
+
+def rollup_dates_in_process(
+    dates: Sequence[date],
+    *,
+    codes: Sequence[str] | None = None,
+    month_ends: bool = False,
+    trigger: str = "command",
+    progress: bool = False,
+) -> RollupRun:
+    """Run the rollup for `dates` here, without a broker (the command and the data generator):
+    the same chunk service the Celery tasks call, one chunk after another."""
+    chosen = rollup_codes(codes)
+    run = rollup_run_start(dates, codes=chosen, month_ends=month_ends, trigger=trigger)
+    chunks = measure_chunks(chosen)
+    for day in dates:
+        for chunk in chunks:
+            rollup_chunk_compute(day, chunk, run_id=run.pk)
+        if progress:
+            logger.info("Rolled up %s measures for %s", len(chosen), day)
+    run.refresh_from_db()
+    return run

@@ -22,12 +22,14 @@ class Stamped(models.Model):
         abstract = True
 
 
-def _end_after_start(model: str, start: str = "start_date", end: str = "end_date"):
+def _end_after_start(
+    model: str, start: str = "start_date", end: str = "end_date", *, message: str = ""
+) -> models.CheckConstraint:
     return models.CheckConstraint(
         condition=Q(**{f"{end}__isnull": True}) | Q(**{f"{end}__gte": F(start)}),
         name=f"{model}_{end}_not_before_{start}",
-        violation_error_message=f"The {end.replace('_', ' ')} cannot be before the "
-        f"{start.replace('_', ' ')}.",
+        violation_error_message=message
+        or f"The {end.replace('_', ' ')} cannot be before the {start.replace('_', ' ')}.",
     )
 
 
@@ -250,7 +252,14 @@ class Contact(Stamped):
 
     class Meta:
         ordering = ["-received_at"]
-        constraints = [_end_after_start("contact", "received_at", "decided_at")]
+        constraints = [
+            _end_after_start(
+                "contact",
+                "received_at",
+                "decided_at",
+                message="The decision cannot be before the contact was received.",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"Contact {self.received_at:%d %b %Y %H:%M}"
@@ -526,6 +535,7 @@ class CareLeaver(Stamped):
                 fields=["child"],
                 condition=Q(end_date__isnull=True),
                 name="one_open_care_leaver_record_per_child",
+                violation_error_message="This child already has an open care leaver record.",
             ),
         ]
 
@@ -625,7 +635,9 @@ class Complaint(Stamped):
         ordering = ["-received_date"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(stage__gte=1) & Q(stage__lte=3), name="complaint_stage_1_to_3"
+                condition=Q(stage__gte=1) & Q(stage__lte=3),
+                name="complaint_stage_1_to_3",
+                violation_error_message="A complaint is at stage 1, 2 or 3.",
             )
         ]
 

@@ -1,11 +1,66 @@
+"""Views of the case record: home, the child record (one URL per tab), the two recording forms,
+the caseload and the accessibility statement.
+
+Every child-level view starts from the user's scope (accounts.scope) so anything out of scope is a
+404, and writes an access audit row in the request."""
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db import connection
+from django.db.models import (
+    BooleanField,
+    CharField,
+    DateField,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    QuerySet,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import TruncDate
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods
+from django_tables2 import RequestConfig
+
+from accounts.audit import record_access
+from accounts.roles import Role
+from accounts.scope import children_visible_to, get_visible_child_or_404
+from casework import models as m
+from casework.forms import HealthCheckForm, VisitForm
+from casework.queries import allocations_open_at
+from casework.reporting import reporting_date
+from casework.services import health_check_record, visit_record
+from casework.tables import CaseloadTable
+from scorecard.measures.cohorts import category_at, open_q
+
+# --- Home and static pages ----------------------------------------------------------------------
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "casework/home.html")
+    role = request.user.role
+    return render(
+        request,
+        "casework/home.html",
+        {
+            "as_at": reporting_date(),
+            "role": role.value if role else "",
+            "has_worker": getattr(request.user, "worker", None) is not None,
+        },
+    )
+
+
+@login_not_required
+def accessibility(request: HttpRequest) -> HttpResponse:
+    return render(request, "casework/accessibility.html")
 
 
 @login_not_required
@@ -14,3 +69,458 @@ def health(request: HttpRequest) -> JsonResponse:
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return JsonResponse({"status": "ok"})
+
+
+# --- The child record ---------------------------------------------------------------------------
+
+TABS = [
+    ("overview", "Overview", "child_overview"),
+    ("visits", "Visits", "child_visits"),
+    ("plans", "Plans and conferences", "child_plans"),
+    ("care", "Care and placements", "child_care"),
+    ("health", "Health", "child_health"),
+    ("history", "History", "child_history"),
+]
+
+
+def _record_header(child: m.Child, as_at: date) -> dict[str, Any]:
+    """Category and allocated worker at the reporting date, in one query."""
+    allocation = allocations_open_at(as_at)
+    header = (
+        m.Child.objects.filter(pk=child.pk)
+        .annotate(
+            is_open=ExpressionWrapper(open_q(as_at), output_field=BooleanField()),
+            category=category_at(as_at),
+            worker_name=Subquery(allocation.values("worker__name")[:1]),
+            team_name=Subquery(allocation.values("team__name")[:1]),
+            allocated_date=Subquery(allocation.values("start_date")[:1]),
+        )
+        .values("is_open", "category", "worker_name", "team_name", "allocated_date")
+        .get()
+    )
+    if not header["is_open"] or (child.date_of_death and child.date_of_death <= as_at):
+        header["category"] = None
+    return header
+
+
+def _child_page(request: HttpRequest, public_id: Any, tab: str) -> dict[str, Any]:
+    """The child (404 outside the user's scope), the audit row and the record's shared context."""
+    child = get_visible_child_or_404(request.user, public_id)
+    record_access(request, action="view", child_ids=[child.pk])
+    as_at = reporting_date()
+    header = _record_header(child, as_at)
+    return {
+        "child": child,
+        "as_at": as_at,
+        "header": header,
+        "tab": tab,
+        "tab_label": dict((key, label) for key, label, _ in TABS)[tab],
+        "tabs": [
+            {"text": label, "href": reverse(name, args=[child.public_id]), "current": key == tab}
+            for key, label, name in TABS
+        ],
+        "can_record_visit": getattr(request.user, "worker", None) is not None,
+    }
+
+
+@dataclass(frozen=True)
+class TimelineItem:
+    title: str
+    date: date
+    byline: str = ""
+    description: str = ""
+
+
+def _events(
+    model: type,
+    kind: str,
+    day: Any,
+    text1: Any = None,
+    text2: Any = None,
+    flag: Any = None,
+    **filters: Any,
+) -> QuerySet:
+    """One arm of the timeline union: the same five columns from any event table."""
+    char = CharField()
+    return (
+        model.objects.filter(**filters)
+        .order_by()  # default orderings are not allowed inside a UNION arm
+        .annotate(
+            ev_kind=Value(kind, output_field=char),
+            ev_date=ExpressionWrapper(day, output_field=DateField())
+            if not isinstance(day, str)
+            else F(day),
+            ev_text1=text1 if text1 is not None else Value(None, output_field=char),
+            ev_text2=text2 if text2 is not None else Value(None, output_field=char),
+            ev_flag=flag if flag is not None else Value(None, output_field=BooleanField()),
+        )
+        .values("ev_kind", "ev_date", "ev_text1", "ev_text2", "ev_flag")
+    )
+
+
+def child_timeline(child: m.Child, as_at: date) -> list[TimelineItem]:
+    """Every event of the child's record up to the reporting date, newest first: one UNION query
+    whatever the number of events."""
+    c = {"child": child}
+    arms = [
+        _events(m.Contact, "contact", TruncDate("received_at"), text2=F("outcome"), **c),
+        _events(m.Referral, "referral", "referral_date", text1=F("team__name"), flag=F("nfa"), **c),
+        _events(
+            m.Referral,
+            "referral_closed",
+            "closure_date",
+            text1=F("closure_reason"),
+            closure_date__isnull=False,
+            **c,
+        ),
+        _events(m.Assessment, "assessment", "start_date", **c),
+        _events(
+            m.Assessment,
+            "assessment_authorised",
+            "authorised_date",
+            authorised_date__isnull=False,
+            **c,
+        ),
+        _events(m.CINPlan, "cin_plan", "start_date", **c),
+        _events(m.CINPlan, "cin_plan_end", "end_date", end_date__isnull=False, **c),
+        _events(m.Section47, "section47", "start_date", **c),
+        _events(m.InitialConference, "icpc", "date", flag=F("plan_made"), **c),
+        _events(m.CPPlan, "cp_plan", "start_date", text1=F("initial_category"), **c),
+        _events(m.CPPlan, "cp_plan_end", "end_date", end_date__isnull=False, **c),
+        _events(m.CPReview, "cp_review", "held_date", held_date__isnull=False, **c),
+        _events(
+            m.CareEpisode, "episode", "start_date", text1=F("legal_status"), text2=F("place"), **c
+        ),
+        _events(
+            m.CareEpisode, "episode_end", "end_date", text1=F("rec"), end_date__isnull=False, **c
+        ),
+        _events(m.CareReview, "care_review", "held_date", held_date__isnull=False, **c),
+        _events(
+            m.Visit,
+            "visit",
+            "date",
+            text1=F("worker__name"),
+            text2=F("visit_type"),
+            flag=F("child_seen"),
+            **c,
+        ),
+        _events(m.HealthCheck, "check", "date", text2=F("kind"), **c),
+    ]
+    union = arms[0].union(*arms[1:], all=True).order_by("-ev_date", "ev_kind")
+    items = []
+    for row in union:
+        if row["ev_date"] is None or row["ev_date"] > as_at:
+            continue
+        items.append(_timeline_item(row))
+    return items
+
+
+def _timeline_item(row: dict[str, Any]) -> TimelineItem:
+    kind, day, text1, text2, flag = (
+        row[k] for k in ("ev_kind", "ev_date", "ev_text1", "ev_text2", "ev_flag")
+    )
+    if kind == "visit":
+        seen = "Child seen" if flag else "Child not seen"
+        return TimelineItem(
+            m.Visit.Type(text2).label if text2 in m.Visit.Type.values else "Visit",
+            day,
+            text1 or "",
+            seen,
+        )
+    if kind == "check":
+        return TimelineItem(
+            m.HealthCheck.Kind(text2).label if text2 in m.HealthCheck.Kind.values else "Check", day
+        )
+    if kind == "contact":
+        outcome = dict(m.Contact.Outcome.choices).get(text2 or "", "")
+        return TimelineItem(
+            "Contact received", day, description=f"Outcome: {outcome}" if outcome else ""
+        )
+    if kind == "referral":
+        return TimelineItem(
+            "Referral",
+            day,
+            description=f"Responsible team: {text1}" + (" (no further action)" if flag else ""),
+        )
+    if kind == "icpc":
+        return TimelineItem(
+            "Initial child protection conference",
+            day,
+            description="Child protection plan made" if flag else "No plan made",
+        )
+    if kind == "cp_plan":
+        category = dict(m.CPPlan.Category.choices).get(text1 or "", "")
+        return TimelineItem(
+            "Child protection plan started",
+            day,
+            description=f"Category: {category}" if category else "",
+        )
+    if kind == "episode":
+        return TimelineItem(
+            "Care episode started", day, description=f"Legal status {text1}, placement type {text2}"
+        )
+    if kind == "episode_end":
+        return TimelineItem(
+            "Care episode ended", day, description=f"Reason {text1}" if text1 else ""
+        )
+    titles = {
+        "referral_closed": "Case closed",
+        "assessment": "Assessment started",
+        "assessment_authorised": "Assessment authorised",
+        "cin_plan": "Child in need plan started",
+        "cin_plan_end": "Child in need plan ended",
+        "section47": "Section 47 enquiry started",
+        "cp_plan_end": "Child protection plan ended",
+        "cp_review": "Child protection review conference",
+        "care_review": "Child in care review",
+    }
+    return TimelineItem(titles.get(kind, kind), day)
+
+
+def child_overview(request: HttpRequest, public_id: Any) -> HttpResponse:
+    context = _child_page(request, public_id, "overview")
+    child: m.Child = context["child"]
+    header = context["header"]
+    context["summary_rows"] = [
+        {"key": "Name", "value": child.full_name},
+        {
+            "key": "Date of birth",
+            "value": f"{child.date_of_birth:%-d %B %Y}" if child.date_of_birth else "",
+        },
+        {"key": "Sex", "value": child.get_sex_display()},
+        {"key": "LA child ID", "value": child.la_child_id},
+        {"key": "UPN", "value": child.upn},
+        {"key": "Ethnicity", "value": child.ethnicity},
+        {"key": "Disability", "value": "Yes" if child.disability else "No"},
+        {"key": "Unaccompanied asylum-seeking child", "value": "Yes" if child.uasc else "No"},
+        {"key": "Allocated worker", "value": header["worker_name"] or "Unallocated"},
+        {"key": "Team", "value": header["team_name"] or ""},
+        {
+            "key": "Date allocated",
+            "value": f"{header['allocated_date']:%-d %B %Y}" if header["allocated_date"] else "",
+        },
+    ]
+    context["timeline"] = child_timeline(child, context["as_at"])
+    return render(request, "casework/child_overview.html", context)
+
+
+def child_visits(request: HttpRequest, public_id: Any) -> HttpResponse:
+    context = _child_page(request, public_id, "visits")
+    visits = (
+        m.Visit.objects.filter(child=context["child"])
+        .select_related("worker")
+        .order_by("-date", "-recorded_at")
+    )
+    context["page"] = Paginator(visits, 25).get_page(request.GET.get("page"))
+    return render(request, "casework/child_visits.html", context)
+
+
+def child_plans(request: HttpRequest, public_id: Any) -> HttpResponse:
+    context = _child_page(request, public_id, "plans")
+    child = context["child"]
+    context.update(
+        referrals=m.Referral.objects.filter(child=child).select_related("team"),
+        assessments=m.Assessment.objects.filter(child=child),
+        cin_plans=m.CINPlan.objects.filter(child=child),
+        section47s=m.Section47.objects.filter(child=child),
+        conferences=m.InitialConference.objects.filter(child=child),
+        cp_plans=m.CPPlan.objects.filter(child=child),
+        cp_reviews=m.CPReview.objects.filter(child=child),
+    )
+    return render(request, "casework/child_plans.html", context)
+
+
+def child_care(request: HttpRequest, public_id: Any) -> HttpResponse:
+    context = _child_page(request, public_id, "care")
+    child = context["child"]
+    context.update(
+        episodes=m.CareEpisode.objects.filter(child=child),
+        care_reviews=m.CareReview.objects.filter(child=child),
+        care_leaver_records=m.CareLeaver.objects.filter(child=child).select_related(
+            "personal_adviser"
+        ),
+    )
+    return render(request, "casework/child_care.html", context)
+
+
+def child_health(request: HttpRequest, public_id: Any) -> HttpResponse:
+    context = _child_page(request, public_id, "health")
+    context["checks"] = m.HealthCheck.objects.filter(child=context["child"])
+    return render(request, "casework/child_health.html", context)
+
+
+# Case models whose change history the History tab shows, with their label.
+HISTORY_MODELS: list[tuple[type, str]] = [
+    (m.Child, "Child details"),
+    (m.Involvement, "Involvement"),
+    (m.Contact, "Contact"),
+    (m.Referral, "Referral"),
+    (m.Assessment, "Assessment"),
+    (m.CINPlan, "Child in need plan"),
+    (m.Section47, "Section 47 enquiry"),
+    (m.InitialConference, "Initial child protection conference"),
+    (m.CPPlan, "Child protection plan"),
+    (m.CPReview, "Child protection review"),
+    (m.CareEpisode, "Care episode"),
+    (m.CareReview, "Child in care review"),
+    (m.CareLeaver, "Care leaver record"),
+    (m.Visit, "Visit"),
+    (m.HealthCheck, "Health check"),
+]
+SKIP_IN_DIFF = {"id", "created_at", "updated_at", "child", "public_id"}
+HISTORY_TYPES = {"+": "Created", "~": "Changed", "-": "Deleted"}
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    when: Any
+    who: str
+    what: str
+    action: str
+    changes: list[str]
+
+
+def child_history(child: m.Child) -> list[HistoryEntry]:
+    """Changes to the child and their case records, newest first: one query per record type
+    (fixed), diffs worked out in Python between consecutive versions of each record."""
+    entries: list[HistoryEntry] = []
+    for model, label in HISTORY_MODELS:
+        history = model.history.model.objects  # type: ignore[attr-defined]
+        rows = history.filter(**({"id": child.pk} if model is m.Child else {"child_id": child.pk}))
+        rows = rows.select_related("history_user").order_by("id", "history_date", "history_id")
+        fields = [
+            f
+            for f in model._meta.concrete_fields
+            if f.attname not in SKIP_IN_DIFF and f.name not in SKIP_IN_DIFF
+        ]
+        previous: dict[int, Any] = {}
+        for row in rows:
+            before = previous.get(row.id)
+            changes = []
+            if before is not None:
+                for field in fields:
+                    old, new = getattr(before, field.attname), getattr(row, field.attname)
+                    if old != new:
+                        changes.append(
+                            f"{field.verbose_name.capitalize()}: {_show(old)} → {_show(new)}"
+                        )
+            previous[row.id] = row
+            user = row.history_user
+            entries.append(
+                HistoryEntry(
+                    when=row.history_date,
+                    who=(user.get_full_name() or user.get_username())
+                    if user
+                    else "System or import",
+                    what=label,
+                    action=HISTORY_TYPES.get(row.history_type, row.history_type),
+                    changes=changes,
+                )
+            )
+    entries.sort(key=lambda e: e.when, reverse=True)
+    return entries
+
+
+def _show(value: Any) -> str:
+    if value is None or value == "":
+        return "(blank)"
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if isinstance(value, date):
+        return f"{value:%-d %b %Y}"
+    return str(value)
+
+
+def child_history_view(request: HttpRequest, public_id: Any) -> HttpResponse:
+    context = _child_page(request, public_id, "history")
+    context["page"] = Paginator(child_history(context["child"]), 50).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "casework/child_history.html", context)
+
+
+# --- Recording forms ----------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def visit_new(request: HttpRequest, public_id: Any) -> HttpResponse:
+    context = _child_page(request, public_id, "visits")
+    worker = getattr(request.user, "worker", None)
+    if worker is None:
+        # A visit is recorded by the worker who made it; logins without a worker record cannot.
+        raise PermissionDenied("Only a worker can record their visit.")
+    form = VisitForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            visit_record(child=context["child"], worker=worker, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "Visit recorded")
+            return redirect("child_visits", public_id=context["child"].public_id)
+    context["form"] = form
+    return render(request, "casework/visit_form.html", context, status=400 if form.errors else 200)
+
+
+@require_http_methods(["GET", "POST"])
+def health_check_new(request: HttpRequest, public_id: Any) -> HttpResponse:
+    context = _child_page(request, public_id, "health")
+    form = HealthCheckForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            health_check_record(child=context["child"], **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "Check recorded")
+            return redirect("child_health", public_id=context["child"].public_id)
+    context["form"] = form
+    return render(
+        request, "casework/health_check_form.html", context, status=400 if form.errors else 200
+    )
+
+
+# --- My caseload --------------------------------------------------------------------------------
+
+
+def caseload_children(user: Any, as_at: date) -> QuerySet[m.Child]:
+    """The children on this user's caseload at D: a social worker's allocated children, a team
+    manager's team's children (and so their own allocations). Annotated for the table with
+    subqueries so the page runs a fixed number of queries whatever its length."""
+    # The scope is the caseload: a social worker's is their allocations, a manager's their team.
+    visible = children_visible_to(user, as_at=as_at)
+    allocation = allocations_open_at(as_at)
+    last_seen = (
+        m.Visit.objects.filter(child=OuterRef("pk"), child_seen=True, date__lte=as_at)
+        .order_by("-date")
+        .values("date")[:1]
+    )
+    return visible.annotate(
+        category=category_at(as_at),
+        worker_name=Subquery(allocation.values("worker__name")[:1]),
+        allocated_date=Subquery(allocation.values("start_date")[:1]),
+        last_seen=Subquery(last_seen),
+    )
+
+
+def caseload(request: HttpRequest) -> HttpResponse:
+    as_at = reporting_date()
+    role = request.user.role
+    if role not in (Role.SOCIAL_WORKER, Role.TEAM_MANAGER):
+        raise PermissionDenied("The caseload is for social workers and team managers.")
+    table = CaseloadTable(caseload_children(request.user, as_at))
+    if role == Role.SOCIAL_WORKER:
+        table.columns.hide("worker_name")
+    RequestConfig(request, paginate={"per_page": 25}).configure(table)
+    rows = list(table.page.object_list) if table.page else []
+    record_access(
+        request,
+        action="list",
+        child_ids=[row.record.pk for row in rows],
+        count=table.paginator.count if table.page else 0,
+    )
+    return render(
+        request,
+        "casework/caseload.html",
+        {"table": table, "as_at": as_at, "is_manager": role == Role.TEAM_MANAGER},
+    )

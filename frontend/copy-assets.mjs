@@ -23,6 +23,9 @@ for (const name of readdirSync(join(root, "frontend/js"))) {
   cpSync(join(root, "frontend/js", name), join(out, "js", name));
 }
 
+mkdirSync(join(out, "images"), { recursive: true });
+cpSync(join(root, "frontend/images/favicon.svg"), join(out, "images/favicon.svg"));
+
 const imagesOut = join(out, "assets/images");
 rmSync(imagesOut, { recursive: true, force: true });
 mkdirSync(imagesOut, { recursive: true });

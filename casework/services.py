@@ -1,0 +1,96 @@
+"""Writes to the case record. Each service validates everything before it saves, inside one
+transaction, so bad input changes nothing. Rule failures raise ValidationError keyed by field so
+a form can show them against the right question."""
+
+from datetime import date, datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from casework.models import Child, HealthCheck, Visit, Worker
+
+
+def _lock_child(child: Child) -> Child:
+    # Serialises writes for one child so two people submitting the same visit at once cannot
+    # both pass the duplicate check (PostgreSQL row lock; SQLite already serialises writers).
+    return Child.objects.select_for_update().get(pk=child.pk)
+
+
+def _date_errors(child: Child, day: date, today: date, what: str) -> list[str]:
+    errors = []
+    if day > today:
+        errors.append(f"The {what} must be today or in the past")
+    if child.date_of_birth and day < child.date_of_birth:
+        errors.append(f"The {what} must be on or after the child's date of birth")
+    if child.date_of_death and day > child.date_of_death:
+        errors.append(f"The {what} must be on or before the child's date of death")
+    return errors
+
+
+@transaction.atomic
+def visit_record(
+    *,
+    child: Child,
+    worker: Worker | None,
+    date: date,
+    visit_type: str,
+    child_seen: bool,
+    seen_alone: bool,
+    recorded_at: datetime | None = None,
+) -> Visit:
+    """Record a statutory or other visit to a child. `recorded_at` is when it was written up
+    (now, by default): the recording delay is itself measured (visit_recorded_late_pct)."""
+    recorded_at = recorded_at or timezone.now()
+    child = _lock_child(child)
+    errors: dict[str, list[str]] = {}
+    date_errors = _date_errors(child, date, timezone.localdate(recorded_at), "date of the visit")
+    if date_errors:
+        errors["date"] = date_errors
+    if visit_type not in Visit.Type.values:
+        errors["visit_type"] = ["Select the type of visit"]
+    if seen_alone and not child_seen:
+        errors["seen_alone"] = ["A child who was not seen cannot have been seen alone: select no"]
+    if not errors and Visit.objects.filter(child=child, date=date, visit_type=visit_type).exists():
+        label = Visit.Type(visit_type).label.lower()
+        errors["date"] = [
+            f"A {label} on {date:%-d %B %Y} is already recorded for this child. Check the visits tab"
+        ]
+    if errors:
+        raise ValidationError(errors)
+    visit = Visit(
+        child=child,
+        worker=worker,
+        date=date,
+        visit_type=visit_type,
+        child_seen=child_seen,
+        seen_alone=seen_alone,
+        recorded_at=recorded_at,
+    )
+    visit.full_clean()
+    visit.save()
+    return visit
+
+
+@transaction.atomic
+def health_check_record(
+    *, child: Child, kind: str, date: date, today: date | None = None
+) -> HealthCheck:
+    """Record a health assessment, dental check or development check for a child."""
+    today = today or timezone.localdate()
+    child = _lock_child(child)
+    errors: dict[str, list[str]] = {}
+    date_errors = _date_errors(child, date, today, "date of the check")
+    if date_errors:
+        errors["date"] = date_errors
+    if kind not in HealthCheck.Kind.values:
+        errors["kind"] = ["Select the type of check"]
+    if not errors and HealthCheck.objects.filter(child=child, kind=kind, date=date).exists():
+        label = HealthCheck.Kind(kind).label.lower()
+        errors["date"] = [f"A {label} on {date:%-d %B %Y} is already recorded for this child"]
+    if errors:
+        raise ValidationError(errors)
+    check = HealthCheck(child=child, kind=kind, date=date)
+    check.full_clean()
+    check.save()
+    return check

@@ -1,0 +1,157 @@
+"""Template helpers for the GOV.UK and MOJ components: service navigation by role, pagination for
+any Django Page, category tags and the GOV.UK form renderer's widget attributes."""
+
+from dataclasses import dataclass
+from typing import Any
+
+from django import template
+from django.core.paginator import Page
+from django.forms import BoundField
+from django.http import HttpRequest
+from django.urls import reverse
+
+from accounts.roles import CHILD_LEVEL_ROLES, Role
+from scorecard.measures.cohorts import Category
+
+register = template.Library()
+
+
+@dataclass(frozen=True)
+class NavItem:
+    text: str
+    href: str
+    current: bool
+
+
+# Roles whose users hold or manage a caseload, so "My caseload" means something to them.
+CASELOAD_ROLES = {Role.SOCIAL_WORKER, Role.TEAM_MANAGER}
+
+
+def navigation_items(request: HttpRequest) -> list[NavItem]:
+    user = request.user
+    if not user.is_authenticated:
+        return []
+    role = user.role
+    path = request.path
+    links: list[tuple[str, str]] = [("Home", reverse("home"))]
+    if role in CASELOAD_ROLES:
+        links.append(("My caseload", reverse("caseload")))
+    if role in CHILD_LEVEL_ROLES:
+        links.append(("Surgeries", "/surgeries/"))
+    if role is not None:
+        links.append(("Scorecard", "/scorecard/"))
+    if user.is_staff:
+        links.append(("Admin", reverse("admin:index")))
+    home = reverse("home")
+    return [
+        NavItem(text, href, path == href if href == home else path.startswith(href))
+        for text, href in links
+    ]
+
+
+@register.inclusion_tag("components/service_navigation.html", takes_context=True)
+def service_navigation(context: template.Context) -> dict[str, Any]:
+    request = context.get("request")
+    return {"items": navigation_items(request) if request is not None else []}
+
+
+@register.inclusion_tag("components/pagination.html", takes_context=True)
+def pagination(
+    context: template.Context, page: Page, param: str = "page", label: str = "Pagination"
+) -> dict[str, Any]:
+    """GOV.UK pagination for a Page, keeping the rest of the query string (filters, sort)."""
+    request: HttpRequest = context["request"]
+
+    def url(number: int) -> str:
+        query = request.GET.copy()
+        query[param] = str(number)
+        return f"?{query.urlencode()}"
+
+    paginator = page.paginator
+    pages: list[dict[str, Any]] = []
+    for number in paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1):
+        if number == paginator.ELLIPSIS:
+            pages.append({"ellipsis": True})
+        else:
+            pages.append({"number": number, "url": url(number), "current": number == page.number})
+    return {
+        "pages": pages,
+        "previous_url": url(page.previous_page_number()) if page.has_previous() else "",
+        "next_url": url(page.next_page_number()) if page.has_next() else "",
+        "start_index": page.start_index(),
+        "end_index": page.end_index(),
+        "count": paginator.count,
+        "label": label,
+    }
+
+
+CATEGORY_COLOURS = {
+    Category.CIC: "purple",
+    Category.CP: "red",
+    Category.CARE_LEAVER: "turquoise",
+    Category.CIN: "blue",
+}
+
+
+@register.inclusion_tag("components/tag.html")
+def category_tag(category: str | None) -> dict[str, str]:
+    """The child's category as a tag: colour plus the word."""
+    if not category:
+        return {"text": "Not open", "colour": "grey"}
+    return {
+        "text": Category.LABELS.get(category, category),
+        "colour": CATEGORY_COLOURS.get(category, ""),
+    }
+
+
+# --- GOV.UK form renderer ---------------------------------------------------------------------
+
+WIDGET_CLASSES = {
+    "select": "govuk-select",
+    "selectmultiple": "govuk-select",
+    "textarea": "govuk-textarea",
+    "file": "govuk-file-upload",
+}
+
+
+@register.filter
+def govuk_widget(field: BoundField) -> str:
+    """Render a text-like input, select or textarea with GOV.UK classes, the error modifier and
+    aria-describedby pointing at the hint and error message."""
+    base = WIDGET_CLASSES.get(field.widget_type, "govuk-input")
+    classes = [base]
+    if field.errors:
+        classes.append(f"{base}--error")
+    existing = field.field.widget.attrs.get("class")
+    if existing:
+        classes.append(existing)
+    attrs = {"class": " ".join(classes)}
+    described = described_by(field)
+    if described:
+        attrs["aria-describedby"] = described
+    return field.as_widget(attrs=attrs)
+
+
+@register.filter
+def described_by(field: BoundField) -> str:
+    ids = []
+    if field.help_text:
+        ids.append(f"{field.auto_id}-hint")
+    if field.errors:
+        ids.append(f"{field.auto_id}-error")
+    return " ".join(ids)
+
+
+@register.filter
+def error_target_id(field: BoundField) -> str:
+    """The id an error summary link should point at: the field's first input for fields made of
+    several inputs (radios, checkboxes, the day of a date)."""
+    if field.widget_type in {"radioselect", "checkboxselectmultiple", "govukdate"}:
+        return f"{field.auto_id}_0"
+    return field.id_for_label or field.auto_id
+
+
+@register.filter
+def is_fieldset(field: BoundField) -> bool:
+    """Fields of several inputs get a fieldset and legend rather than a label."""
+    return field.widget_type in {"radioselect", "checkboxselectmultiple", "govukdate"}

@@ -1,4 +1,18 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from scorecard import views
 
 app_name = "scorecard"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.scorecard_current, name="current"),
+    path("<str:quarter>/", views.scorecard_page, name="quarter"),
+    path("<str:quarter>/charts/", views.charts_page, name="charts"),
+    path("<str:quarter>/pack.pdf", views.committee_pack, name="pack"),
+    path("<str:quarter>/scorecard.<str:fmt>", views.scorecard_export, name="export"),
+    path("<str:quarter>/<slug:code>/", views.drilldown, name="drilldown"),
+    path(
+        "<str:quarter>/<slug:code>/export.<str:fmt>",
+        views.drilldown_export,
+        name="drilldown_export",
+    ),
+]

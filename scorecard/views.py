@@ -1,0 +1,645 @@
+"""Scorecard pages: the quarterly scorecard, drill-downs to the children behind each number, the
+charts, the exports and the committee pack.
+
+Aggregates (the scorecard, charts, scorecard exports, the pack) are for every role. Child-level
+pages (drill-downs and their exports) are for child-level roles only, for a scope the user's own
+scope covers, and always filtered again by `scope_for(user)`: anything else answers 404.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+from urllib.parse import urlencode
+
+import django_tables2 as tables
+from django.db.models import F, OuterRef, Q, QuerySet, Subquery
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.cache import patch_vary_headers
+from django.utils.html import format_html
+from django.views.decorators.http import require_GET
+
+from accounts.audit import record_access
+from accounts.roles import CHILD_LEVEL_ROLES, Role
+from accounts.scope import Scope, scope_for
+from casework.models import Child, ServiceArea, Team, Worker
+from casework.reporting import reporting_date
+from scorecard import charts as chart_builders
+from scorecard import services
+from scorecard.exports import csv_response, xlsx_response
+from scorecard.measures import registry
+from scorecard.measures.base import COUNCIL, Measure, MeasureScope, Period, Unit
+from scorecard.periods import Quarter, latest_complete_quarter, measure_period
+
+TREND_QUARTERS = 8
+PER_PAGE = 50
+COHORTS = ("numerator", "denominator", "failing")
+
+
+# --- Request parsing ---------------------------------------------------------------------------
+
+
+def _quarter_or_404(text: str) -> Quarter:
+    try:
+        return Quarter.parse(text)
+    except ValueError:
+        raise Http404("No such quarter") from None
+
+
+def _measure_or_404(code: str) -> Measure:
+    try:
+        return registry.get(code)
+    except KeyError:
+        raise Http404("No such measure") from None
+
+
+def scope_value(scope: MeasureScope) -> str:
+    """The scope as it travels in a URL: "council", "team:5", "service_area:2", "worker:7"."""
+    return "council" if scope.level == "council" else f"{scope.level}:{scope.pk}"
+
+
+def default_scope(user: Any) -> MeasureScope:
+    """Where a user's scorecard opens: their own team, area or caseload, else the council."""
+    role = getattr(user, "role", None)
+    worker: Worker | None = getattr(user, "worker", None)
+    if role == Role.HEAD_OF_SERVICE:
+        area_id = user.service_area_id or (worker.team.service_area_id if worker else None)
+        if area_id:
+            return MeasureScope("service_area", area_id)
+    if role == Role.TEAM_MANAGER and worker is not None:
+        return MeasureScope("team", worker.team_id)
+    if role == Role.SOCIAL_WORKER and worker is not None:
+        return MeasureScope("worker", worker.pk)
+    return COUNCIL
+
+
+def covers(user_scope: Scope, scope: MeasureScope) -> bool:
+    """Does the user's own scope include every row of `scope`? Only then may they see the
+    children behind its numbers."""
+    if user_scope.everything:
+        return True
+    if scope.level == "team":
+        return scope.pk in user_scope.team_ids
+    if scope.level == "service_area":
+        area_teams = set(Team.objects.filter(service_area_id=scope.pk).values_list("pk", flat=True))
+        return bool(area_teams) and area_teams <= user_scope.team_ids
+    if scope.level == "worker":
+        if scope.pk in user_scope.worker_ids:
+            return True
+        team_id = Worker.objects.filter(pk=scope.pk).values_list("team_id", flat=True).first()
+        return team_id is not None and team_id in user_scope.team_ids
+    return False
+
+
+def parse_scope(text: str | None, user: Any, user_scope: Scope) -> MeasureScope:
+    """A scope from the query string. Council, service areas and teams are open to everyone for
+    aggregates; a worker's figures only to those whose scope covers that worker."""
+    if not text:
+        return default_scope(user)
+    if text == "council":
+        return COUNCIL
+    level, _, raw_pk = text.partition(":")
+    try:
+        pk = int(raw_pk)
+    except ValueError:
+        raise Http404("No such scope") from None
+    models = {"service_area": ServiceArea, "team": Team, "worker": Worker}
+    if level not in models or not models[level].objects.filter(pk=pk).exists():
+        raise Http404("No such scope")
+    scope = MeasureScope(level, pk)
+    if level == "worker" and not covers(user_scope, scope):
+        raise Http404("No such scope")
+    return scope
+
+
+def can_see_children(user: Any, user_scope: Scope) -> bool:
+    return getattr(user, "role", None) in CHILD_LEVEL_ROLES and not user_scope.is_empty
+
+
+@dataclass(frozen=True)
+class ScopeOption:
+    value: str
+    label: str
+    group: str
+
+
+def scope_options(user: Any, user_scope: Scope) -> list[ScopeOption]:
+    """The scope picker: the council, every service area and team, and the user's own
+    caseload for a social worker. Two queries."""
+    options = [ScopeOption("council", "Whole council", "")]
+    for area in ServiceArea.objects.order_by("name"):
+        options.append(ScopeOption(f"service_area:{area.pk}", area.name, "Service areas"))
+    for team in Team.objects.order_by("name"):
+        options.append(ScopeOption(f"team:{team.pk}", team.name, "Teams"))
+    worker: Worker | None = getattr(user, "worker", None)
+    if worker is not None and worker.pk in user_scope.worker_ids:
+        options.append(ScopeOption(f"worker:{worker.pk}", "My caseload", "Workers"))
+    return options
+
+
+def scope_label(scope: MeasureScope) -> str:
+    if scope.level == "council":
+        return "Whole council"
+    models = {"service_area": ServiceArea, "team": Team, "worker": Worker}
+    name = models[scope.level].objects.filter(pk=scope.pk).values_list("name", flat=True).first()
+    return str(name or "")
+
+
+def render_page_or_fragment(
+    request: HttpRequest, template: str, fragment: str, context: dict[str, Any]
+) -> TemplateResponse:
+    """The one place that decides page or fragment: htmx requests get the named partial."""
+    name = f"{template}#{fragment}" if getattr(request, "htmx", False) else template
+    response = TemplateResponse(request, name, context)
+    patch_vary_headers(response, ("HX-Request",))
+    return response
+
+
+# --- The scorecard -----------------------------------------------------------------------------
+
+
+@dataclass
+class ScorecardLine:
+    row: services.ScorecardRow
+    sparkline: Any
+    trend_text: str
+    links: dict[str, str]
+
+
+@dataclass
+class Section:
+    title: str
+    lines: list[ScorecardLine]
+
+
+def _drilldown_url(quarter: Quarter, code: str, scope: MeasureScope, cohort: str) -> str:
+    url = reverse("scorecard:drilldown", args=[quarter.label, code])
+    return f"{url}?scope={scope_value(scope)}&cohort={cohort}"
+
+
+def _drill_links(quarter: Quarter, measure: Measure, scope: MeasureScope) -> dict[str, str]:
+    links = {"numerator": _drilldown_url(quarter, measure.code, scope, "numerator")}
+    if measure.unit == Unit.PERCENT:
+        links["denominator"] = _drilldown_url(quarter, measure.code, scope, "denominator")
+    if measure.failing_q() is not None:
+        links["failing"] = _drilldown_url(quarter, measure.code, scope, "failing")
+    return links
+
+
+def _quarter_trends(scope: MeasureScope, quarter: Quarter, codes: Iterable[str] | None = None):
+    quarters = quarter.back(TREND_QUARTERS)
+    found = services.trends(scope, [q.end for q in quarters], list(codes) if codes else None)
+    by_code = {code: dict(points) for code, points in found.items()}
+    return quarters, by_code
+
+
+def missing_nights(quarter: Quarter) -> list[date]:
+    """Nights in the last week of the quarter (to the rollup's latest date) without snapshots."""
+    until = min(quarter.end, services.rollup_target_date())
+    if until < quarter.start:
+        return []
+    return services.missing_rollup_dates(max(quarter.start, until - timedelta(days=6)), until)
+
+
+def build_sections(
+    rows: list[services.ScorecardRow],
+    quarter: Quarter,
+    scope: MeasureScope,
+    *,
+    drill: bool,
+    trend_values: dict[str, dict[date, Any]],
+    trend_quarters: list[Quarter],
+) -> list[Section]:
+    sections: dict[str, Section] = {}
+    for row in rows:
+        values = [trend_values.get(row.code, {}).get(q.end) for q in trend_quarters]
+        spark = chart_builders.sparkline(f"trend-{row.code}", row.title, values, row.unit)
+        known = [
+            f"{q.title} {chart_builders.format_value(v, row.unit)}"
+            for q, v in zip(trend_quarters, values, strict=True)
+            if v is not None
+        ]
+        links = _drill_links(quarter, registry.get(row.code), scope) if drill else {}
+        line = ScorecardLine(row, spark, "; ".join(known) or "No trend data", links)
+        sections.setdefault(row.section, Section(row.section, [])).lines.append(line)
+    return list(sections.values())
+
+
+@require_GET
+def scorecard_current(request: HttpRequest) -> HttpResponse:
+    """/scorecard/ opens the latest complete quarter; the picker form also lands here with
+    `quarter`, `scope` and `view` and is redirected to the page it chose."""
+    quarter = latest_complete_quarter(reporting_date())
+    chosen = request.GET.get("quarter")
+    if chosen:
+        quarter = _quarter_or_404(chosen)
+    view_name = "scorecard:charts" if request.GET.get("view") == "charts" else "scorecard:quarter"
+    url = reverse(view_name, args=[quarter.label])
+    scope = request.GET.get("scope")
+    return redirect(f"{url}?{urlencode({'scope': scope})}" if scope else url)
+
+
+def _quarter_choices(current: Quarter) -> list[Quarter]:
+    latest = latest_complete_quarter(reporting_date())
+    return latest.back(TREND_QUARTERS)[::-1] if current <= latest else [current]
+
+
+@require_GET
+def scorecard_page(request: HttpRequest, quarter: str) -> HttpResponse:
+    q = _quarter_or_404(quarter)
+    user_scope = scope_for(request.user)
+    scope = parse_scope(request.GET.get("scope"), request.user, user_scope)
+    drill = can_see_children(request.user, user_scope) and covers(user_scope, scope)
+    rows = services.scorecard_rows(q, scope)
+    trend_quarters, trend_values = _quarter_trends(scope, q)
+    sections = build_sections(
+        rows, q, scope, drill=drill, trend_values=trend_values, trend_quarters=trend_quarters
+    )
+    context = {
+        "quarter": q,
+        "scope": scope,
+        "scope_value": scope_value(scope),
+        "scope_label": scope_label(scope),
+        "scope_options": scope_options(request.user, user_scope),
+        "quarter_choices": _quarter_choices(q),
+        "sections": sections,
+        "drill": drill,
+        "missing_nights": missing_nights(q),
+        "can_see_children": can_see_children(request.user, user_scope),
+        "view_name": "scorecard",
+    }
+    return render_page_or_fragment(request, "scorecard/scorecard.html", "scorecard", context)
+
+
+# --- Charts ------------------------------------------------------------------------------------
+
+
+@require_GET
+def charts_page(request: HttpRequest, quarter: str) -> HttpResponse:
+    q = _quarter_or_404(quarter)
+    user_scope = scope_for(request.user)
+    scope = parse_scope(request.GET.get("scope"), request.user, user_scope)
+    context = {
+        "quarter": q,
+        "scope": scope,
+        "scope_value": scope_value(scope),
+        "scope_label": scope_label(scope),
+        "scope_options": scope_options(request.user, user_scope),
+        "quarter_choices": _quarter_choices(q),
+        "charts": report_charts(q, scope),
+        "view_name": "charts",
+    }
+    return render_page_or_fragment(request, "scorecard/charts.html", "charts", context)
+
+
+CHART_CODES = (
+    "open_children",
+    "cin_count",
+    "cp_count",
+    "cic_count",
+    "assessment_45d_pct",
+    "open_assessment_in_time_pct",
+    "cin_seen_pct",
+    "cp_seen_10wd_pct",
+    "cp_repeat_pct",
+    "cic_s20",
+    "cic_out_of_county",
+)
+FUNNEL_CODES = ("contact_to_referral_pct", "contact_to_assessment_pct")
+
+
+def report_charts(quarter: Quarter, scope: MeasureScope) -> list[chart_builders.Chart]:
+    """Every figure of the report for a quarter and scope: trends from snapshots, this
+    quarter's funnel live from the measures, caseloads and risks from the case record."""
+    trend_quarters, values = _quarter_trends(scope, quarter, CHART_CODES)
+    current = {r.code: r for r in services.scorecard_rows(quarter, scope, codes=FUNNEL_CODES)}
+    targets = services.targets_in_force(quarter.end, CHART_CODES)
+    return chart_builders.report_figures(
+        labels=[q.title for q in trend_quarters],
+        series={
+            code: [values.get(code, {}).get(q.end) for q in trend_quarters] for code in CHART_CODES
+        },
+        targets={code: t.target for code, t in targets.items()},
+        funnel=chart_builders.funnel_stages(current),
+        caseloads=chart_builders.caseload_bands(quarter.end, scope),
+        risks=chart_builders.risks_for_quarter(quarter.end),
+        quarter_title=quarter.title,
+    )
+
+
+# --- Scorecard exports and the committee pack ----------------------------------------------------
+
+SCORECARD_HEADER = [
+    "Section",
+    "Code",
+    "Measure",
+    "Period",
+    "Value",
+    "Unit",
+    "Numerator",
+    "Denominator",
+    "Target",
+    "Tolerance",
+    "Rating",
+    "Previous value",
+    "Direction of travel",
+    "Benchmark",
+    "Benchmark label",
+    "Benchmark period",
+]
+
+
+def scorecard_export_rows(rows: list[services.ScorecardRow]) -> list[list[Any]]:
+    return [
+        [
+            r.section,
+            r.code,
+            r.title,
+            r.period.label(),
+            r.value,
+            r.unit,
+            r.numerator,
+            r.denominator,
+            r.target,
+            r.tolerance,
+            r.rating_label,
+            r.previous_value,
+            r.change_text,
+            r.benchmark_value,
+            r.benchmark_label,
+            r.benchmark.period if r.benchmark else "",
+        ]
+        for r in rows
+    ]
+
+
+@require_GET
+def scorecard_export(request: HttpRequest, quarter: str, fmt: str) -> HttpResponse:
+    q = _quarter_or_404(quarter)
+    scope = parse_scope(request.GET.get("scope"), request.user, scope_for(request.user))
+    rows = scorecard_export_rows(services.scorecard_rows(q, scope))
+    name = f"scorecard-{q.label}-{scope_value(scope).replace(':', '-')}"
+    if fmt == "csv":
+        return csv_response(f"{name}.csv", SCORECARD_HEADER, rows)
+    if fmt == "xlsx":
+        return xlsx_response(f"{name}.xlsx", SCORECARD_HEADER, rows, sheet_title=q.title)
+    raise Http404("No such format")
+
+
+@require_GET
+def committee_pack(request: HttpRequest, quarter: str) -> HttpResponse:
+    from scorecard.pack import pack_response
+
+    q = _quarter_or_404(quarter)
+    scope = parse_scope(
+        request.GET.get("scope") or "council", request.user, scope_for(request.user)
+    )
+    return pack_response(request, q, scope)
+
+
+# --- Drill-downs -------------------------------------------------------------------------------
+
+
+def _child_link(record: dict[str, Any]) -> str:
+    name = " ".join(p for p in (record.get("dd_first"), record.get("dd_last")) if p)
+    if not record.get("dd_public_id"):
+        return "—"
+    return format_html(
+        '<a class="govuk-link" href="/children/{}/">{}</a>',
+        record["dd_public_id"],
+        name or record.get("dd_la_id") or "Unnamed child",
+    )
+
+
+class DrilldownTable(tables.Table):
+    child = tables.Column(
+        "Child", accessor="dd_last", order_by=("dd_last", "dd_first"), empty_values=()
+    )
+    la_child_id = tables.Column("LA child ID", accessor="dd_la_id")
+    team = tables.Column("Team", accessor="dd_team")
+    worker = tables.Column("Worker", accessor="dd_worker")
+    due_date = tables.DateColumn(format="j M Y", verbose_name="Due date")
+    basis_date = tables.DateColumn(format="j M Y", verbose_name="From")
+    in_numerator = tables.BooleanColumn(verbose_name="Counted", yesno="Yes,No")
+
+    class Meta:
+        attrs = {"class": "govuk-table"}
+        orderable = True
+
+    def render_child(self, record: dict[str, Any]) -> str:
+        return _child_link(record)
+
+
+def visible_rows_q(user_scope: Scope, measure: Measure, as_at: date) -> Q:
+    """The user's own scope, applied to a measure's rows: children through the scoping
+    function; worker rows and rows without a child by team or worker."""
+    if user_scope.everything:
+        return Q()
+    by_team_or_worker = Q(pk__in=[])
+    if user_scope.team_ids:
+        by_team_or_worker |= Q(team_id__in=sorted(user_scope.team_ids))
+    if user_scope.worker_ids:
+        by_team_or_worker |= Q(worker_id__in=sorted(user_scope.worker_ids))
+    if measure.subject == "worker":
+        return by_team_or_worker
+    return user_scope.child_q(as_at, child_ref="child_id") | (
+        Q(child_id__isnull=True) & by_team_or_worker
+    )
+
+
+DISPLAY_FIELDS = (
+    "dd_key",
+    "child_id",
+    "worker_id",
+    "team_id",
+    "in_numerator",
+    "due_date",
+    "basis_date",
+    "dd_first",
+    "dd_last",
+    "dd_la_id",
+    "dd_public_id",
+    "dd_team",
+    "dd_worker",
+)
+
+
+def drilldown_rows(
+    measure: Measure, period: Period, scope: MeasureScope, cohort: str, user_scope: Scope
+) -> QuerySet:
+    """The rows behind one number, as at the period's end, within the user's scope, with the
+    names to show joined in SQL (a fixed number of queries whatever the length)."""
+    if cohort == "numerator":
+        rows = measure.numerator_rows(period, scope)
+    elif cohort == "denominator":
+        rows = measure.scoped_rows(period, scope)
+    else:
+        rows = measure.failing(period, scope)
+    rows = rows.filter(visible_rows_q(user_scope, measure, period.as_at))
+    child = Child.objects.filter(pk=OuterRef("child_id"))
+    return (
+        rows.annotate(
+            dd_key=F("pk"),
+            dd_first=Subquery(child.values("first_name")[:1]),
+            dd_last=Subquery(child.values("last_name")[:1]),
+            dd_la_id=Subquery(child.values("la_child_id")[:1]),
+            dd_public_id=Subquery(child.values("public_id")[:1]),
+            dd_team=Subquery(Team.objects.filter(pk=OuterRef("team_id")).values("name")[:1]),
+            dd_worker=Subquery(Worker.objects.filter(pk=OuterRef("worker_id")).values("name")[:1]),
+        )
+        .values(*DISPLAY_FIELDS)
+        .order_by(F("due_date").asc(nulls_last=True), "dd_last", "dd_first", "dd_key")
+    )
+
+
+@dataclass(frozen=True)
+class DrilldownRequest:
+    quarter: Quarter
+    measure: Measure
+    period: Period
+    scope: MeasureScope
+    cohort: str
+    user_scope: Scope
+
+    @property
+    def filters(self) -> dict[str, str]:
+        return {
+            "quarter": self.quarter.label,
+            "code": self.measure.code,
+            "scope": scope_value(self.scope),
+            "cohort": self.cohort,
+        }
+
+
+def _parse_drilldown(
+    request: HttpRequest, quarter: str, code: str, action: str
+) -> DrilldownRequest:
+    """Parse and authorise a drill-down; every refusal is audited and answers 404."""
+    q = _quarter_or_404(quarter)
+    measure = _measure_or_404(code)
+    user_scope = scope_for(request.user)
+    cohort = request.GET.get("cohort") or "numerator"
+    filters = {
+        "quarter": q.label,
+        "code": code,
+        "scope": request.GET.get("scope", ""),
+        "cohort": cohort,
+        "refused": action,
+    }
+    try:
+        if not can_see_children(request.user, user_scope):
+            raise Http404("No such list")
+        if cohort not in COHORTS or (cohort == "denominator" and measure.unit != Unit.PERCENT):
+            raise Http404("No such list")
+        if cohort == "failing" and measure.failing_q() is None:
+            raise Http404("No such list")
+        scope = parse_scope(request.GET.get("scope"), request.user, user_scope)
+        if not covers(user_scope, scope):
+            raise Http404("No such list")
+    except Http404:
+        record_access(request, action="refused", filters=filters, status_code=404)
+        raise
+    return DrilldownRequest(q, measure, measure_period(measure, q), scope, cohort, user_scope)
+
+
+COHORT_LABELS = {
+    "numerator": "counted in the figure",
+    "denominator": "in the whole cohort",
+    "failing": "outside the measure's timescale or standard",
+}
+
+
+@require_GET
+def drilldown(request: HttpRequest, quarter: str, code: str) -> HttpResponse:
+    dd = _parse_drilldown(request, quarter, code, "drilldown")
+    rows = drilldown_rows(dd.measure, dd.period, dd.scope, dd.cohort, dd.user_scope)
+    exclude = ("child", "la_child_id") if dd.measure.subject == "worker" else ()
+    if dd.cohort != "denominator":
+        exclude = (*exclude, "in_numerator")
+    table = DrilldownTable(rows, exclude=exclude)
+    tables.RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
+    page_rows = list(table.page.object_list) if table.page else []
+    record_access(
+        request,
+        action="drilldown",
+        child_ids=[r.record["child_id"] for r in page_rows if r.record["child_id"]],
+        count=table.page.paginator.count if table.page else 0,
+        filters=dd.filters,
+    )
+    query = request.GET.copy()
+    query.pop("page", None)
+    query.pop("sort", None)
+    export_base = reverse(
+        "scorecard:drilldown_export", args=[dd.quarter.label, dd.measure.code, "csv"]
+    )
+    scorecard_url = reverse("scorecard:quarter", args=[dd.quarter.label])
+    context = {
+        "quarter": dd.quarter,
+        "measure": dd.measure,
+        "period": dd.period,
+        "scope": dd.scope,
+        "scope_label": scope_label(dd.scope),
+        "scope_value": scope_value(dd.scope),
+        "cohort": dd.cohort,
+        "cohort_label": COHORT_LABELS[dd.cohort],
+        "table": table,
+        "count": table.page.paginator.count if table.page else 0,
+        "export_csv": f"{export_base}?{query.urlencode()}",
+        "export_xlsx": f"{export_base.removesuffix('csv')}xlsx?{query.urlencode()}",
+        "back_url": f"{scorecard_url}?scope={scope_value(dd.scope)}",
+        "cohort_links": {
+            c: _drilldown_url(dd.quarter, dd.measure.code, dd.scope, c)
+            for c in _drill_links(dd.quarter, dd.measure, dd.scope)
+        },
+    }
+    return render_page_or_fragment(request, "scorecard/drilldown.html", "results", context)
+
+
+DRILLDOWN_HEADER = [
+    "Child",
+    "LA child ID",
+    "Team",
+    "Worker",
+    "Counted",
+    "Due date",
+    "From",
+    "Rule",
+]
+
+
+@require_GET
+def drilldown_export(request: HttpRequest, quarter: str, code: str, fmt: str) -> HttpResponse:
+    if fmt not in ("csv", "xlsx"):
+        raise Http404("No such format")
+    dd = _parse_drilldown(request, quarter, code, "export")
+    records = list(drilldown_rows(dd.measure, dd.period, dd.scope, dd.cohort, dd.user_scope))
+    record_access(
+        request,
+        action="export",
+        child_ids=[r["child_id"] for r in records if r["child_id"]],
+        count=len(records),
+        filters={**dd.filters, "format": fmt},
+    )
+    rows = [
+        [
+            " ".join(p for p in (r["dd_first"], r["dd_last"]) if p),
+            r["dd_la_id"],
+            r["dd_team"],
+            r["dd_worker"],
+            "Yes" if r["in_numerator"] else "No",
+            r["due_date"],
+            r["basis_date"],
+            dd.measure.row_rule(r["basis_date"], r["due_date"]),
+        ]
+        for r in records
+    ]
+    where = scope_value(dd.scope).replace(":", "-")
+    name = f"{dd.measure.code}-{dd.cohort}-{dd.quarter.label}-{where}"
+    if fmt == "csv":
+        return csv_response(f"{name}.csv", DRILLDOWN_HEADER, rows)
+    return xlsx_response(f"{name}.xlsx", DRILLDOWN_HEADER, rows, sheet_title=dd.measure.code)

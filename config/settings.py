@@ -228,6 +228,8 @@ CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="")
 CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND", default=CELERY_BROKER_URL or None)
 # Without a broker, tasks run in process: the embedded default needs no Redis.
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+# A queue of its own lets a test worker share a Redis database with others (tests/worker.py).
+CELERY_TASK_DEFAULT_QUEUE = env("CELERY_TASK_DEFAULT_QUEUE", default="celery")
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"

@@ -239,8 +239,11 @@ def scorecard_rows(
 
     if snapshot:
         stored = snapshot_results(all_codes, scope, [on, end_date(prev)])
-        current = {code: stored.get((code, on)) for code in all_codes}
-        previous = {code: stored.get((code, end_date(prev))) for code in all_codes}
+        units = {m.code: m.unit for m in measures}
+        current = {code: _like_live(stored.get((code, on)), units[code]) for code in all_codes}
+        previous = {
+            code: _like_live(stored.get((code, end_date(prev))), units[code]) for code in all_codes
+        }
     else:
         current = {m.code: m.result(measure_period(m, end), scope) for m in measures}
         previous = {m.code: m.result(measure_period(m, prev), scope) for m in measures}
@@ -282,6 +285,17 @@ def scorecard_rows(
             )
         )
     return rows
+
+
+def _like_live(result: Result | None, unit: Unit) -> Result | None:
+    """A stored result with its value in the form `Result.of` gives (a count as a whole number,
+    a percentage to one place), so snapshot and live rows print alike."""
+    if result is None or result.value is None:
+        return result
+    exponent = Decimal(1) if unit == Unit.COUNT else Decimal("0.1")
+    return Result(
+        result.code, result.numerator, result.denominator, result.value.quantize(exponent)
+    )
 
 
 def snapshot_results(

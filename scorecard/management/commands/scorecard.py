@@ -47,6 +47,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--snapshot", action="store_true", help="Read the nightly snapshots, not live data"
         )
+        parser.add_argument("--codes", nargs="+", help="Only these measure codes")
 
     def handle(self, *args, **options) -> None:
         try:
@@ -58,7 +59,7 @@ class Command(BaseCommand):
             scope = scope_from_text(options["scope"])
         except ValueError as exc:
             raise CommandError(str(exc)) from exc
-        rows = scorecard_rows(end, scope, snapshot=options["snapshot"])
+        rows = scorecard_rows(end, scope, snapshot=options["snapshot"], codes=options.get("codes"))
         fmt = options["format"]
         if fmt == "json":
             self.stdout.write(json.dumps([row.as_dict() for row in rows], indent=2))

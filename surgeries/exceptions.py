@@ -1,0 +1,459 @@
+"""Exception lists: the failing rows of every measure that has an `exception_list`, plus the rows
+falling due soon, as at a date and inside a scope.
+
+There is no second definition of any list here: a list is `measure.failing(period)` (overdue) or
+`measure.due_soon(period, last_due)` (due soon). Each measure contributes one branch per kind to a
+single UNION ALL; every branch selects the same columns (the row fields plus the display columns
+as correlated look-ups by primary key), so a whole page is one query and the counts another,
+whatever the length of the list.
+
+Column names in the union all start with `r_` so they never collide with a measure's own
+annotations (`child_id` is an annotation on child rows but a real column on event rows).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from django.conf import settings
+import uuid
+
+from django.db import connections
+from django.db.models import (
+    CharField,
+    Count,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    UUIDField,
+    Value,
+    Window,
+)
+from django.db.models.functions import Coalesce, RowNumber
+
+from accounts.scope import Scope
+from casework import workingdays
+from casework.models import Child, Team, Worker
+from scorecard.measures.base import Measure
+from scorecard.measures.cohorts import Category, category_at
+from scorecard.measures.registry import all_measures
+
+OVERDUE = "overdue"
+DUE_SOON = "due_soon"
+KIND_LABELS = {OVERDUE: "Overdue", DUE_SOON: "Due soon"}
+
+# The union's columns, in SELECT order.
+COLUMNS = (
+    "r_child",
+    "r_worker",
+    "r_team",
+    "r_due",
+    "r_basis",
+    "r_list",
+    "r_kind",
+    "r_category",
+    "r_open_actions",
+    "r_child_uuid",
+    "r_first_name",
+    "r_last_name",
+    "r_worker_name",
+    "r_team_name",
+)
+COUNT_COLUMNS = ("r_list", "r_kind")
+
+# Sort keys offered to users, mapped to union columns (ties broken by child then list).
+SORTS = {
+    "days": "r_days",
+    "due": "r_due",
+    "child": "r_last_name",
+    "list": "r_list",
+    "category": "r_category",
+    "worker": "r_worker_name",
+    "team": "r_team_name",
+    "actions": "r_open_actions",
+}
+DEFAULT_SORT = "-days"
+
+
+@dataclass(frozen=True)
+class ExceptionList:
+    code: str
+    label: str
+    measure: Measure
+
+
+def surgery_lists() -> list[ExceptionList]:
+    """Every registered measure feeding a surgery list, in registry order. Worker-level measures
+    (caseloads) have no child to act on, so they are not worked as child lists."""
+    return [
+        ExceptionList(m.code, m.exception_list, m)
+        for m in all_measures()
+        if m.exception_list and m.subject != "worker"
+    ]
+
+
+def lists_by_code() -> dict[str, ExceptionList]:
+    return {x.code: x for x in surgery_lists()}
+
+
+@dataclass(frozen=True)
+class RowFilter:
+    """What the user asked for. Empty values mean "no filter"."""
+
+    lists: tuple[str, ...] = ()
+    kind: str = ""  # OVERDUE, DUE_SOON or "" for both
+    worker_id: int | None = None
+    category: str = ""
+    min_days_overdue: int | None = None
+    has_open_action: bool | None = None
+    due_soon_wd: int = field(default_factory=lambda: settings.TIMESCALES["due_soon_wd"])
+    child_ids: tuple[int, ...] | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        """For the access audit: the filter, never a name."""
+        return {
+            "lists": list(self.lists),
+            "kind": self.kind,
+            "worker_id": self.worker_id,
+            "category": self.category,
+            "min_days_overdue": self.min_days_overdue,
+            "has_open_action": self.has_open_action,
+            "due_soon_wd": self.due_soon_wd,
+        }
+
+
+@dataclass
+class ExceptionRow:
+    """One (child, list) row with its display columns."""
+
+    child_id: int
+    worker_id: int | None
+    team_id: int | None
+    due_date: date | None
+    basis_date: date | None
+    list_code: str
+    kind: str
+    days_overdue: int | None
+    category: str
+    open_actions: int
+    child_public_id: Any
+    first_name: str
+    last_name: str
+    worker_name: str
+    team_name: str
+    list_label: str = ""
+    rule: str = ""
+
+    @property
+    def child_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+    @property
+    def category_label(self) -> str:
+        return Category.LABELS.get(self.category, self.category)
+
+    @property
+    def kind_label(self) -> str:
+        return KIND_LABELS.get(self.kind, self.kind)
+
+    @property
+    def key(self) -> str:
+        """A stable DOM id for the row (no personal data: internal ids only)."""
+        return f"row-{self.child_id}-{self.list_code}"
+
+
+def _scope_q(scope: Scope, as_at: date) -> Q:
+    """Rows inside the user's scope: the row's own team or worker (as the measure's team and
+    worker scopes count them) and the child visible to the user at the date."""
+    if scope.everything:
+        return Q()
+    rows = Q(pk__in=[])
+    if scope.team_ids:
+        rows |= Q(team_id__in=sorted(scope.team_ids))
+    if scope.worker_ids:
+        rows |= Q(worker_id__in=sorted(scope.worker_ids))
+    return rows & scope.child_q(as_at, "child_id")
+
+
+def _branch(
+    listdef: ExceptionList,
+    kind: str,
+    *,
+    scope: Scope,
+    as_at: date,
+    filters: RowFilter,
+    team_ids: Sequence[int] | None,
+    columns: Sequence[str],
+) -> QuerySet:
+    from surgeries.models import Action
+
+    measure = listdef.measure
+    period = measure.default_period(as_at)
+    if kind == OVERDUE:
+        rows = measure.failing(period)
+    else:
+        last_due = workingdays.add_working_days(as_at, filters.due_soon_wd)
+        rows = measure.due_soon(period, last_due)
+    rows = rows.filter(child_id__isnull=False).filter(_scope_q(scope, as_at))
+    if team_ids is not None:
+        rows = rows.filter(team_id__in=list(team_ids))
+    if filters.worker_id is not None:
+        rows = rows.filter(worker_id=filters.worker_id)
+    if filters.child_ids is not None:
+        rows = rows.filter(child_id__in=list(filters.child_ids))
+
+    child = Child.objects.filter(pk=OuterRef("child_id"))
+    open_actions = (
+        Action.objects.filter(
+            child_id=OuterRef("child_id"), list_code=listdef.code, status=Action.Status.OPEN
+        )
+        .order_by()
+        .values("child_id")
+        .annotate(n=Count("pk"))
+        .values("n")[:1]
+    )
+    rows = rows.annotate(
+        r_child=F("child_id"),
+        r_worker=F("worker_id"),
+        r_team=F("team_id"),
+        r_due=F("due_date"),
+        r_basis=F("basis_date"),
+        r_list=Value(listdef.code, output_field=CharField()),
+        r_kind=Value(kind, output_field=CharField()),
+        # Working days overdue, through the calendar table: number(D) - number(due).
+        r_category=Subquery(
+            child.annotate(c=category_at(as_at)).values("c")[:1], output_field=CharField()
+        ),
+        r_open_actions=Coalesce(Subquery(open_actions, output_field=IntegerField()), 0),
+    )
+    if measure.subject == "event":
+        # One row per (child, list): an event list may hold several events of one child; keep
+        # the one due first.
+        rows = rows.annotate(
+            r_rank=Window(
+                RowNumber(),
+                partition_by=[F("child_id")],
+                order_by=[F("due_date").asc(nulls_last=True), F("pk").asc()],
+            )
+        ).filter(r_rank=1)
+    if filters.category:
+        rows = rows.filter(r_category=filters.category)
+    if filters.min_days_overdue is not None:
+        # days overdue >= N  <=>  number(due) <= number(D) - N  <=>  due is before the working
+        # day numbered number(D) - N + 1 (the same calendar, read once in Python).
+        rows = rows.filter(due_date__lt=_first_day_numbered(as_at, filters.min_days_overdue))
+    if filters.has_open_action is True:
+        rows = rows.filter(r_open_actions__gt=0)
+    elif filters.has_open_action is False:
+        rows = rows.filter(r_open_actions=0)
+    if "r_child_uuid" in columns:
+        worker = Worker.objects.filter(pk=OuterRef("worker_id"))
+        team = Team.objects.filter(pk=OuterRef("team_id"))
+        rows = rows.annotate(
+            r_child_uuid=Subquery(child.values("public_id")[:1], output_field=UUIDField()),
+            r_first_name=Subquery(child.values("first_name")[:1], output_field=CharField()),
+            r_last_name=Subquery(child.values("last_name")[:1], output_field=CharField()),
+            r_worker_name=Subquery(worker.values("name")[:1], output_field=CharField()),
+            r_team_name=Subquery(team.values("name")[:1], output_field=CharField()),
+        )
+    return rows.order_by().values(*columns)
+
+
+def exception_rows(
+    *,
+    scope: Scope,
+    as_at: date,
+    filters: RowFilter | None = None,
+    team_ids: Iterable[int] | None = None,
+    columns: Sequence[str] = COLUMNS,
+) -> QuerySet | None:
+    """The exception rows as ONE union queryset of dicts keyed by `columns` (None when nothing
+    can match, e.g. an empty scope). Slice it for a page; `team_ids` narrows to a surgery's teams
+    on top of the user's scope."""
+    filters = filters or RowFilter()
+    if scope.is_empty:
+        return None
+    kinds = [filters.kind] if filters.kind in (OVERDUE, DUE_SOON) else [OVERDUE, DUE_SOON]
+    teams = sorted(team_ids) if team_ids is not None else None
+    branches = [
+        _branch(
+            listdef, kind, scope=scope, as_at=as_at, filters=filters, team_ids=teams, columns=columns
+        )
+        for listdef in surgery_lists()
+        if not filters.lists or listdef.code in filters.lists
+        for kind in kinds
+    ]
+    if not branches:
+        return None
+    union = branches[0].union(*branches[1:], all=True) if len(branches) > 1 else branches[0]
+    # No ORDER BY inside: a model's default ordering names columns the union lacks.
+    return union.order_by()
+
+
+def _first_day_numbered(as_at: date, min_days: int) -> date:
+    numbers, working = workingdays._python_calendar()
+    target = numbers[as_at] - min_days + 1
+    return working.get(target, workingdays.CALENDAR_START if target < 1 else date.max)
+
+
+def fetch_rows(
+    union: QuerySet | None, *, as_at: date, sort: str = DEFAULT_SORT, offset: int = 0, limit: int
+) -> list[dict[str, Any]]:
+    """One page of the union, sorted, with `r_days`: working days overdue, number(D) minus
+    number(due) from the calendar table, joined in SQL.
+
+    The calendar is joined around the union rather than inside each branch: a branch's due date
+    is itself a subquery, and a calendar subquery referring to it trips Django's alias relabelling
+    of nested subqueries on PostgreSQL."""
+    if union is None or limit <= 0:
+        return []
+    from casework.models import CalendarDay
+
+    connection = connections[union.db]
+    qn = connection.ops.quote_name
+    inner, params = union.query.get_compiler(using=union.db).as_sql()
+    descending = sort.startswith("-")
+    column = SORTS.get(sort.lstrip("-"), SORTS["days"])
+    if column == "r_days":
+        # More days overdue is a lower working-day number of the due date.
+        expr, descending = f"c.{qn('working_day_number')}", not descending
+    else:
+        expr = f"u.{qn(column)}"
+    direction = "DESC" if descending else "ASC"
+    order = [f"({expr} IS NULL) ASC", f"{expr} {direction}"]
+    order += [f"u.{qn(c)} ASC" for c in ("r_last_name", "r_child", "r_list", "r_kind") if c != column]
+    cal = qn(CalendarDay._meta.db_table)
+    sql = (
+        f"SELECT u.*, (%s - c.{qn('working_day_number')}) AS {qn('r_days')} "
+        f"FROM ({inner}) u LEFT JOIN {cal} c ON c.{qn('date')} = u.{qn('r_due')} "
+        f"ORDER BY {', '.join(order)} LIMIT %s OFFSET %s"
+    )
+    all_params = (workingdays.working_day_number(as_at), *params, int(limit), int(offset))
+    # Plain SQL around the ORM's compiled union; converters restore dates and UUIDs.
+    with connection.cursor() as cursor:
+        cursor.execute(sql, all_params)
+        names = [d[0] for d in cursor.description]
+        raw = cursor.fetchall()
+    return [_convert(dict(zip(names, row, strict=True)), connection) for row in raw]
+
+
+def _convert(row: dict[str, Any], connection) -> dict[str, Any]:
+    for key in ("r_due", "r_basis"):
+        value = row.get(key)
+        if isinstance(value, str):
+            row[key] = date.fromisoformat(value[:10])
+    value = row.get("r_child_uuid")
+    if value is not None and not isinstance(value, uuid.UUID):
+        row["r_child_uuid"] = uuid.UUID(str(value))
+    return row
+
+
+def to_rows(values: Iterable[dict[str, Any]]) -> list[ExceptionRow]:
+    """Dicts from the union to rows with the list label and the rule in words."""
+    lists = lists_by_code()
+    rows = []
+    for v in values:
+        listdef = lists.get(v["r_list"])
+        rows.append(
+            ExceptionRow(
+                child_id=v["r_child"],
+                worker_id=v["r_worker"],
+                team_id=v["r_team"],
+                due_date=v["r_due"],
+                basis_date=v["r_basis"],
+                list_code=v["r_list"],
+                kind=v["r_kind"],
+                days_overdue=v["r_days"],
+                category=v["r_category"] or "",
+                open_actions=v["r_open_actions"] or 0,
+                child_public_id=v["r_child_uuid"],
+                first_name=v["r_first_name"] or "",
+                last_name=v["r_last_name"] or "",
+                worker_name=v["r_worker_name"] or "",
+                team_name=v["r_team_name"] or "",
+                list_label=listdef.label if listdef else v["r_list"],
+                rule=listdef.measure.row_rule(v["r_basis"], v["r_due"]) if listdef else "",
+            )
+        )
+    return rows
+
+
+@dataclass
+class Counts:
+    total: int = 0
+    by_list: dict[str, dict[str, int]] = field(default_factory=dict)
+    child_ids: set[int] = field(default_factory=set)
+
+    def overdue(self, code: str) -> int:
+        return self.by_list.get(code, {}).get(OVERDUE, 0)
+
+    def due_soon(self, code: str) -> int:
+        return self.by_list.get(code, {}).get(DUE_SOON, 0)
+
+
+def exception_counts(
+    *,
+    scope: Scope,
+    as_at: date,
+    filters: RowFilter | None = None,
+    team_ids: Iterable[int] | None = None,
+) -> Counts:
+    """Rows per list and kind, and the total, in one light query (no display columns)."""
+    counts = Counts()
+    union = exception_rows(
+        scope=scope,
+        as_at=as_at,
+        filters=filters,
+        team_ids=team_ids,
+        columns=("r_child", "r_list", "r_kind"),
+    )
+    if union is None:
+        return counts
+    for child_id, code, kind in union.values_list("r_child", "r_list", "r_kind"):
+        counts.total += 1
+        counts.child_ids.add(child_id)
+        per = counts.by_list.setdefault(code, {OVERDUE: 0, DUE_SOON: 0})
+        per[kind] = per.get(kind, 0) + 1
+    return counts
+
+
+def failing_pairs(*, as_at: date, child_ids: Iterable[int]) -> set[tuple[int, str]]:
+    """(child, list) pairs still failing at the date, for the given children: whether an action's
+    reason still holds ("No longer overdue" otherwise) and a surgery's impact. One query."""
+    ids = tuple(sorted(set(child_ids)))
+    if not ids:
+        return set()
+    union = exception_rows(
+        scope=Scope(everything=True),
+        as_at=as_at,
+        filters=RowFilter(kind=OVERDUE, child_ids=ids),
+        columns=("r_child", "r_list"),
+    )
+    if union is None:
+        return set()
+    return set(union.values_list("r_child", "r_list"))
+
+
+__all__ = [
+    "COLUMNS",
+    "DEFAULT_SORT",
+    "DUE_SOON",
+    "OVERDUE",
+    "SORTS",
+    "Counts",
+    "ExceptionList",
+    "ExceptionRow",
+    "RowFilter",
+    "exception_counts",
+    "exception_rows",
+    "failing_pairs",
+    "lists_by_code",
+    "surgery_lists",
+    "to_rows",
+]

@@ -96,6 +96,16 @@ class VisitForm(forms.ModelForm):
         model = Visit
         fields = ["date", "visit_type", "child_seen", "seen_alone"]
 
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        # Shown against the question (the service enforces it too, and the database constraint
+        # behind both); a field with an error is left out of the model's constraint check.
+        if cleaned.get("seen_alone") and cleaned.get("child_seen") is False:
+            self.add_error(
+                "seen_alone", "A child who was not seen cannot have been seen alone: select no"
+            )
+        return cleaned
+
 
 class HealthCheckForm(forms.ModelForm):
     kind = forms.ChoiceField(

@@ -350,11 +350,10 @@ def trend(
 
 def reporting_date() -> date:
     """The app's "today": settings.REPORTING_DATE when set (demo data ends 2018-09-30), else
-    today in Europe/London."""
-    from django.conf import settings
-    from django.utils import timezone
+    today in Europe/London. One rule for the whole app: casework.reporting."""
+    from casework.reporting import reporting_date as app_reporting_date
 
-    return settings.REPORTING_DATE or timezone.localdate()
+    return app_reporting_date()
 
 
 def rollup_target_date() -> date:

@@ -26,6 +26,8 @@ FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # openpyxl refuses the control characters XML 1.0 cannot hold; a stray one must not break a file.
 _ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+# Characters Excel refuses in a sheet title.
+_ILLEGAL_SHEET_TITLE = re.compile(r"[\\/?*\[\]:\x00-\x1f]")
 
 Cell = str | int | float | Decimal | date | datetime | bool | None
 
@@ -82,7 +84,8 @@ def xlsx_bytes(
     header: Sequence[str], rows: Iterable[Sequence[object]], *, sheet_title: str = "Export"
 ) -> bytes:
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=_ILLEGAL_XML.sub("", sheet_title)[:31] or "Export")
+    title = _ILLEGAL_SHEET_TITLE.sub("-", sheet_title).strip("'")[:31]
+    sheet = workbook.create_sheet(title=title or "Export")
     bold = Font(bold=True)
 
     def cell(value: object, *, font: Font | None = None) -> WriteOnlyCell:

@@ -76,3 +76,8 @@ def test_xlsx_raw_xml_contains_no_formula_element():
 def test_export_filename_is_made_safe():
     response = csv_response('bad"name\r\n.csv', ["A"], [])
     assert response["Content-Disposition"] == 'attachment; filename="bad-name-.csv"'
+
+
+def test_xlsx_sheet_title_drops_characters_excel_refuses():
+    response = xlsx_response("x.xlsx", ["A"], [], sheet_title="Q2 2018/19: [draft]*")
+    assert load_workbook(io.BytesIO(response.content)).active.title == "Q2 2018-19- -draft--"

@@ -154,6 +154,7 @@ class AnnexAImporter:
                         try:
                             data[column] = parse_date(data.get(column), formats=DATE_FORMATS)
                         except ValueError as exc:
+                            data[column] = None
                             record.problem(column, str(exc))
                     records.append(record)
             book.close()

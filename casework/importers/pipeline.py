@@ -10,11 +10,13 @@
 """
 
 import hashlib
+import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.utils import timezone
 
@@ -70,6 +72,9 @@ def run_import(
     progress: Callable[[str], None] | None = None,
 ) -> ImportResult:
     paths = [Path(p) for p in paths]
+    expand = getattr(importer, "expand", None)
+    if expand is not None:
+        paths = expand(paths)
     run = ImportRun(
         kind=importer.kind,
         filename=", ".join(p.name for p in paths)[:255],
@@ -124,9 +129,8 @@ def run_import(
 
 
 def _jsonable(value: Any) -> Any:
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
-    return value
+    """Dates (also nested, as in a CIN census child) as ISO strings."""
+    return json.loads(json.dumps(value, cls=DjangoJSONEncoder))
 
 
 def _finish(run: ImportRun, problems: list[Problem], counts: dict[str, Any]) -> ImportResult:

@@ -98,6 +98,7 @@ def expand_paths(paths: Sequence[Path]) -> list[Path]:
 
 class SSDA903Importer:
     kind = ImportRun.Kind.SSDA903
+    expand = staticmethod(expand_paths)
 
     def __init__(self, la_code: str | None = None) -> None:
         self.la_code = la_code
@@ -115,6 +116,7 @@ class SSDA903Importer:
                     try:
                         record.data[column] = parse_date(row.get(column), formats=DATE_FORMATS)
                     except ValueError as exc:
+                        record.data[column] = None
                         record.problem(column, str(exc))
                 records.append(record)
         return records

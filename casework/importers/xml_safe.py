@@ -17,7 +17,8 @@ MAX_XML_BYTES = 200 * 1024 * 1024
 XINCLUDE_NS = "{http://www.w3.org/2001/XInclude}"
 
 
-def parse_xml(path: Path, *, max_bytes: int = MAX_XML_BYTES) -> Element:
+def parse_xml(path: Path, *, max_bytes: int | None = None) -> Element:
+    max_bytes = max_bytes or MAX_XML_BYTES
     size = path.stat().st_size
     if size > max_bytes:
         raise StructuralError(

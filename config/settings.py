@@ -105,6 +105,9 @@ else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# Transactional tests with serialized rollback restore the rows migrations made; the 13,000-row
+# working-day calendar is rebuilt in bulk instead (tests/worker.py), which is far faster.
+TEST_NON_SERIALIZED_APPS = ["casework"]
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [

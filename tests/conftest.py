@@ -14,6 +14,8 @@ from accounts.roles import Role
 from casework.models import Child, Team, Worker
 from tests import factories as f
 
+pytest_plugins = ["tests.worker"]
+
 REPORTING_DATE = date(2018, 9, 30)
 DEMO_PASSWORD = "correct-horse-battery-staple"
 

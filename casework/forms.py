@@ -62,7 +62,8 @@ def _yes(value: str) -> bool:
 
 
 class YesNoField(forms.TypedChoiceField):
-    """A required yes/no question as inline radios: a checkbox cannot tell "no" from "not answered"."""
+    """A required yes/no question as inline radios (a checkbox cannot tell "no" from "not
+    answered")."""
 
     def __init__(self, *, required_message: str, **kwargs: Any) -> None:
         super().__init__(

@@ -54,7 +54,8 @@ def visit_record(
     if not errors and Visit.objects.filter(child=child, date=date, visit_type=visit_type).exists():
         label = Visit.Type(visit_type).label.lower()
         errors["date"] = [
-            f"A {label} on {date:%-d %B %Y} is already recorded for this child. Check the visits tab"
+            f"A {label} on {date:%-d %B %Y} is already recorded for this child: "
+            "check the visits tab"
         ]
     if errors:
         raise ValidationError(errors)

@@ -401,9 +401,9 @@ def child_history(child: m.Child) -> list[HistoryEntry]:
                 for field in fields:
                     old, new = getattr(before, field.attname), getattr(row, field.attname)
                     if old != new:
-                        changes.append(
-                            f"{field.verbose_name.capitalize()}: {_show(old)} → {_show(new)}"
-                        )
+                        # Keep abbreviations (UPN, LA child ID) as written.
+                        name = str(field.verbose_name)
+                        changes.append(f"{name[:1].upper()}{name[1:]}: {_show(old)} → {_show(new)}")
             previous[row.id] = row
             user = row.history_user
             entries.append(

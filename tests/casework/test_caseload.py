@@ -17,7 +17,9 @@ def _allocate(cast, n: int) -> list:
     for i in range(n):
         child = f.ChildFactory()
         f.ReferralFactory(child=child, team=cast.team_a1, referral_date=date(2018, 2, 1))
-        f.InvolvementFactory(child=child, worker=cast.worker_a1, team=cast.team_a1, start_date=date(2018, 2, 2))
+        f.InvolvementFactory(
+            child=child, worker=cast.worker_a1, team=cast.team_a1, start_date=date(2018, 2, 2)
+        )
         f.VisitFactory(child=child, date=date(2018, 9, 1 + i % 20))
         children.append(child)
     return children
@@ -42,7 +44,9 @@ def test_query_count_is_the_same_for_5_and_50_children(cast, as_user):
 def test_social_worker_sees_only_their_allocated_children_with_last_seen(cast, as_user):
     f.VisitFactory(child=cast.child_a1, date=date(2018, 9, 12), child_seen=True)
     f.VisitFactory(child=cast.child_a1, date=date(2018, 9, 20), child_seen=False)
-    f.VisitFactory(child=cast.child_a1, date=date(2018, 10, 5), child_seen=True)  # after the reporting date
+    f.VisitFactory(
+        child=cast.child_a1, date=date(2018, 10, 5), child_seen=True
+    )  # after the reporting date
     body = as_user(cast.social_worker).get(reverse("caseload")).content.decode()
     assert cast.child_a1.la_child_id in body
     assert cast.child_a2.la_child_id not in body

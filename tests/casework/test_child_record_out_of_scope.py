@@ -51,7 +51,14 @@ def test_unknown_child_is_404(cast, as_user):
 def test_posting_a_visit_for_an_out_of_scope_child_saves_nothing(cast, as_user):
     response = as_user(cast.social_worker).post(
         reverse("visit_new", args=[cast.child_b1.public_id]),
-        {"date_0": "3", "date_1": "9", "date_2": "2018", "visit_type": "cin", "child_seen": "yes", "seen_alone": "no"},
+        {
+            "date_0": "3",
+            "date_1": "9",
+            "date_2": "2018",
+            "visit_type": "cin",
+            "child_seen": "yes",
+            "seen_alone": "no",
+        },
     )
     assert response.status_code == 404
     assert not Visit.objects.exists()

@@ -1,11 +1,18 @@
-"""The child record's tabs open for everyone whose scope holds the child, and each view is audited."""
+"""The child record's tabs open for everyone whose scope holds the child; each view is audited."""
 
 import pytest
 from django.urls import reverse
 
 from accounts.models import AccessEvent
 
-TABS = ["child_overview", "child_visits", "child_plans", "child_care", "child_health", "child_history"]
+TABS = [
+    "child_overview",
+    "child_visits",
+    "child_plans",
+    "child_care",
+    "child_health",
+    "child_history",
+]
 
 
 @pytest.mark.parametrize("tab", TABS)

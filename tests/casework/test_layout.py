@@ -14,7 +14,10 @@ PAGES = ["home", "caseload", "accessibility"]
 def _pages(cast, as_user):
     client = as_user(cast.social_worker)
     urls = [reverse(name) for name in PAGES]
-    urls += [reverse("child_overview", args=[cast.child_a1.public_id]), reverse("visit_new", args=[cast.child_a1.public_id])]
+    urls += [
+        reverse("child_overview", args=[cast.child_a1.public_id]),
+        reverse("visit_new", args=[cast.child_a1.public_id]),
+    ]
     return [(url, client.get(url)) for url in urls]
 
 
@@ -54,7 +57,7 @@ def test_page_title_is_page_then_service_then_council(cast, as_user):
 
 def test_sign_out_is_a_post_form(cast, as_user):
     body = as_user(cast.social_worker).get(reverse("home")).content.decode()
-    assert re.search(r'<form method="post" action="%s"' % reverse("logout"), body)
+    assert re.search(f'<form method="post" action="{reverse("logout")}"', body)
 
 
 @pytest.mark.parametrize(

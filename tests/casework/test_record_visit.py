@@ -44,7 +44,11 @@ def test_valid_visit_is_saved_and_redirects_to_the_visits_tab_with_a_banner(cast
 
 
 def test_form_page_renders_govuk_fields(cast, as_user):
-    body = as_user(cast.social_worker).get(reverse("visit_new", args=[cast.child_a1.public_id])).content.decode()
+    body = (
+        as_user(cast.social_worker)
+        .get(reverse("visit_new", args=[cast.child_a1.public_id]))
+        .content.decode()
+    )
     assert 'class="govuk-date-input"' in body
     assert 'class="govuk-radios__input"' in body
     assert 'id="id_date_0"' in body

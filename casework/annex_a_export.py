@@ -427,12 +427,12 @@ def _children_in_care(children: QuerySet, as_at: date, teams: dict[int, str]) ->
     return rows
 
 
-def write_workbook(as_at: date) -> bytes:
+def write_workbook(as_at: date, lists: dict[int, list[list[Any]]] | None = None) -> bytes:
     """The workbook as bytes. Cells are written as values, never formulas: text starting with
     '=' etc. is stored as a string cell (openpyxl data_type 's')."""
     from scorecard.exports import neutralise
 
-    lists = build_lists(as_at)
+    lists = lists if lists is not None else build_lists(as_at)
     book = Workbook()
     book.remove(book.active)
     bold = Font(bold=True)

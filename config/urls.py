@@ -7,5 +7,6 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("scorecard/", include("scorecard.urls")),
     path("surgeries/", include("surgeries.urls")),
+    path("imports/", include("casework.import_urls")),
     path(settings.ADMIN_URL, admin.site.urls),
 ]

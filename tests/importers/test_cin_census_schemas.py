@@ -63,7 +63,11 @@ def test_nested_records_load_with_statutory_review_due_dates(db, tmp_path):
     conference = InitialConference.objects.get(child=child)
     assert conference.section47 == s47 and conference.plan_made
     plan = CPPlan.objects.get(child=child)
-    reviews = list(CPReview.objects.filter(cp_plan=plan).order_by("due_date").values_list("due_date", "held_date"))
+    reviews = list(
+        CPReview.objects.filter(cp_plan=plan)
+        .order_by("due_date")
+        .values_list("due_date", "held_date")
+    )
     # First review due within 3 months of the plan, the next 6 months after the one held.
     assert reviews == [
         (date(2018, 7, 12), date(2018, 7, 5)),

@@ -56,7 +56,8 @@ def test_orphan_episode_and_bad_codes_are_listed_by_row_and_field(db, tmp_path):
     write(
         tmp_path,
         "episodes.csv",
-        EPISODES + "ZZ9,01/06/2016,S,C2,N1,U1,PR1,,,,,,,\nA1,01/06/2016,Q,XX,N1,U1,PR1,31/02/2017,,,,,,\n",
+        EPISODES
+        + "ZZ9,01/06/2016,S,C2,N1,U1,PR1,,,,,,,\nA1,01/06/2016,Q,XX,N1,U1,PR1,31/02/2017,,,,,,\n",
     )
     result = run_import(SSDA903Importer(), [tmp_path])
     found = {(p.row, p.field) for p in result.problems}

@@ -31,7 +31,9 @@ def independent_children_in_care(folder, as_at: date) -> set[str]:
         chain.sort()
         if any(e is None or nxt[0] < e for (_, e, _), nxt in zip(chain, chain[1:])):
             continue
-        if any(s <= as_at and (e is None or e > as_at) and ls not in ("V3", "V4") for s, e, ls in chain):
+        if any(
+            s <= as_at and (e is None or e > as_at) and ls not in ("V3", "V4") for s, e, ls in chain
+        ):
             in_care.add(child)
     return in_care
 

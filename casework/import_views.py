@@ -1,0 +1,154 @@
+"""Import returns and download Annex A: pages for performance officers and administrators.
+
+Uploads go through the same pipeline as the management commands, so the report is the same."""
+
+import tempfile
+from datetime import date
+from pathlib import Path
+
+from django import forms
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods
+
+from accounts.audit import record_access
+from accounts.roles import Role
+from casework.annex_a_export import build_lists, write_workbook
+from casework.importers.annex_a import AnnexAImporter
+from casework.importers.cin_census import CINCensusImporter
+from casework.importers.pipeline import run_import
+from casework.importers.ssda903 import SSDA903Importer
+from casework.models import ImportRun
+from casework.reporting import reporting_date
+
+ALLOWED = {Role.PERFORMANCE_OFFICER, Role.ADMINISTRATOR}
+MAX_UPLOAD_BYTES = 200 * 1024 * 1024
+IMPORTERS = {
+    ImportRun.Kind.CIN_CENSUS: (CINCensusImporter, {".xml"}),
+    ImportRun.Kind.SSDA903: (SSDA903Importer, {".csv"}),
+    ImportRun.Kind.ANNEX_A: (AnnexAImporter, {".xlsx"}),
+}
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(d, initial) for d in data]
+        return [single(data, initial)]
+
+
+class UploadForm(forms.Form):
+    kind = forms.ChoiceField(
+        label="Which return", choices=ImportRun.Kind.choices, widget=forms.RadioSelect
+    )
+    files = MultipleFileField(
+        label="Files",
+        help_text="CIN census: .xml. SSDA903: the .csv tables (several years: oldest first). "
+        "Annex A: the .xlsx workbook.",
+    )
+    la_code = forms.CharField(
+        label="Council's LA code (SSDA903 only)", required=False, max_length=3
+    )
+    quarantine = forms.BooleanField(
+        label="Load the valid records and quarantine the invalid ones for review",
+        required=False,
+    )
+
+    def clean(self):
+        data = super().clean()
+        kind, files = data.get("kind"), data.get("files") or []
+        if kind:
+            allowed = IMPORTERS[kind][1]
+            for upload in files:
+                if Path(upload.name).suffix.lower() not in allowed:
+                    self.add_error("files", f"{upload.name} is not a {' or '.join(allowed)} file.")
+                if upload.size > MAX_UPLOAD_BYTES:
+                    self.add_error("files", f"{upload.name} is larger than 200 MB.")
+        return data
+
+
+class AnnexAForm(forms.Form):
+    as_at = forms.DateField(label="As at", help_text="For example, 30/09/2018")
+
+
+def _require_officer(request: HttpRequest) -> None:
+    if getattr(request.user, "role", None) not in ALLOWED:
+        raise Http404("Not found")
+
+
+@require_http_methods(["GET", "POST"])
+def imports(request: HttpRequest) -> HttpResponse:
+    _require_officer(request)
+    form = UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        kind = form.cleaned_data["kind"]
+        importer_class = IMPORTERS[kind][0]
+        importer = (
+            importer_class(la_code=form.cleaned_data["la_code"] or None)
+            if kind == ImportRun.Kind.SSDA903
+            else importer_class()
+        )
+        with tempfile.TemporaryDirectory() as folder:
+            paths = []
+            for n, upload in enumerate(form.cleaned_data["files"]):
+                # Keep the uploaded order (oldest return first) and a safe file name.
+                path = Path(folder) / f"{n:03d}-{Path(upload.name).name}"
+                with path.open("wb") as handle:
+                    for chunk in upload.chunks():
+                        handle.write(chunk)
+                paths.append(path)
+            result = run_import(
+                importer, paths, user=request.user, quarantine=form.cleaned_data["quarantine"]
+            )
+        return redirect("import_report", pk=result.run.pk)
+    runs = ImportRun.objects.select_related("user").order_by("-started_at")[:20]
+    return render(request, "imports/imports.html", {"form": form, "runs": runs})
+
+
+def import_report(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_officer(request)
+    run = get_object_or_404(ImportRun, pk=pk)
+    page = Paginator(run.errors, 100).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "imports/report.html",
+        {"run": run, "page": page, "counts": sorted(run.counts.items())},
+    )
+
+
+def import_report_csv(request: HttpRequest, pk: int) -> HttpResponse:
+    from scorecard.exports import csv_response
+
+    _require_officer(request)
+    run = get_object_or_404(ImportRun, pk=pk)
+    rows = [[e["file"], e["row"], e["field"], e["message"]] for e in run.errors]
+    return csv_response(f"import-{run.pk}-report.csv", ["File", "Row", "Field", "Problem"], rows)
+
+
+def annex_a(request: HttpRequest) -> HttpResponse:
+    _require_officer(request)
+    form = AnnexAForm(request.GET or None, initial={"as_at": reporting_date()})
+    if request.GET and form.is_valid():
+        as_at: date = form.cleaned_data["as_at"]
+        lists = build_lists(as_at)
+        count = sum(len(rows) for rows in lists.values())
+        record_access(
+            request, action="export", count=count, filters={"annex_a_as_at": as_at.isoformat()}
+        )
+        response = HttpResponse(
+            write_workbook(as_at, lists),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        response["Content-Disposition"] = f'attachment; filename="annex-a-{as_at.isoformat()}.xlsx"'
+        return response
+    return render(request, "imports/annex_a.html", {"form": form})

@@ -10,6 +10,7 @@ with 100,000 children.
 from typing import Any
 
 from django.contrib import admin, messages
+from django.core.paginator import Paginator
 from django.db.models import OuterRef, QuerySet, Subquery
 from django.http import HttpRequest
 from simple_history.admin import SimpleHistoryAdmin
@@ -25,7 +26,7 @@ from casework.reporting import reporting_date
 class FastChangelistMixin:
     """Big-table settings shared by every admin of the case record."""
 
-    paginator = EstimatedCountPaginator
+    paginator: type[Paginator] = EstimatedCountPaginator
     show_full_result_count = False
     list_per_page = 50
 

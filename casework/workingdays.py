@@ -149,8 +149,8 @@ def _check_evaluable_in_calendar(expression: Combinable, function: str) -> None:
         node = stack.pop()
         if isinstance(node, F) and not isinstance(node, OuterRef):
             raise ValueError(
-                f"{function}() got F({node.name!r}), which would be read from the calendar table: "
-                f"pass the field name as a string or use OuterRef({node.name!r})."
+                f"{function}() got {node!r}, which would be read from the calendar table: "
+                "pass the field name as a string or use OuterRef(name)."
             )
         if isinstance(node, Subquery):
             raise ValueError(

@@ -69,7 +69,9 @@ def make_row(model: type[models.Model]) -> models.Model:
         if field.null or field.has_default() or (field.blank and not field.is_relation):
             continue
         if field.is_relation:
-            values[field.name] = make_row(field.related_model)
+            related = field.related_model
+            assert isinstance(related, type) and issubclass(related, models.Model)
+            values[field.name] = make_row(related)
         else:
             values[field.name] = _value(field, n)
     return model._default_manager.create(**values)

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from django.apps import apps
@@ -25,7 +26,7 @@ pytestmark = pytest.mark.django_db
 CHILD_A = "C-CONSTRAINT-1"
 
 
-def _child() -> m.Child:
+def _child() -> Any:
     return f.ChildFactory(la_child_id=CHILD_A)
 
 
@@ -36,7 +37,7 @@ class Case:
     message: str  # what full_clean() says
 
 
-def _ended_before_started(factory: Callable[..., models.Model], **dates: date):
+def _ended_before_started(factory: Any, **dates: date) -> Callable[[], models.Model]:
     def build() -> models.Model:
         if factory is f.InvolvementFactory:
             worker = f.WorkerFactory()
@@ -46,7 +47,7 @@ def _ended_before_started(factory: Callable[..., models.Model], **dates: date):
     return build
 
 
-def _second(factory: Callable[..., models.Model], **fields):
+def _second(factory: Any, **fields: Any) -> Callable[[], models.Model]:
     """A row that repeats an existing row's natural key."""
 
     def build() -> models.Model:
@@ -110,7 +111,7 @@ def _voice_account(with_child: bool, with_worker: bool) -> Callable[[], models.M
     def build() -> models.Model:
         return m.VoiceAccount(
             child=_child() if with_child else None,
-            worker=f.WorkerFactory() if with_worker else None,
+            worker=f.WorkerFactory.create() if with_worker else None,
             opened_date=date(2018, 4, 1),
         )
 
@@ -148,7 +149,7 @@ def _second_worker() -> models.Model:
 
 
 def _second_team() -> models.Model:
-    team = f.TeamFactory(name="Front Door")
+    team: m.Team = f.TeamFactory.create(name="Front Door")
     return m.Team(name="Front Door", service_area=team.service_area, kind=m.Team.Kind.FRONT_DOOR)
 
 

@@ -12,6 +12,7 @@ The same `Chart` objects are drawn on the charts page and in the committee pack 
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -103,14 +104,14 @@ def _empty_svg(slug: str, title: str, width: int = WIDTH, height: int = 120) -> 
 
 
 def _nice_max(value: float) -> float:
+    """An axis top that is four round steps (0, 250, 500, 750, 1,000), never below one per step,
+    so counts never get fractional ticks."""
     if value <= 0:
-        return 1.0
-    magnitude = 10 ** (len(str(int(value))) - 1)
-    for step in (1, 2, 2.5, 5, 10):
-        top = step * magnitude
-        if top >= value:
-            return float(top)
-    return float(10 * magnitude)
+        return 4.0
+    raw = value / 4
+    magnitude = 10 ** math.floor(math.log10(raw))
+    step = next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw)
+    return 4 * max(step, 1.0)
 
 
 def _axes(parts: list[str], top: float, unit: str, width: int, height: int) -> None:
@@ -133,9 +134,13 @@ def _x_labels(parts: list[str], labels: Sequence[str], width: int, height: int) 
     step = plot_w / max(len(labels), 1)
     xs = [LEFT + step * (i + 0.5) for i in range(len(labels))]
     for x, label in zip(xs, labels, strict=True):
+        # "Q2 2018/19" on two lines so eight quarters fit side by side.
+        first, _, second = label.partition(" ")
         parts.append(
             f'<text x="{x:.1f}" y="{height - BOTTOM + 16}" text-anchor="middle">'
-            f"{_esc(label)}</text>"
+            f'<tspan x="{x:.1f}">{_esc(first)}</tspan>'
+            + (f'<tspan x="{x:.1f}" dy="14">{_esc(second)}</tspan>' if second else "")
+            + "</text>"
         )
     return xs
 
@@ -158,7 +163,7 @@ def _marker(shape: str, x: float, y: float, colour: str) -> str:
 
 def _legend(parts: list[str], names: Sequence[str], height: int, shapes: Sequence[str]) -> None:
     x = LEFT
-    y = height - 18
+    y = height - 8
     for i, name in enumerate(names):
         colour = PALETTE[i % len(PALETTE)]
         parts.append(_marker(shapes[i % len(shapes)], x + 5, y - 4, colour))
@@ -374,7 +379,7 @@ def risk_matrix(slug: str, title: str, risks: Sequence[StrategicRisk]) -> Chart:
             rows,
             False,
         )
-    cell, left, top = 64, 80, 16
+    cell, left, top = 76, 80, 16
     width, height = left + 5 * cell + 20, top + 5 * cell + 60
     description = (
         "Risk matrix of likelihood by impact: "
@@ -393,15 +398,15 @@ def risk_matrix(slug: str, title: str, risks: Sequence[StrategicRisk]) -> Chart:
             )
             parts.append(
                 f'<text x="{x + 4}" y="{y + 14}" font-size="10">'
-                f"{_esc(f'{score} {risk_level(score)}')}</text>"
+                f'<tspan font-weight="bold">{score}</tspan> {_esc(risk_level(score))}</text>'
             )
     placed: dict[tuple[int, int], int] = {}
     for i, r in enumerate(risks, start=1):
         k = (r.likelihood, r.impact)
         offset = placed.get(k, 0)
         placed[k] = offset + 1
-        cx = left + (r.likelihood - 1) * cell + 20 + 18 * (offset % 3)
-        cy = top + (5 - r.impact) * cell + 38 + 16 * (offset // 3)
+        cx = left + (r.likelihood - 1) * cell + 16 + 20 * (offset % 3)
+        cy = top + (5 - r.impact) * cell + 34 + 20 * (offset // 3)
         parts.append(
             f'<circle cx="{cx}" cy="{cy}" r="8" fill="{TEXT}">'
             f"<title>{_esc(r.title)}</title></circle>"

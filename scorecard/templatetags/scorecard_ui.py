@@ -1,5 +1,6 @@
 """Formatting for the scorecard pages and the committee pack."""
 
+import re
 from decimal import Decimal
 
 from django import template
@@ -38,3 +39,21 @@ def measure_value(value: object, unit: str) -> str:
     if value is None:
         return "No data"
     return number(value) + ("%" if unit == "percent" else "")
+
+
+_NUMERIC = re.compile(r"^-?[\d,]+(\.\d+)?%?$|^no data$")
+
+
+@register.filter
+def numeric(cell: object) -> bool:
+    """Right-align a table cell that holds a figure ("1,996", "63.8%", "no data")."""
+    return bool(_NUMERIC.match(str(cell)))
+
+
+@register.filter
+def slice_item(row: object, index: int) -> object:
+    """row[index], or "" past its end."""
+    try:
+        return row[index]  # type: ignore[index]
+    except (IndexError, TypeError, KeyError):
+        return ""

@@ -13,14 +13,13 @@ annotations (`child_id` is an annotation on child rows but a real column on even
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 from django.conf import settings
-import uuid
-
 from django.db import connections
 from django.db.models import (
     CharField,
@@ -283,7 +282,13 @@ def exception_rows(
     teams = sorted(team_ids) if team_ids is not None else None
     branches = [
         _branch(
-            listdef, kind, scope=scope, as_at=as_at, filters=filters, team_ids=teams, columns=columns
+            listdef,
+            kind,
+            scope=scope,
+            as_at=as_at,
+            filters=filters,
+            team_ids=teams,
+            columns=columns,
         )
         for listdef in surgery_lists()
         if not filters.lists or listdef.code in filters.lists
@@ -327,10 +332,14 @@ def fetch_rows(
         expr = f"u.{qn(column)}"
     direction = "DESC" if descending else "ASC"
     order = [f"({expr} IS NULL) ASC", f"{expr} {direction}"]
-    order += [f"u.{qn(c)} ASC" for c in ("r_last_name", "r_child", "r_list", "r_kind") if c != column]
+    ties = ("r_last_name", "r_child", "r_list", "r_kind")
+    order += [f"u.{qn(c)} ASC" for c in ties if c != column]
     cal = qn(CalendarDay._meta.db_table)
+    # Identifiers are quoted constants and the sort column comes from SORTS, never the request;
+    # every value is a parameter.
+    days = f"(%s - c.{qn('working_day_number')}) AS {qn('r_days')}"
     sql = (
-        f"SELECT u.*, (%s - c.{qn('working_day_number')}) AS {qn('r_days')} "
+        f"SELECT u.*, {days} "  # noqa: S608
         f"FROM ({inner}) u LEFT JOIN {cal} c ON c.{qn('date')} = u.{qn('r_due')} "
         f"ORDER BY {', '.join(order)} LIMIT %s OFFSET %s"
     )

@@ -220,3 +220,6 @@ class DigestSent(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["user", "week_start"], name="one_digest_per_week")
         ]
+
+    def __str__(self) -> str:
+        return f"Digest for week of {self.week_start}"

@@ -1,0 +1,102 @@
+"""The workbench filter form: presentation and parsing only. Worker choices come from the user's
+scope, list choices from the measure registry."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.conf import settings
+
+from scorecard.measures.cohorts import Category
+from surgeries import exceptions as ex
+from surgeries.queries import workers_in_scope
+
+KIND_CHOICES = [("", "Overdue and due soon"), (ex.OVERDUE, "Overdue"), (ex.DUE_SOON, "Due soon")]
+ACTION_CHOICES = [("", "Any"), ("yes", "Has an open action"), ("no", "No open action")]
+
+
+class WorkbenchFilterForm(forms.Form):
+    list = forms.ChoiceField(label="List", required=False)
+    worker = forms.ModelChoiceField(
+        label="Allocated worker", queryset=None, required=False, empty_label="All workers"
+    )
+    category = forms.ChoiceField(
+        label="Category",
+        required=False,
+        choices=[("", "All categories"), *Category.LABELS.items()],
+    )
+    kind = forms.ChoiceField(label="Overdue or due soon", required=False, choices=KIND_CHOICES)
+    due_soon_wd = forms.IntegerField(
+        label="Due soon means due within (working days)",
+        required=False,
+        min_value=0,
+        max_value=60,
+        widget=forms.NumberInput(attrs={"class": "govuk-input--width-3"}),
+    )
+    min_days = forms.IntegerField(
+        label="Minimum working days overdue",
+        required=False,
+        min_value=0,
+        max_value=2000,
+        widget=forms.NumberInput(attrs={"class": "govuk-input--width-4"}),
+    )
+    has_action = forms.ChoiceField(label="Actions", required=False, choices=ACTION_CHOICES)
+
+    def __init__(self, *args: Any, user, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["list"].choices = [("", "All lists")] + [
+            (x.code, x.label) for x in ex.surgery_lists()
+        ]
+        self.fields["worker"].queryset = workers_in_scope(user=user).filter(
+            role__in=[
+                "social_worker",
+                "asye",
+                "senior_practitioner",
+                "personal_adviser",
+                "team_manager",
+                "family_support",
+            ]
+        )
+        self.fields["due_soon_wd"].widget.attrs["placeholder"] = str(
+            settings.TIMESCALES["due_soon_wd"]
+        )
+
+    def row_filter(self) -> ex.RowFilter:
+        """The filter the exception lists understand (call after is_valid)."""
+        data = self.cleaned_data if self.is_bound and self.is_valid() else {}
+        worker = data.get("worker")
+        has_action = {"yes": True, "no": False}.get(data.get("has_action") or "")
+        due_soon = data.get("due_soon_wd")
+        return ex.RowFilter(
+            lists=(data["list"],) if data.get("list") else (),
+            kind=data.get("kind") or "",
+            worker_id=worker.pk if worker else None,
+            category=data.get("category") or "",
+            min_days_overdue=data.get("min_days"),
+            has_open_action=has_action,
+            due_soon_wd=settings.TIMESCALES["due_soon_wd"] if due_soon is None else due_soon,
+        )
+
+    def selected(self, query) -> list[dict[str, str]]:
+        """The "selected filters" tags, each with a link that removes it."""
+        tags = []
+        if not (self.is_bound and self.is_valid()):
+            return tags
+        for name, field in self.fields.items():
+            value = self.cleaned_data.get(name)
+            if value in (None, ""):
+                continue
+            if isinstance(field, forms.ChoiceField) and not isinstance(
+                field, forms.ModelChoiceField
+            ):
+                text = dict(field.choices).get(value, value)
+            else:
+                text = str(value)
+            remaining = query.copy()
+            remaining.pop(name, None)
+            remaining.pop("page", None)
+            tags.append(
+                {"text": f"{field.label}: {text}", "remove_url": f"?{remaining.urlencode()}"}
+            )
+        return tags

@@ -1,0 +1,98 @@
+"""Forms for actions, surgeries and discussions: presentation and parsing only, explicit fields.
+The rules (scope, dates, who may do what) live in services.py."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from casework.models import ServiceArea, Team, Worker
+from surgeries import exceptions as ex
+from surgeries.models import BarrierCode
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+class ActionForm(forms.Form):
+    child = forms.UUIDField(widget=forms.HiddenInput)
+    list_code = forms.ChoiceField(label="Reason (list)")
+    description = forms.CharField(
+        label="Action", max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    owner = forms.ModelChoiceField(label="Owner", queryset=Worker.objects.none())
+    due_date = forms.DateField(label="Due date", widget=DateInput)
+    barrier = forms.ModelChoiceField(
+        label="Barrier", queryset=BarrierCode.objects.none(), required=False, empty_label="None"
+    )
+    surgery = forms.UUIDField(widget=forms.HiddenInput, required=False)
+    next = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args: Any, owners, barriers, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["list_code"].choices = [(x.code, x.label) for x in ex.surgery_lists()]
+        self.fields["owner"].queryset = owners
+        self.fields["barrier"].queryset = barriers
+
+
+class CloseActionForm(forms.Form):
+    outcome_note = forms.CharField(
+        label="Outcome", max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class SurgeryForm(forms.Form):
+    title = forms.CharField(label="Title", max_length=200)
+    date = forms.DateField(label="Meeting date", widget=DateInput)
+    service_area = forms.ModelChoiceField(
+        label="Service area",
+        queryset=ServiceArea.objects.none(),
+        required=False,
+        empty_label="Not a whole service area: choose teams",
+        help_text="A head of service may hold a surgery for the whole service area.",
+    )
+    teams = forms.ModelMultipleChoiceField(
+        label="Teams",
+        queryset=Team.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    lists = forms.MultipleChoiceField(
+        label="Lists",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Leave empty for every list.",
+    )
+    attendees = forms.ModelMultipleChoiceField(
+        label="Attendees",
+        queryset=Worker.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args: Any, areas, teams, workers, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["service_area"].queryset = areas
+        self.fields["teams"].queryset = teams
+        self.fields["attendees"].queryset = workers
+        self.fields["lists"].choices = [(x.code, x.label) for x in ex.surgery_lists()]
+        if not areas.exists():
+            del self.fields["service_area"]
+
+
+class DiscussionForm(forms.Form):
+    note = forms.CharField(
+        label="Discussion",
+        max_length=4000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    barrier = forms.ModelChoiceField(
+        label="Barrier", queryset=BarrierCode.objects.none(), required=False, empty_label="None"
+    )
+
+    def __init__(self, *args: Any, barriers, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["barrier"].queryset = barriers

@@ -1,0 +1,339 @@
+"""Reads for surgeries. Every function starts from the user's scope (`accounts.scope.scope_for`):
+a row outside it is never returned, and a single object outside it is a 404."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404
+
+from accounts.roles import Role
+from accounts.scope import scope_for
+from casework.models import Child, Team, Worker
+from surgeries import exceptions as ex
+from surgeries.models import Action, AgendaItem, BarrierCode, Discussion, Surgery
+
+# --- scope helpers ------------------------------------------------------------------------------
+
+
+def workers_in_scope(*, user) -> QuerySet[Worker]:
+    """Workers the user may filter by or give an action to: those of the teams in their scope
+    (all workers for council-wide roles, themselves for a social worker)."""
+    scope = scope_for(user)
+    workers = Worker.objects.select_related("team").order_by("name")
+    if scope.everything:
+        return workers
+    q = Q(pk__in=[])
+    if scope.team_ids:
+        q |= Q(team_id__in=sorted(scope.team_ids))
+    if scope.worker_ids:
+        q |= Q(pk__in=sorted(scope.worker_ids))
+    return workers.filter(q)
+
+
+def teams_in_scope(*, user) -> QuerySet[Team]:
+    scope = scope_for(user)
+    if scope.everything:
+        return Team.objects.all()
+    return Team.objects.filter(pk__in=sorted(scope.team_ids))
+
+
+def get_visible_child_or_404(*, user, public_id: Any, as_at: date) -> Child:
+    scope = scope_for(user)
+    if scope.is_empty:
+        raise Http404("No such child")
+    try:
+        return Child.objects.filter(scope.child_q(as_at)).get(public_id=public_id)
+    except (Child.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such child") from None
+
+
+# --- workbench ----------------------------------------------------------------------------------
+
+
+@dataclass
+class WorkbenchPage:
+    rows: list[ex.ExceptionRow]
+    counts: ex.Counts
+    number: int
+    per_page: int
+
+    @property
+    def has_next(self) -> bool:
+        return self.number * self.per_page < self.counts.total
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    @property
+    def num_pages(self) -> int:
+        return max(1, -(-self.counts.total // self.per_page))
+
+    @property
+    def start_index(self) -> int:
+        return (self.number - 1) * self.per_page + 1 if self.rows else 0
+
+    @property
+    def end_index(self) -> int:
+        return (self.number - 1) * self.per_page + len(self.rows)
+
+
+def workbench(
+    *,
+    user,
+    as_at: date,
+    filters: ex.RowFilter,
+    sort: str = ex.DEFAULT_SORT,
+    page: int = 1,
+    per_page: int = 50,
+) -> WorkbenchPage:
+    """The user's children needing action across every list: one light query for the counts
+    (per list, and the total the pagination needs) and one for the page, whatever the length."""
+    scope = scope_for(user)
+    counts = ex.exception_counts(scope=scope, as_at=as_at, filters=filters)
+    last_page = max(1, -(-counts.total // per_page))
+    number = min(max(1, page), last_page)
+    union = ex.exception_rows(scope=scope, as_at=as_at, filters=filters)
+    values = ex.fetch_rows(
+        union, as_at=as_at, sort=sort, offset=(number - 1) * per_page, limit=per_page
+    )
+    return WorkbenchPage(ex.to_rows(values), counts, number, per_page)
+
+
+def workbench_export(
+    *, user, as_at: date, filters: ex.RowFilter, sort: str = ex.DEFAULT_SORT, limit: int = 100_000
+) -> list[ex.ExceptionRow]:
+    scope = scope_for(user)
+    union = ex.exception_rows(scope=scope, as_at=as_at, filters=filters)
+    return ex.to_rows(ex.fetch_rows(union, as_at=as_at, sort=sort, limit=limit))
+
+
+def exception_row(*, user, as_at: date, child_id: int, list_code: str) -> ex.ExceptionRow | None:
+    """One (child, list) row as the workbench shows it, for redrawing a row after an action."""
+    scope = scope_for(user)
+    filters = ex.RowFilter(lists=(list_code,), child_ids=(child_id,))
+    union = ex.exception_rows(scope=scope, as_at=as_at, filters=filters)
+    rows = ex.to_rows(ex.fetch_rows(union, as_at=as_at, limit=2))
+    return rows[0] if rows else None
+
+
+# --- actions ------------------------------------------------------------------------------------
+
+
+def actions_visible_to(*, user, as_at: date) -> QuerySet[Action]:
+    scope = scope_for(user)
+    if scope.is_empty:
+        return Action.objects.none()
+    return (
+        Action.objects.filter(scope.child_q(as_at, "child"))
+        .select_related("child", "owner", "owner__team", "barrier", "surgery")
+        .order_by("due_date", "pk")
+    )
+
+
+def my_actions(*, user, as_at: date) -> QuerySet[Action]:
+    worker = getattr(user, "worker", None)
+    if worker is None:
+        return Action.objects.none()
+    return actions_visible_to(user=user, as_at=as_at).filter(owner=worker)
+
+
+def team_actions(*, user, as_at: date) -> QuerySet[Action]:
+    """A team manager's team (a head of service's service area): actions owned in those teams."""
+    scope = scope_for(user)
+    actions = actions_visible_to(user=user, as_at=as_at)
+    if scope.everything:
+        return actions
+    return actions.filter(owner__team_id__in=sorted(scope.team_ids))
+
+
+def overdue_actions(*, user, as_at: date) -> QuerySet[Action]:
+    return actions_visible_to(user=user, as_at=as_at).filter(
+        status=Action.Status.OPEN, due_date__lt=as_at
+    )
+
+
+def get_action_or_404(*, user, public_id: Any, as_at: date) -> Action:
+    try:
+        return actions_visible_to(user=user, as_at=as_at).get(public_id=public_id)
+    except (Action.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such action") from None
+
+
+def mark_no_longer_overdue(actions: list[Action], *, as_at: date) -> list[Action]:
+    """Set `still_on_list` on each action: its child is still failing the list it was raised for.
+    One query for the whole page (the children's failing rows), never one per action."""
+    pairs = ex.failing_pairs(as_at=as_at, child_ids=[a.child_id for a in actions])
+    for action in actions:
+        action.still_on_list = (action.child_id, action.list_code) in pairs  # type: ignore[attr-defined]
+    return actions
+
+
+def barrier_codes() -> QuerySet[BarrierCode]:
+    return BarrierCode.objects.filter(active=True)
+
+
+# --- surgeries ----------------------------------------------------------------------------------
+
+CHAIR_ROLES = {Role.HEAD_OF_SERVICE, Role.TEAM_MANAGER}
+
+
+def can_chair(user) -> bool:
+    return user.role in CHAIR_ROLES and not scope_for(user).is_empty
+
+
+def surgeries_visible_to(*, user) -> QuerySet[Surgery]:
+    """Surgeries whose every team is inside the user's scope."""
+    scope = scope_for(user)
+    surgeries = Surgery.objects.select_related("chair", "service_area")
+    if scope.everything:
+        return surgeries
+    if not scope.team_ids:
+        return Surgery.objects.none()
+    outside = Team.objects.exclude(pk__in=sorted(scope.team_ids))
+    return surgeries.exclude(teams__in=outside).filter(teams__isnull=False).distinct()
+
+
+def get_surgery_or_404(*, user, public_id: Any) -> Surgery:
+    try:
+        return surgeries_visible_to(user=user).get(public_id=public_id)
+    except (Surgery.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such surgery") from None
+
+
+def surgery_team_ids(surgery: Surgery) -> list[int]:
+    return sorted(surgery.teams.values_list("pk", flat=True))
+
+
+@dataclass
+class Agenda:
+    rows: list[Any]  # ExceptionRow (live) or AgendaItem (frozen)
+    carried: list[Action]
+    actions: list[Action]
+    discussions: dict[int, Discussion]
+    frozen: bool
+    child_ids: set[int] = field(default_factory=set)
+    carried_items: list[AgendaItem] = field(default_factory=list)
+
+
+AGENDA_LIMIT = 5000
+
+
+def previous_surgery(surgery: Surgery) -> Surgery | None:
+    return (
+        Surgery.objects.filter(scope_key=surgery.scope_key, date__lt=surgery.date)
+        .order_by("-date", "-pk")
+        .first()
+    )
+
+
+def carried_forward_actions(*, user, surgery: Surgery, as_at: date) -> QuerySet[Action]:
+    """Open actions raised in earlier surgeries of the same scope: whatever the previous surgery
+    carried and did not finish comes forward again."""
+    return actions_visible_to(user=user, as_at=as_at).filter(
+        status=Action.Status.OPEN,
+        surgery__scope_key=surgery.scope_key,
+        surgery__date__lt=surgery.date,
+    )
+
+
+def live_agenda_rows(*, user, surgery: Surgery, team_ids: list[int]) -> list[ex.ExceptionRow]:
+    """The exception lists of the surgery's teams and lists as at the meeting date, inside the
+    user's scope. One query."""
+    scope = scope_for(user)
+    filters = ex.RowFilter(lists=tuple(surgery.lists))
+    union = ex.exception_rows(scope=scope, as_at=surgery.date, filters=filters, team_ids=team_ids)
+    values = ex.fetch_rows(union, as_at=surgery.date, sort="-days", limit=AGENDA_LIMIT)
+    return ex.to_rows(values)
+
+
+def surgery_agenda(*, user, surgery: Surgery, as_at: date) -> Agenda:
+    """The agenda: frozen items once closed, otherwise generated now. A fixed number of queries
+    whatever its length."""
+    actions = list(
+        actions_visible_to(user=user, as_at=as_at).filter(surgery=surgery).order_by("child", "pk")
+    )
+    discussions = {
+        d.child_id: d for d in Discussion.objects.filter(surgery=surgery).select_related("barrier")
+    }
+    if surgery.is_closed:
+        scope = scope_for(user)
+        items = list(
+            AgendaItem.objects.filter(surgery=surgery)
+            .filter(scope.child_q(surgery.date, "child"))
+            .select_related("child", "worker", "team", "barrier", "carried_action")
+        )
+        return Agenda(
+            rows=[i for i in items if i.kind != AgendaItem.Kind.CARRIED],
+            carried=[i.carried_action for i in items if i.kind == AgendaItem.Kind.CARRIED],
+            actions=actions,
+            discussions=discussions,
+            frozen=True,
+            child_ids={i.child_id for i in items},
+            carried_items=[i for i in items if i.kind == AgendaItem.Kind.CARRIED],
+        )
+    rows = live_agenda_rows(user=user, surgery=surgery, team_ids=surgery_team_ids(surgery))
+    carried = list(carried_forward_actions(user=user, surgery=surgery, as_at=as_at))
+    return Agenda(
+        rows=rows,
+        carried=carried,
+        actions=actions,
+        discussions=discussions,
+        frozen=False,
+        child_ids={r.child_id for r in rows} | {a.child_id for a in carried},
+    )
+
+
+def surgery_child(*, user, surgery: Surgery, public_id: Any) -> tuple[Child, list[Any]]:
+    """A child on the surgery's agenda (404 otherwise) and its agenda rows."""
+    as_at = surgery.date
+    child = get_visible_child_or_404(user=user, public_id=public_id, as_at=as_at)
+    if surgery.is_closed:
+        rows: list[Any] = list(
+            AgendaItem.objects.filter(surgery=surgery, child=child).select_related(
+                "worker", "team", "barrier"
+            )
+        )
+    else:
+        scope = scope_for(user)
+        filters = ex.RowFilter(lists=tuple(surgery.lists), child_ids=(child.pk,))
+        union = ex.exception_rows(
+            scope=scope, as_at=as_at, filters=filters, team_ids=surgery_team_ids(surgery)
+        )
+        rows = ex.to_rows(ex.fetch_rows(union, as_at=as_at, limit=100))
+        carried = carried_forward_actions(user=user, surgery=surgery, as_at=as_at)
+        if not rows and not carried.filter(child=child).exists():
+            raise Http404("This child is not on the surgery's agenda")
+    return child, rows
+
+
+# --- barrier report -----------------------------------------------------------------------------
+
+
+def barrier_rollup(*, user, as_at: date) -> list[dict[str, Any]]:
+    """Actions with a barrier code, counted by team (the owner's), financial quarter (of the day
+    the action was raised) and barrier. One grouped query."""
+    from scorecard.periods import Quarter
+
+    rows = (
+        actions_visible_to(user=user, as_at=as_at)
+        .filter(barrier__isnull=False)
+        .order_by()
+        .values("owner__team__name", "barrier__label", "barrier__position", "raised_on")
+        .annotate(n=Count("pk"))
+    )
+    totals: dict[tuple[str, Any, int, str], int] = {}
+    for row in rows:
+        quarter = Quarter.containing(row["raised_on"])
+        key = (row["owner__team__name"], quarter, row["barrier__position"], row["barrier__label"])
+        totals[key] = totals.get(key, 0) + row["n"]
+    return [
+        {"team": team, "quarter": quarter, "barrier": label, "count": n}
+        for (team, quarter, _pos, label), n in sorted(
+            totals.items(), key=lambda kv: (kv[0][0], kv[0][1], kv[0][2])
+        )
+    ]

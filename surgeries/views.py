@@ -1,0 +1,597 @@
+"""Surgery pages: the workbench, actions, surgery meetings, the barrier report. Each view parses
+the request, calls one query or service and renders; anything out of scope is a 404 (and an
+audit row saying so). Pages work without JavaScript; htmx swaps fragments of the same templates."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.cache import patch_vary_headers
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_POST
+from django_tables2 import RequestConfig
+
+from accounts.audit import record_access
+from accounts.roles import Role
+from accounts.scope import scope_for
+from casework.models import ServiceArea
+from casework.reporting import reporting_date
+from scorecard.exports import csv_response, xlsx_response
+from surgeries import exceptions as ex
+from surgeries import queries, services
+from surgeries.filters import WorkbenchFilterForm
+from surgeries.forms import ActionForm, CloseActionForm, DiscussionForm, SurgeryForm
+from surgeries.impact import surgery_impacts
+from surgeries.minutes import (
+    ACTION_HEADER,
+    AGENDA_HEADER,
+    action_values,
+    agenda_values,
+    minutes_pdf,
+    minutes_xlsx,
+)
+from surgeries.models import Action, Surgery
+from surgeries.tables import (
+    ActionTable,
+    SurgeryTable,
+    sort_headers,
+    workbench_export_rows,
+)
+
+PER_PAGE = 50
+
+
+def render_page(
+    request: HttpRequest,
+    template: str,
+    context: dict[str, Any],
+    *,
+    fragment: str = "results",
+    status: int = 200,
+) -> HttpResponse:
+    """The one place that decides page or fragment: an htmx request gets the named partial of
+    the same template, anything else the whole page."""
+    name = f"{template}#{fragment}" if getattr(request, "htmx", False) else template
+    response = render(request, name, context, status=status)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+def audited_404(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Record a refusal in the access audit before answering 404."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            return view(request, *args, **kwargs)
+        except Http404:
+            record_access(request, action="refused", status_code=404)
+            raise
+
+    return wrapper
+
+
+def _list_labels() -> dict[str, str]:
+    return {x.code: x.label for x in ex.surgery_lists()}
+
+
+def _safe_next(request: HttpRequest, candidate: str | None, fallback: str) -> str:
+    if candidate and url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return candidate
+    return fallback
+
+
+# --- workbench ----------------------------------------------------------------------------------
+
+
+def _workbench_request(request: HttpRequest) -> tuple[WorkbenchFilterForm, ex.RowFilter, str]:
+    form = WorkbenchFilterForm(request.GET or None, user=request.user)
+    row_filter = form.row_filter() if form.is_bound else ex.RowFilter()
+    sort = request.GET.get("sort", ex.DEFAULT_SORT)
+    if sort.lstrip("-") not in ex.SORTS:
+        sort = ex.DEFAULT_SORT
+    return form, row_filter, sort
+
+
+def _page_number(request: HttpRequest) -> int:
+    try:
+        return max(1, int(request.GET.get("page", "1")))
+    except ValueError:
+        return 1
+
+
+def _action_form_context(request: HttpRequest) -> dict[str, Any]:
+    return {
+        "owners": list(queries.workers_in_scope(user=request.user)),
+        "barriers": list(queries.barrier_codes()),
+    }
+
+
+@require_GET
+def workbench(request: HttpRequest) -> HttpResponse:
+    as_at = reporting_date()
+    form, row_filter, sort = _workbench_request(request)
+    page = queries.workbench(
+        user=request.user,
+        as_at=as_at,
+        filters=row_filter,
+        sort=sort,
+        page=_page_number(request),
+        per_page=PER_PAGE,
+    )
+    record_access(
+        request,
+        action="list",
+        child_ids=sorted({r.child_id for r in page.rows}),
+        filters={**row_filter.as_dict(), "sort": sort, "page": page.number},
+    )
+    query = request.GET.copy()
+    context = {
+        "as_at": as_at,
+        "form": form,
+        "selected": form.selected(query),
+        "page": page,
+        "rows": page.rows,
+        "headers": sort_headers(sort, query),
+        "sort": sort,
+        "list_summary": [
+            {
+                "code": x.code,
+                "label": x.label,
+                "overdue": page.counts.overdue(x.code),
+                "due_soon": page.counts.due_soon(x.code),
+            }
+            for x in ex.surgery_lists()
+            if x.code in page.counts.by_list
+        ],
+        "pagination": _pagination(query, page),
+        "export_query": _without(query, "page"),
+        "next_url": request.get_full_path(),
+        **_action_form_context(request),
+    }
+    return render_page(request, "surgeries/workbench.html", context)
+
+
+def _without(query, *names: str) -> str:
+    q = query.copy()
+    for name in names:
+        q.pop(name, None)
+    return q.urlencode()
+
+
+def _pagination(query, page: queries.WorkbenchPage) -> dict[str, Any]:
+    def url(number: int) -> str:
+        q = query.copy()
+        q["page"] = str(number)
+        return f"?{q.urlencode()}"
+
+    numbers = sorted(
+        {
+            1,
+            page.num_pages,
+            *range(max(1, page.number - 2), min(page.num_pages, page.number + 2) + 1),
+        }
+    )
+    items: list[dict[str, Any]] = []
+    previous = 0
+    for n in numbers:
+        if previous and n > previous + 1:
+            items.append({"ellipsis": True})
+        items.append({"number": n, "url": url(n), "current": n == page.number})
+        previous = n
+    return {
+        "pages": items,
+        "previous_url": url(page.number - 1) if page.has_previous else "",
+        "next_url": url(page.number + 1) if page.has_next else "",
+        "start_index": page.start_index,
+        "end_index": page.end_index,
+        "count": page.counts.total,
+    }
+
+
+@require_GET
+def workbench_export(request: HttpRequest, fmt: str) -> HttpResponse:
+    if fmt not in ("csv", "xlsx"):
+        raise Http404("No such format")
+    as_at = reporting_date()
+    _form, row_filter, sort = _workbench_request(request)
+    rows = queries.workbench_export(user=request.user, as_at=as_at, filters=row_filter, sort=sort)
+    record_access(
+        request,
+        action="export",
+        child_ids=sorted({r.child_id for r in rows}),
+        count=len(rows),
+        filters={**row_filter.as_dict(), "format": fmt},
+    )
+    header, values = workbench_export_rows(rows)
+    filename = f"children-needing-action-{as_at:%Y-%m-%d}.{fmt}"
+    if fmt == "csv":
+        return csv_response(filename, header, values)
+    return xlsx_response(filename, header, values, sheet_title="Children needing action")
+
+
+# --- actions ------------------------------------------------------------------------------------
+
+
+@audited_404
+def action_new(request: HttpRequest) -> HttpResponse:
+    """GET: the add-action page (the no-JavaScript route from a row). POST: create the action,
+    then redirect back (plain form) or return the redrawn workbench row (htmx)."""
+    as_at = reporting_date()
+    owners = queries.workers_in_scope(user=request.user)
+    barriers = queries.barrier_codes()
+    data = request.POST if request.method == "POST" else None
+    initial = {
+        "child": request.GET.get("child"),
+        "list_code": request.GET.get("list"),
+        "surgery": request.GET.get("surgery"),
+        "next": request.GET.get("next", ""),
+    }
+    form = ActionForm(data, initial=initial, owners=owners, barriers=barriers)
+    child_ref = request.POST.get("child") if data is not None else request.GET.get("child")
+    surgery = None
+    surgery_ref = request.POST.get("surgery") if data is not None else request.GET.get("surgery")
+    if surgery_ref:
+        surgery = queries.get_surgery_or_404(user=request.user, public_id=surgery_ref)
+    child = queries.get_visible_child_or_404(
+        user=request.user, public_id=child_ref, as_at=surgery.date if surgery else as_at
+    )
+    record_access(request, action="view" if data is None else "create", child_ids=[child.pk])
+    if request.method != "POST":
+        return render(request, "surgeries/action_new.html", {"form": form, "child": child})
+    if form.is_valid():
+        try:
+            services.action_create(
+                user=request.user,
+                child=child,
+                list_code=form.cleaned_data["list_code"],
+                description=form.cleaned_data["description"],
+                owner=form.cleaned_data["owner"],
+                due_date=form.cleaned_data["due_date"],
+                barrier=form.cleaned_data["barrier"],
+                surgery=surgery,
+                today=as_at,
+            )
+        except services.ServiceError as error:
+            _add_errors(form, error)
+    fallback = (
+        reverse("surgeries:surgery_child", args=[surgery.public_id, child.public_id])
+        if surgery
+        else reverse("surgeries:workbench")
+    )
+    next_url = _safe_next(request, request.POST.get("next"), fallback)
+    if getattr(request, "htmx", False) and surgery is None:
+        row = queries.exception_row(
+            user=request.user,
+            as_at=as_at,
+            child_id=child.pk,
+            list_code=form.cleaned_data.get("list_code") or request.POST.get("list_code", ""),
+        )
+        context = {
+            "row": row,
+            "row_form": form if form.errors else None,
+            "added": not form.errors,
+            "next_url": next_url,
+            **_action_form_context(request),
+        }
+        response = render(request, "surgeries/workbench.html#row", context)
+        patch_vary_headers(response, ["HX-Request"])
+        return response
+    if form.errors:
+        return render(
+            request, "surgeries/action_new.html", {"form": form, "child": child}, status=422
+        )
+    messages.success(request, "Action added.")
+    return redirect(next_url)
+
+
+def _add_errors(form, error: services.ServiceError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            for e in errors:
+                form.add_error(None if field not in form.fields else field, e.message)
+    else:
+        for message in error.messages:
+            form.add_error(None, message)
+
+
+def _actions_page(request: HttpRequest, actions, *, title: str, current: str) -> HttpResponse:
+    as_at = reporting_date()
+    table = ActionTable(actions, list_labels=_list_labels())
+    RequestConfig(request, paginate={"per_page": 25}).configure(table)
+    records = list(table.page.object_list) if table.page else []
+    queries.mark_no_longer_overdue(records, as_at=as_at)
+    record_access(request, action="list", child_ids=sorted({a.child_id for a in records}))
+    return render_page(
+        request,
+        "surgeries/actions.html",
+        {"table": table, "title": title, "current": current, "as_at": as_at},
+    )
+
+
+@require_GET
+def actions_mine(request: HttpRequest) -> HttpResponse:
+    actions = queries.my_actions(user=request.user, as_at=reporting_date())
+    return _actions_page(request, actions, title="My actions", current="mine")
+
+
+@require_GET
+def actions_team(request: HttpRequest) -> HttpResponse:
+    actions = queries.team_actions(user=request.user, as_at=reporting_date())
+    return _actions_page(request, actions, title="My team's actions", current="team")
+
+
+@require_GET
+def actions_overdue(request: HttpRequest) -> HttpResponse:
+    actions = queries.overdue_actions(user=request.user, as_at=reporting_date())
+    return _actions_page(request, actions, title="Overdue actions", current="overdue")
+
+
+@audited_404
+@require_GET
+def action_detail(request: HttpRequest, public_id) -> HttpResponse:
+    as_at = reporting_date()
+    action = queries.get_action_or_404(user=request.user, public_id=public_id, as_at=as_at)
+    queries.mark_no_longer_overdue([action], as_at=as_at)
+    record_access(request, action="view", child_ids=[action.child_id])
+    return render(
+        request,
+        "surgeries/action_detail.html",
+        {
+            "action": action,
+            "list_label": _list_labels().get(action.list_code, action.list_code),
+            "form": CloseActionForm(),
+            "as_at": as_at,
+        },
+    )
+
+
+def _close_action(request: HttpRequest, public_id, service) -> HttpResponse:
+    as_at = reporting_date()
+    action = queries.get_action_or_404(user=request.user, public_id=public_id, as_at=as_at)
+    record_access(request, action="update", child_ids=[action.child_id])
+    form = CloseActionForm(request.POST)
+    if form.is_valid():
+        try:
+            service(
+                user=request.user,
+                action=action,
+                outcome_note=form.cleaned_data["outcome_note"],
+                today=as_at,
+            )
+        except services.ServiceError as error:
+            _add_errors(form, error)
+    if form.errors:
+        queries.mark_no_longer_overdue([action], as_at=as_at)
+        context = {
+            "action": action,
+            "list_label": _list_labels().get(action.list_code, action.list_code),
+            "form": form,
+            "as_at": as_at,
+        }
+        return render(request, "surgeries/action_detail.html", context, status=422)
+    messages.success(request, "Action updated.")
+    return redirect("surgeries:action_detail", public_id=action.public_id)
+
+
+@audited_404
+@require_POST
+def action_complete(request: HttpRequest, public_id) -> HttpResponse:
+    return _close_action(request, public_id, services.action_complete)
+
+
+@audited_404
+@require_POST
+def action_cancel(request: HttpRequest, public_id) -> HttpResponse:
+    return _close_action(request, public_id, services.action_cancel)
+
+
+# --- surgeries ----------------------------------------------------------------------------------
+
+
+@require_GET
+def surgery_list(request: HttpRequest) -> HttpResponse:
+    as_at = reporting_date()
+    table = SurgeryTable(queries.surgeries_visible_to(user=request.user))
+    RequestConfig(request, paginate={"per_page": 25}).configure(table)
+    records = list(table.page.object_list) if table.page else []
+    impacts = surgery_impacts(records, as_at=as_at)
+    for surgery in records:
+        surgery.impact = impacts.get(surgery.pk)  # type: ignore[attr-defined]
+    return render(
+        request,
+        "surgeries/surgery_list.html",
+        {"table": table, "can_chair": queries.can_chair(request.user)},
+    )
+
+
+def _surgery_form(request: HttpRequest, data=None) -> SurgeryForm:
+    user = request.user
+    scope = scope_for(user)
+    areas = ServiceArea.objects.none()
+    if user.role == Role.HEAD_OF_SERVICE:
+        areas = ServiceArea.objects.filter(teams__pk__in=sorted(scope.team_ids)).distinct()
+    return SurgeryForm(
+        data,
+        areas=areas,
+        teams=queries.teams_in_scope(user=user),
+        workers=queries.workers_in_scope(user=user),
+        initial={"date": reporting_date()},
+    )
+
+
+def surgery_new(request: HttpRequest) -> HttpResponse:
+    if not queries.can_chair(request.user):
+        raise Http404("Only a surgery chair can create a surgery")
+    form = _surgery_form(request, request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            surgery = services.surgery_create(
+                user=request.user,
+                title=data["title"],
+                date=data["date"],
+                service_area=data.get("service_area"),
+                teams=data["teams"],
+                lists=data["lists"],
+                attendees=data["attendees"],
+            )
+        except services.ServiceError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, "Surgery created. Its agenda is below.")
+            return redirect("surgeries:surgery_detail", public_id=surgery.public_id)
+    status = 422 if form.errors else 200
+    return render(request, "surgeries/surgery_new.html", {"form": form}, status=status)
+
+
+@audited_404
+@require_GET
+def surgery_detail(request: HttpRequest, public_id) -> HttpResponse:
+    as_at = reporting_date()
+    surgery = queries.get_surgery_or_404(user=request.user, public_id=public_id)
+    agenda = queries.surgery_agenda(user=request.user, surgery=surgery, as_at=as_at)
+    impact = surgery_impacts([surgery], as_at=as_at).get(surgery.pk)
+    record_access(request, action="view", child_ids=sorted(agenda.child_ids))
+    context = {
+        "surgery": surgery,
+        "agenda": agenda,
+        "impact": impact,
+        "labels": _list_labels(),
+        "teams": list(surgery.teams.all()),
+        "attendees": list(surgery.attendees.all()),
+        "is_chair": surgery.chair_id == request.user.pk,
+        "as_at": as_at,
+    }
+    return render_page(request, "surgeries/surgery_detail.html", context, fragment="agenda")
+
+
+@audited_404
+def surgery_child(request: HttpRequest, public_id, child_id) -> HttpResponse:
+    """One child at the surgery: its agenda rows, the discussion (note and barrier) and the
+    actions agreed."""
+    surgery = queries.get_surgery_or_404(user=request.user, public_id=public_id)
+    child, rows = queries.surgery_child(user=request.user, surgery=surgery, public_id=child_id)
+    record_access(request, action="view", child_ids=[child.pk])
+    discussion = surgery.discussions.filter(child=child).first()
+    barriers = queries.barrier_codes()
+    data = request.POST if request.method == "POST" else None
+    form = DiscussionForm(
+        data,
+        barriers=barriers,
+        initial={"note": discussion.note, "barrier": discussion.barrier} if discussion else None,
+    )
+    if data is not None and form.is_valid():
+        try:
+            services.surgery_record_discussion(
+                user=request.user,
+                surgery=surgery,
+                child=child,
+                note=form.cleaned_data["note"],
+                barrier=form.cleaned_data["barrier"],
+            )
+        except services.ServiceError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, "Discussion recorded.")
+            return redirect(
+                "surgeries:surgery_child", public_id=surgery.public_id, child_id=child.public_id
+            )
+    actions = list(
+        Action.objects.filter(child=child, surgery=surgery).select_related("owner", "barrier")
+    )
+    action_form = ActionForm(
+        initial={
+            "child": child.public_id,
+            "surgery": surgery.public_id,
+            "list_code": rows[0].list_code if rows else None,
+            "next": request.get_full_path(),
+        },
+        owners=queries.workers_in_scope(user=request.user),
+        barriers=barriers,
+    )
+    context = {
+        "surgery": surgery,
+        "child": child,
+        "rows": rows,
+        "form": form,
+        "action_form": action_form,
+        "actions": actions,
+        "labels": _list_labels(),
+        "is_chair": surgery.chair_id == request.user.pk and not surgery.is_closed,
+    }
+    return render(
+        request, "surgeries/surgery_child.html", context, status=422 if form.errors else 200
+    )
+
+
+@audited_404
+@require_POST
+def surgery_close(request: HttpRequest, public_id) -> HttpResponse:
+    surgery = queries.get_surgery_or_404(user=request.user, public_id=public_id)
+    try:
+        services.surgery_close(user=request.user, surgery=surgery, as_at=reporting_date())
+    except services.ServiceError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        record_access(
+            request,
+            action="close",
+            child_ids=sorted(set(surgery.agenda_items.values_list("child_id", flat=True))),
+        )
+        messages.success(request, "Surgery closed. The minutes are ready to download.")
+    return redirect("surgeries:surgery_detail", public_id=surgery.public_id)
+
+
+@audited_404
+@require_GET
+def surgery_minutes(request: HttpRequest, public_id, fmt: str) -> HttpResponse:
+    if fmt not in ("pdf", "xlsx"):
+        raise Http404("No such format")
+    surgery: Surgery = queries.get_surgery_or_404(user=request.user, public_id=public_id)
+    if not surgery.is_closed:
+        raise Http404("Minutes are produced when the surgery closes")
+    agenda = queries.surgery_agenda(user=request.user, surgery=surgery, as_at=reporting_date())
+    record_access(
+        request, action="export", child_ids=sorted(agenda.child_ids), filters={"format": fmt}
+    )
+    labels = _list_labels()
+    items = agenda.rows + agenda.carried_items
+    filename = f"surgery-minutes-{surgery.date:%Y-%m-%d}.{fmt}"
+    if fmt == "xlsx":
+        body = minutes_xlsx(surgery, items, agenda.actions, labels)
+        response = HttpResponse(
+            body,
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    else:
+        body = minutes_pdf(
+            {
+                "surgery": surgery,
+                "items": [agenda_values(i) for i in items],
+                "actions": [action_values(a, labels) for a in agenda.actions],
+                "agenda_header": AGENDA_HEADER,
+                "action_header": ACTION_HEADER,
+            }
+        )
+        response = HttpResponse(body, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+# --- barrier report -----------------------------------------------------------------------------
+
+
+@require_GET
+def barriers(request: HttpRequest) -> HttpResponse:
+    rows = queries.barrier_rollup(user=request.user, as_at=reporting_date())
+    record_access(request, action="list", count=sum(r["count"] for r in rows))
+    return render(request, "surgeries/barriers.html", {"rows": rows})

@@ -16,7 +16,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import Count, Q
 
 from scorecard.measures import registry
@@ -176,7 +176,7 @@ def scope_from_text(text: str) -> MeasureScope:
     if text in ("", "council"):
         return COUNCIL
     level, _, key = text.partition(":")
-    lookups = {
+    lookups: dict[str, tuple[type[models.Model], str]] = {
         "service_area": (ServiceArea, "name"),
         "team": (Team, "name"),
         "worker": (Worker, "staff_id"),
@@ -187,7 +187,7 @@ def scope_from_text(text: str) -> MeasureScope:
             "worker:<staff id>"
         )
     model, field = lookups[level]
-    pk = model.objects.filter(**{field: key}).values_list("pk", flat=True).first()
+    pk = model._default_manager.filter(**{field: key}).values_list("pk", flat=True).first()
     if pk is None:
         raise ValueError(f"No {level.replace('_', ' ')} {key!r}")
     return MeasureScope(level, pk)

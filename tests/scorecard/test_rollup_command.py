@@ -71,3 +71,15 @@ def test_an_unknown_code_is_refused(db):
 
 def test_without_codes_every_registered_measure_is_rolled_up(db):
     assert "open_children" in rollup_codes()
+
+
+def test_missing_since_backfills_only_the_missed_nights(cast, monkeypatch):
+    from scorecard.measures import registry
+
+    monkeypatch.setattr(registry, "all_measures", lambda: [registry.get("open_children")])
+    rollup("--date", "2018-09-28")
+    rollup("--date", "2018-09-30")
+    rollup("--missing-since", "2018-09-27")  # until the reporting date, 2018-09-30
+    assert council_dates() == [date(2018, 9, d) for d in (27, 28, 29, 30)]
+    assert RollupRun.objects.order_by("-pk").first().date_from == date(2018, 9, 27)
+    assert "No missing dates" in rollup("--missing-since", "2018-09-27")

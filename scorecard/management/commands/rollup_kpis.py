@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from scorecard.periods import month_ends
 from scorecard.rollup import rollup_dates_in_process
+from scorecard.services import missing_rollup_dates
 
 
 def _as_date(value: date | str | None) -> date | None:
@@ -17,7 +18,10 @@ def _as_date(value: date | str | None) -> date | None:
 
 
 class Command(BaseCommand):
-    help = "Compute KPI snapshots for --date D, or --from A --to B [--month-ends]."
+    help = (
+        "Compute KPI snapshots for --date D, --from A --to B [--month-ends], or every missed "
+        "date with --missing-since D."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--date", type=date.fromisoformat)
@@ -28,13 +32,24 @@ class Command(BaseCommand):
             action="store_true",
             help="Only month ends in the range (and --to itself, so the latest date is there)",
         )
+        parser.add_argument(
+            "--missing-since",
+            type=date.fromisoformat,
+            help="Backfill every date since this one without a complete council snapshot",
+        )
         parser.add_argument("--codes", nargs="+", help="Only these measure codes")
 
     def handle(self, *args, **options) -> None:
         day, start, end = (_as_date(options.get(k)) for k in ("date", "from_", "to"))
-        if day and (start or end):
-            raise CommandError("Use --date or --from/--to, not both.")
-        if day:
+        since = _as_date(options.get("missing_since"))
+        if sum(bool(x) for x in (day, start or end, since)) > 1:
+            raise CommandError("Use one of --date, --from/--to or --missing-since.")
+        if since:
+            dates = missing_rollup_dates(since)
+            if not dates:
+                self.stdout.write(f"No missing dates since {since:%Y-%m-%d}.")
+                return
+        elif day:
             dates = [day]
         elif start and end:
             if end < start:

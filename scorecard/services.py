@@ -21,7 +21,14 @@ from django.db.models import Count, Q
 
 from scorecard.measures import registry
 from scorecard.measures.base import COUNCIL, Better, Measure, MeasureScope, Period, Result, Unit
-from scorecard.models import COUNCIL_SCOPE_ID, Benchmark, KpiSnapshot, MeasureTarget, ScopeLevel
+from scorecard.models import (
+    COUNCIL_SCOPE_ID,
+    Benchmark,
+    KpiSnapshot,
+    MeasureTarget,
+    ScopeLevel,
+    SnapshotCohort,
+)
 from scorecard.periods import Quarter, end_date, measure_period, previous_end
 from scorecard.rating import Change, Rating, direction_of_travel, rate
 
@@ -310,6 +317,17 @@ def snapshot_results(
         (code, day): Result(code, numerator, denominator, value)
         for code, day, numerator, denominator, value in rows
     }
+
+
+def snapshot_cohort(code: str, scope: MeasureScope, day: date) -> SnapshotCohort | None:
+    """The row ids behind a stored quarter-end figure, to reproduce it after the data changed."""
+    level, scope_id = scope_key(scope)
+    return SnapshotCohort.objects.filter(
+        snapshot__code=code,
+        snapshot__scope_level=level,
+        snapshot__scope_id=scope_id,
+        snapshot__date=day,
+    ).first()
 
 
 # --- Trends ---------------------------------------------------------------------------------------

@@ -21,7 +21,14 @@ ROBUST = {"acks_late": True, "reject_on_worker_lost": True}
 @shared_task(**ROBUST)
 def rollup_chunk(iso_date: str, codes: list[str], run_id: int | None = None) -> None:
     """Snapshot a few measures for one date at every scope."""
-    rollup.rollup_chunk_compute(date.fromisoformat(iso_date), codes, run_id=run_id)
+    try:
+        rollup.rollup_chunk_compute(date.fromisoformat(iso_date), codes, run_id=run_id)
+    except Exception as exc:
+        # Measure errors are recorded inside the service; this is a chunk that could not run at
+        # all (database gone...). Say so on the run, which would otherwise stay "running".
+        if run_id:
+            rollup.rollup_run_fail(run_id, f"{iso_date} chunk {','.join(codes)}: {exc!r}")
+        raise
 
 
 @shared_task(**ROBUST)

@@ -133,3 +133,18 @@ def test_a_failing_measure_is_recorded_and_the_others_still_complete(council, mo
     assert run.timings["2018-09-30"]["cp_count"] is None
     assert not KpiSnapshot.objects.filter(code="cp_count").exists()
     assert KpiSnapshot.objects.filter(code="open_children").exists()
+
+
+def test_a_quarter_end_figure_can_be_reproduced_after_the_data_changes(council):
+    from scorecard.services import snapshot_cohort
+    from tests import factories as f
+
+    rollup_dates_in_process([QUARTER_END], codes=["open_children"])
+    team = MeasureScope("team", council.team_a1.pk)
+    before = snapshot_cohort("open_children", team, QUARTER_END)
+    # A late-recorded referral changes the live figure; the stored cohort does not change.
+    f.ReferralFactory(team=council.team_a1, referral_date=date(2018, 9, 1))
+    measure = registry.get("open_children")
+    live = measure.result(measure_period(measure, QUARTER_END), team).value
+    assert live == len(before.numerator_ids) + 1
+    assert snapshot_cohort("open_children", team, QUARTER_END).numerator_ids == before.numerator_ids

@@ -459,7 +459,7 @@ def visit_new(request: HttpRequest, public_id: Any) -> HttpResponse:
             messages.success(request, "Visit recorded")
             return redirect("child_visits", public_id=context["child"].public_id)
     context["form"] = form
-    return render(request, "casework/visit_form.html", context, status=400 if form.errors else 200)
+    return render(request, "casework/visit_form.html", context)
 
 
 @require_http_methods(["GET", "POST"])
@@ -475,9 +475,7 @@ def health_check_new(request: HttpRequest, public_id: Any) -> HttpResponse:
             messages.success(request, "Check recorded")
             return redirect("child_health", public_id=context["child"].public_id)
     context["form"] = form
-    return render(
-        request, "casework/health_check_form.html", context, status=400 if form.errors else 200
-    )
+    return render(request, "casework/health_check_form.html", context)
 
 
 # --- My caseload --------------------------------------------------------------------------------

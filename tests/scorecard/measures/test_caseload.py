@@ -153,3 +153,16 @@ def test_allocated_pct_scopes_by_team_area_and_worker(cast):
     assert (area_a.numerator, area_a.denominator) == (2, 3)
     worker = measure.result(AT, MeasureScope("worker", cast.worker_b1.pk))
     assert (worker.numerator, worker.denominator) == (1, 1)
+
+
+def test_care_episode_or_referral_ending_on_the_as_at_date_is_closed(cast):
+    left_care = f.ChildFactory()
+    f.CareEpisodeFactory(child=left_care, start_date=date(2018, 2, 1), end_date=AT.as_at)
+    closed = f.ChildFactory()
+    f.ReferralFactory(
+        child=closed, team=cast.team_a1, referral_date=date(2018, 2, 1), closure_date=AT.as_at
+    )
+    assert ids("open_children") == {cast.child_a1.pk, cast.child_a2.pk, cast.child_b1.pk}
+    day_before = Period.as_at_date(date(2018, 9, 29))
+    assert ids("cic_count", day_before) == {left_care.pk}
+    assert closed.pk in ids("cin_count", day_before)

@@ -185,3 +185,25 @@ def test_assessment_from_an_earlier_episode_does_not_start_the_clock(team):
     child = child_in_need(team, referral_date=date(2018, 9, 3))
     f.AssessmentFactory(child=child, start_date=date(2017, 1, 5), authorised_date=date(2017, 2, 1))
     assert child.pk in ids("cin_plan_timely_pct", at(date(2018, 9, 30)), in_numerator=True)
+
+
+def test_local_visit_timescale_comes_from_settings(team, settings):
+    child = child_in_need(team)
+    f.VisitFactory(child=child, date=date(2018, 9, 14))
+    friday = at(date(2018, 9, 28))
+    assert child.pk in ids("cin_seen_pct", friday, in_numerator=True)
+    settings.TIMESCALES = {**settings.TIMESCALES, "cin_visit_wd": 10}
+    assert child.pk in ids("cin_seen_pct", friday, in_numerator=True)
+    settings.TIMESCALES = {**settings.TIMESCALES, "cin_visit_wd": 9}
+    row = get("cin_seen_pct").rows(friday).get(pk=child.pk)
+    assert (row.in_numerator, row.due_date) == (False, date(2018, 9, 27))
+
+
+def test_exception_row_rule_reads_as_plain_english(team):
+    child = child_in_need(team)
+    f.VisitFactory(child=child, date=date(2018, 8, 30))
+    measure = get("cin_seen_pct")
+    row = measure.failing(at(date(2018, 9, 28))).get(pk=child.pk)
+    assert measure.row_rule(row.basis_date, row.due_date) == (
+        "last seen or referred 30 Aug 2018, due by 27 Sep 2018: seen every 20 working days"
+    )

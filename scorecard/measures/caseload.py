@@ -258,7 +258,7 @@ class AllocatedTimelyPct(Measure):
 # --- Worker rows --------------------------------------------------------------------------------
 
 
-def case_holding_workers(as_at: date) -> QuerySet[Worker]:
+def case_holding_workers(as_at: date) -> QuerySet:
     """Workers with at least one allocated-worker involvement open at D, one row per worker with
     the ROW_FIELDS and their `caseload` at D."""
     return (

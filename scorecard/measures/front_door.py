@@ -32,11 +32,11 @@ def period_cutoff(period: Period) -> datetime:
     return timezone.make_aware(datetime.combine(period.end + timedelta(days=1), time.min))
 
 
-def contacts_in(period: Period) -> QuerySet[Contact]:
+def contacts_in(period: Period) -> QuerySet:
     """Contacts received in the period (by local date), with their date and allocated worker."""
     return (
         Contact.objects.annotate(received_on=TruncDate("received_at"))
-        .filter(received_on__range=(period.start, period.end))
+        .filter(received_on__gte=period.start, received_on__lte=period.end)
         .annotate(
             worker_id=allocated_worker_at(OuterRef("received_on"), "child_id"),
             basis_date=F("received_on"),

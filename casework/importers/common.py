@@ -21,6 +21,14 @@ def parse_date(value: Any, *, formats: tuple[str, ...] = ("%Y-%m-%d", "%d/%m/%Y"
     text = str(value).strip()
     if not text:
         return None
+    # Fast path for the two shapes every return uses; strptime is the slow fallback.
+    try:
+        if len(text) == 10 and text[2] == "/" and text[5] == "/" and "%d/%m/%Y" in formats:
+            return date(int(text[6:]), int(text[3:5]), int(text[:2]))
+        if len(text) == 10 and text[4] == "-" and text[7] == "-" and "%Y-%m-%d" in formats:
+            return date(int(text[:4]), int(text[5:7]), int(text[8:]))
+    except ValueError:
+        pass
     for fmt in formats:
         try:
             return datetime.strptime(text, fmt).date()

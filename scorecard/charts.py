@@ -13,6 +13,7 @@ The same `Chart` objects are drawn on the charts page and in the committee pack 
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -27,6 +28,7 @@ from casework.queries import open_at
 from scorecard.measures.base import MeasureScope
 
 Number = Decimal | int | float | None
+_QUARTER_LABEL = re.compile(r"^Q[1-4] ")
 
 # GOV.UK Frontend colours; series also differ by marker shape so colour is not the only signal.
 PALETTE = ("#1d70b8", "#f47738", "#4c2c92", "#00703c", "#d4351c", "#505a5f")
@@ -71,6 +73,11 @@ class Chart:
     rows: list[list[str]]
     has_data: bool = True
     notes: list[str] = field(default_factory=list)
+
+    @property
+    def wide_table(self) -> bool:
+        """Tables of more than three columns go below the figure rather than beside it."""
+        return len(self.header) > 3
 
     @property
     def title_id(self) -> str:
@@ -135,7 +142,7 @@ def _x_labels(parts: list[str], labels: Sequence[str], width: int, height: int) 
     xs = [LEFT + step * (i + 0.5) for i in range(len(labels))]
     for x, label in zip(xs, labels, strict=True):
         # "Q2 2018/19" on two lines so eight quarters fit side by side.
-        first, _, second = label.partition(" ")
+        first, _, second = label.partition(" ") if _QUARTER_LABEL.match(label) else (label, "", "")
         parts.append(
             f'<text x="{x:.1f}" y="{height - BOTTOM + 16}" text-anchor="middle">'
             f'<tspan x="{x:.1f}">{_esc(first)}</tspan>'
@@ -450,12 +457,13 @@ def caseload_bands(as_at: date, scope: MeasureScope) -> list[tuple[str, int]]:
     """Case-holding workers by the number of children allocated to them at D. One grouped query;
     the banding runs over workers (hundreds), never over children."""
     allocations = Involvement.objects.filter(open_at(as_at), role=Involvement.Role.ALLOCATED_WORKER)
+    pk = int(scope.pk or 0)
     if scope.level == "team":
-        allocations = allocations.filter(team_id=scope.pk)
+        allocations = allocations.filter(team_id=pk)
     elif scope.level == "service_area":
-        allocations = allocations.filter(team__service_area_id=scope.pk)
+        allocations = allocations.filter(team__service_area_id=pk)
     elif scope.level == "worker":
-        allocations = allocations.filter(worker_id=scope.pk)
+        allocations = allocations.filter(worker_id=pk)
     counts = allocations.values("worker_id").annotate(n=Count("pk")).values_list("n", flat=True)
     bands = {label: 0 for _, _, label in CASELOAD_BANDS}
     for n in counts:

@@ -15,7 +15,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 import django_tables2 as tables
-from django.db.models import F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import F, Model, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -91,9 +91,17 @@ def covers(user_scope: Scope, scope: MeasureScope) -> bool:
     if scope.level == "worker":
         if scope.pk in user_scope.worker_ids:
             return True
-        team_id = Worker.objects.filter(pk=scope.pk).values_list("team_id", flat=True).first()
+        teams = Worker.objects.filter(pk=int(scope.pk or 0)).values_list("team_id", flat=True)
+        team_id = teams.first()
         return team_id is not None and team_id in user_scope.team_ids
     return False
+
+
+SCOPE_MODELS: dict[str, type[Model]] = {
+    "service_area": ServiceArea,
+    "team": Team,
+    "worker": Worker,
+}
 
 
 def parse_scope(text: str | None, user: Any, user_scope: Scope) -> MeasureScope:
@@ -108,8 +116,7 @@ def parse_scope(text: str | None, user: Any, user_scope: Scope) -> MeasureScope:
         pk = int(raw_pk)
     except ValueError:
         raise Http404("No such scope") from None
-    models = {"service_area": ServiceArea, "team": Team, "worker": Worker}
-    if level not in models or not models[level].objects.filter(pk=pk).exists():
+    if level not in SCOPE_MODELS or not SCOPE_MODELS[level]._default_manager.filter(pk=pk).exists():
         raise Http404("No such scope")
     scope = MeasureScope(level, pk)
     if level == "worker" and not covers(user_scope, scope):
@@ -145,8 +152,8 @@ def scope_options(user: Any, user_scope: Scope) -> list[ScopeOption]:
 def scope_label(scope: MeasureScope) -> str:
     if scope.level == "council":
         return "Whole council"
-    models = {"service_area": ServiceArea, "team": Team, "worker": Worker}
-    name = models[scope.level].objects.filter(pk=scope.pk).values_list("name", flat=True).first()
+    rows = SCOPE_MODELS[scope.level]._default_manager.filter(pk=int(scope.pk or 0))
+    name = rows.values_list("name", flat=True).first()
     return str(name or "")
 
 
@@ -426,13 +433,21 @@ class DrilldownTable(tables.Table):
     due_date = tables.DateColumn(format="j M Y", verbose_name="Due date")
     basis_date = tables.DateColumn(format="j M Y", verbose_name="From")
     in_numerator = tables.BooleanColumn(verbose_name="Counted", yesno="Yes,No")
+    rule = tables.Column("Why", accessor="dd_key", orderable=False, empty_values=())
 
     class Meta:
         attrs = {"class": "govuk-table"}
         orderable = True
 
+    def __init__(self, *args: Any, measure: Measure, **kwargs: Any) -> None:
+        self.measure = measure
+        super().__init__(*args, **kwargs)
+
     def render_child(self, record: dict[str, Any]) -> str:
         return _child_link(record)
+
+    def render_rule(self, record: dict[str, Any]) -> str:
+        return self.measure.row_rule(record["basis_date"], record["due_date"])
 
 
 def visible_rows_q(user_scope: Scope, measure: Measure, as_at: date) -> Q:
@@ -561,7 +576,9 @@ def drilldown(request: HttpRequest, quarter: str, code: str) -> HttpResponse:
     exclude = ("child", "la_child_id") if dd.measure.subject == "worker" else ()
     if dd.cohort != "denominator":
         exclude = (*exclude, "in_numerator")
-    table = DrilldownTable(rows, exclude=exclude)
+    if dd.cohort != "failing":
+        exclude = (*exclude, "rule")
+    table = DrilldownTable(rows, exclude=exclude, measure=dd.measure)
     tables.RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
     page_rows = list(table.page.object_list) if table.page else []
     record_access(

@@ -1,6 +1,7 @@
 """Drill-downs start from the user's scope: counts match the scorecard figure for that scope,
 anything outside the user's scope is 404, and every view is audited."""
 
+import re
 from datetime import date
 
 import pytest
@@ -139,3 +140,21 @@ def test_every_measure_drills_down_at_council_scope(cast, as_user, code):
     assert response.status_code == 200
     expected = result.numerator if result.numerator is not None else result.value
     assert response.context["count"] == expected
+
+
+@pytest.mark.parametrize("sort", ["child", "-team", "worker", "-due_date", "basis_date"])
+def test_drilldown_sorts_by_each_column(cast, as_user, sort):
+    response = as_user(cast.performance).get(
+        _url("allocated_pct"), {"scope": "council", "cohort": "denominator", "sort": sort}
+    )
+    assert response.status_code == 200
+    assert response.context["count"] == 3
+
+
+def test_exceptions_list_says_why_each_row_is_there(cast, as_user):
+    _add_unallocated_child(cast.team_a1)
+    response = as_user(cast.performance).get(
+        _url("allocated_pct"), {"scope": "council", "cohort": "failing"}
+    )
+    html = response.content.decode()
+    assert re.search(r">\s*Why\s*<", html)

@@ -27,7 +27,7 @@ class GovukDateInput(forms.MultiWidget):
             return [day, month, year]
         return [None, None, None]
 
-    def value_from_datadict(self, data: Any, files: Any, name: str) -> str:
+    def value_from_datadict(self, data: Any, files: Any, name: str) -> str:  # type: ignore[override]
         day, month, year = (
             (part or "").strip() for part in super().value_from_datadict(data, files, name)
         )
@@ -98,7 +98,7 @@ class VisitForm(forms.ModelForm):
         fields = ["date", "visit_type", "child_seen", "seen_alone"]
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         # Shown against the question (the service enforces it too, and the database constraint
         # behind both); a field with an error is left out of the model's constraint check.
         if cleaned.get("seen_alone") and cleaned.get("child_seen") is False:

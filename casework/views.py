@@ -6,7 +6,7 @@ Every child-level view starts from the user's scope (accounts.scope) so anything
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
@@ -32,6 +32,7 @@ from django.views.decorators.http import require_http_methods
 from django_tables2 import RequestConfig
 
 from accounts.audit import record_access
+from accounts.models import User
 from accounts.roles import Role
 from accounts.scope import children_visible_to, get_visible_child_or_404
 from casework import models as m
@@ -45,8 +46,14 @@ from scorecard.measures.cohorts import category_at, open_q
 # --- Home and static pages ----------------------------------------------------------------------
 
 
+def _user(request: HttpRequest) -> User:
+    # LoginRequiredMiddleware guarantees a signed-in user on every view not marked
+    # login_not_required.
+    return cast(User, request.user)
+
+
 def home(request: HttpRequest) -> HttpResponse:
-    role = request.user.role
+    role = _user(request).role
     return render(
         request,
         "casework/home.html",
@@ -98,9 +105,10 @@ def _record_header(child: m.Child, as_at: date) -> dict[str, Any]:
         .values("is_open", "category", "worker_name", "team_name", "allocated_date")
         .get()
     )
-    if not header["is_open"] or (child.date_of_death and child.date_of_death <= as_at):
-        header["category"] = None
-    return header
+    result: dict[str, Any] = dict(header)
+    if not result["is_open"] or (child.date_of_death and child.date_of_death <= as_at):
+        result["category"] = None
+    return result
 
 
 def _child_page(request: HttpRequest, public_id: Any, tab: str) -> dict[str, Any]:
@@ -132,7 +140,7 @@ class TimelineItem:
 
 
 def _events(
-    model: type,
+    model: Any,
     kind: str,
     day: Any,
     text1: Any = None,
@@ -350,7 +358,7 @@ def child_health(request: HttpRequest, public_id: Any) -> HttpResponse:
 
 
 # Case models whose change history the History tab shows, with their label.
-HISTORY_MODELS: list[tuple[type, str]] = [
+HISTORY_MODELS: list[tuple[Any, str]] = [
     (m.Child, "Child details"),
     (m.Involvement, "Involvement"),
     (m.Contact, "Contact"),
@@ -385,7 +393,7 @@ def child_history(child: m.Child) -> list[HistoryEntry]:
     (fixed), diffs worked out in Python between consecutive versions of each record."""
     entries: list[HistoryEntry] = []
     for model, label in HISTORY_MODELS:
-        history = model.history.model.objects  # type: ignore[attr-defined]
+        history = model.history.model.objects
         rows = history.filter(**({"id": child.pk} if model is m.Child else {"child_id": child.pk}))
         rows = rows.select_related("history_user").order_by("id", "history_date", "history_id")
         fields = [
@@ -503,7 +511,7 @@ def caseload_children(user: Any, as_at: date) -> QuerySet[m.Child]:
 
 def caseload(request: HttpRequest) -> HttpResponse:
     as_at = reporting_date()
-    role = request.user.role
+    role = _user(request).role
     if role not in (Role.SOCIAL_WORKER, Role.TEAM_MANAGER):
         raise PermissionDenied("The caseload is for social workers and team managers.")
     table = CaseloadTable(caseload_children(request.user, as_at))

@@ -70,10 +70,10 @@ def pagination(
     paginator = page.paginator
     pages: list[dict[str, Any]] = []
     for number in paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1):
-        if number == paginator.ELLIPSIS:
-            pages.append({"ellipsis": True})
-        else:
+        if isinstance(number, int):
             pages.append({"number": number, "url": url(number), "current": number == page.number})
+        else:  # Paginator.ELLIPSIS
+            pages.append({"ellipsis": True})
     return {
         "pages": pages,
         "previous_url": url(page.previous_page_number()) if page.has_previous() else "",
@@ -125,7 +125,7 @@ def govuk_widget(field: BoundField) -> str:
     existing = field.field.widget.attrs.get("class")
     if existing:
         classes.append(existing)
-    attrs = {"class": " ".join(classes)}
+    attrs: dict[str, str | bool] = {"class": " ".join(classes)}
     described = described_by(field)
     if described:
         attrs["aria-describedby"] = described

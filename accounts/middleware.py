@@ -53,3 +53,41 @@ class NoStoreMiddleware:
         if request.user.is_authenticated:
             response["Cache-Control"] = "no-store"
         return response
+
+
+class SecondFactorMiddleware:
+    """Users whose role needs a second factor (settings.OTP_REQUIRED_ROLES, or the user's own
+    flag) must pass a TOTP check after signing in before any other page, the admin included.
+    Without a device they are sent to set one up."""
+
+    EXEMPT_URL_NAMES = {
+        "two_factor_setup",
+        "two_factor_verify",
+        "logout",
+        "health",
+        "accessibility",
+    }
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_view(self, request: HttpRequest, view_func, view_args, view_kwargs):
+        user = request.user
+        if not settings.OTP_ENFORCED or not user.is_authenticated:
+            return None
+        if not getattr(view_func, "login_required", True):
+            return None  # login page, health check, static: open to everyone anyway
+        match = request.resolver_match
+        if match and match.url_name in self.EXEMPT_URL_NAMES:
+            return None
+        if not user.needs_second_factor or user.is_verified():
+            return None
+        from django.urls import reverse
+        from django.utils.http import urlencode
+        from django_otp import devices_for_user
+
+        target = "two_factor_verify" if any(devices_for_user(user)) else "two_factor_setup"
+        return redirect(f"{reverse(target)}?{urlencode({'next': request.get_full_path()})}")

@@ -11,7 +11,7 @@ from accounts.roles import PRECEDENCE, Role
 
 class User(AbstractUser):
     """A login. Its role comes from its groups; its place in the structure from its Worker row
-    (`user.worker`), or `service_area` for heads of service and senior leaders without a caseload."""
+    (`user.worker`), or `service_area` for heads of service and leaders without a caseload."""
 
     service_area = models.ForeignKey(
         "casework.ServiceArea",

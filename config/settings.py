@@ -68,6 +68,7 @@ MIDDLEWARE = [
     "accounts.middleware.RequestIdMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "accounts.middleware.SessionLifetimeMiddleware",
+    "accounts.middleware.SecondFactorMiddleware",
     "accounts.middleware.NoStoreMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
@@ -153,6 +154,8 @@ AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
 OTP_REQUIRED_ROLES = env.list(
     "OTP_REQUIRED_ROLES", default=["administrator", "performance_officer"]
 )
+# Off only in tests that are not about the second factor (tests/conftest.py).
+OTP_ENFORCED = env.bool("OTP_ENFORCED", default=True)
 OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", default="Children's Services Scorecard")
 
 # Security headers. Production turns on HTTPS-only behaviour.

@@ -54,6 +54,8 @@ def _fail_missing_service():
 def _reporting_date(settings):
     settings.REPORTING_DATE = REPORTING_DATE
     settings.AXES_ENABLED = False
+    # The second factor has its own tests (tests/accounts/); elsewhere a forced login is enough.
+    settings.OTP_ENFORCED = False
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 

@@ -158,3 +158,9 @@ def test_exceptions_list_says_why_each_row_is_there(cast, as_user):
     )
     html = response.content.decode()
     assert re.search(r">\s*Why\s*<", html)
+
+
+@pytest.mark.parametrize("code", [m.code for m in registry.all_measures()])
+def test_every_measure_drills_down_for_a_team_manager(cast, as_user, code):
+    response = as_user(cast.manager_a1).get(_url(code), {"scope": f"team:{cast.team_a1.pk}"})
+    assert response.status_code == 200

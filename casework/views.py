@@ -127,8 +127,18 @@ def _child_page(request: HttpRequest, public_id: Any, tab: str) -> dict[str, Any
             {"text": label, "href": reverse(name, args=[child.public_id]), "current": key == tab}
             for key, label, name in TABS
         ],
+        "identity_details": [
+            {"key": "Date of birth", "value": _long_date(child.date_of_birth)},
+            {"key": "LA child ID", "value": child.la_child_id},
+            {"key": "Allocated worker", "value": header["worker_name"] or "Unallocated"},
+            {"key": "As at", "value": _long_date(as_at)},
+        ],
         "can_record_visit": getattr(request.user, "worker", None) is not None,
     }
+
+
+def _long_date(day: date | None) -> str:
+    return f"{day:%-d %B %Y}" if day else ""
 
 
 @dataclass(frozen=True)

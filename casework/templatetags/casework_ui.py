@@ -93,15 +93,20 @@ CATEGORY_COLOURS = {
 }
 
 
+@register.filter
+def category_label(category: str | None) -> str:
+    return Category.LABELS.get(category, category) if category else "Not open"
+
+
+@register.filter
+def category_colour(category: str | None) -> str:
+    return CATEGORY_COLOURS.get(category, "") if category else "grey"
+
+
 @register.inclusion_tag("components/tag.html")
 def category_tag(category: str | None) -> dict[str, str]:
     """The child's category as a tag: colour plus the word."""
-    if not category:
-        return {"text": "Not open", "colour": "grey"}
-    return {
-        "text": Category.LABELS.get(category, category),
-        "colour": CATEGORY_COLOURS.get(category, ""),
-    }
+    return {"text": category_label(category), "colour": category_colour(category)}
 
 
 # --- GOV.UK form renderer ---------------------------------------------------------------------

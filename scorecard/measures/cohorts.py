@@ -144,17 +144,23 @@ def latest_open_referral_date(as_at: date, child_ref: str = "pk") -> Subquery:
 
 
 def episode_start_at(as_at: date, child_ref: str = "pk") -> Coalesce:
-    """When the child's current involvement with social care began: the latest open referral, or
-    for a child open only through a care episode (e.g. short breaks, a 903-only child), the
-    earliest open episode's start."""
-    return Coalesce(
-        latest_open_referral_date(as_at, child_ref),
-        Subquery(
-            CareEpisode.objects.filter(open_at(as_at), child=OuterRef(child_ref))
+    """When the child's current involvement with social care began: the latest open referral;
+    for a child open without one (a 903-only child in care, short breaks, a care leaver), the
+    start of the earliest open care episode, child protection plan or care-leaver record."""
+
+    def earliest_open(model) -> Subquery:
+        return Subquery(
+            model.objects.filter(open_at(as_at), child=OuterRef(child_ref))
             .order_by("start_date")
             .values("start_date")[:1],
             output_field=DateField(),
-        ),
+        )
+
+    return Coalesce(
+        latest_open_referral_date(as_at, child_ref),
+        earliest_open(CareEpisode),
+        earliest_open(CPPlan),
+        earliest_open(CareLeaver),
         output_field=DateField(),
     )
 

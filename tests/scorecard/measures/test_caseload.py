@@ -166,3 +166,15 @@ def test_care_episode_or_referral_ending_on_the_as_at_date_is_closed(cast):
     day_before = Period.as_at_date(date(2018, 9, 29))
     assert ids("cic_count", day_before) == {left_care.pk}
     assert closed.pk in ids("cin_count", day_before)
+
+
+def test_care_leaver_without_a_referral_is_timed_from_the_care_leaver_record(cast):
+    leaver = f.ChildFactory()
+    f.CareLeaverFactory(child=leaver, start_date=date(2018, 9, 24))
+    row = get("allocated_timely_pct").rows(Period.as_at_date(date(2018, 9, 28))).get(pk=leaver.pk)
+    assert (row.basis_date, row.due_date, row.in_numerator) == (
+        date(2018, 9, 24),
+        date(2018, 10, 1),
+        True,
+    )
+    assert leaver.pk in ids("allocated_pct", in_numerator=False)

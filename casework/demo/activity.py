@@ -1,0 +1,512 @@
+"""The records each journey leaves: contacts, referrals, assessments, plans, enquiries,
+conferences, reviews, care episodes, care-leaver records, statutory visits and health checks.
+
+Rows are plain tuples referring to children, workers and other rows by their index in this unit;
+`writer` turns them into model rows. Child-level rates at quarter ends (seen in time, health and
+dental checks, assessments of children in care) are controlled draws over each quarter's cohort.
+"""
+
+from __future__ import annotations
+
+import random
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from casework.demo import params as P
+from casework.demo.checks import Member, place_checks
+from casework.demo.journeys import CIC, CIN, CL, CP, Journey, Quota
+from casework.demo.people import Kid
+from casework.demo.timeline import (
+    Schedule,
+    add_months,
+    add_wd,
+    exact_flags,
+    quarter_ends,
+    quarter_of,
+    rand_day,
+    sub_wd,
+    wd_between,
+)
+from casework.demo.workforce import Piece, Staff, TeamSpec, worker_at, worker_lookup
+
+LONDON = ZoneInfo("Europe/London")
+REFERRAL_SOURCES = ("1A", "1B", "2A", "2B", "3A", "3B", "3E", "4", "5A", "5B", "6", "7", "8", "9")
+NEEDS = ("N1", "N1", "N1", "N2", "N3", "N4", "N4", "N5", "N6", "N7", "N8", "N9")
+CLOSURE_REASONS = ("RC1", "RC2", "RC3", "RC4", "RC5", "RC6", "RC7", "RC8", "RC8", "RC8", "RC9")
+CP_CATEGORIES = ("NEG", "NEG", "NEG", "EMO", "EMO", "PHY", "SAB", "MUL")
+PLACE_CHANGE = ("CARPL", "CLOSE", "ALLEG", "STAND", "APPRR", "CREQB", "CREQO", "CHILD", "LAREQ", "PLACE", "OTHER")
+OTHER_LAS = ("801", "802", "803", "805", "806", "807", "808", "810", "811", "812", "813", "815")
+
+
+def at(day: date, hour: int, minute: int = 0) -> datetime:
+    """An aware datetime for a London wall-clock time."""
+    return datetime.combine(day, time(hour, minute), tzinfo=LONDON)
+
+
+@dataclass
+class Records:
+    contacts: list[tuple] = field(default_factory=list)
+    referrals: list[tuple] = field(default_factory=list)
+    assessments: list[tuple] = field(default_factory=list)
+    cin_plans: list[tuple] = field(default_factory=list)
+    section47s: list[tuple] = field(default_factory=list)
+    icpcs: list[tuple] = field(default_factory=list)
+    cp_plans: list[tuple] = field(default_factory=list)
+    cp_reviews: list[tuple] = field(default_factory=list)
+    episodes: list[tuple] = field(default_factory=list)
+    care_reviews: list[tuple] = field(default_factory=list)
+    care_leavers: list[tuple] = field(default_factory=list)
+    visits: list[tuple] = field(default_factory=list)
+    health_checks: list[tuple] = field(default_factory=list)
+
+
+class Builder:
+    def __init__(
+        self,
+        journeys: list[Journey],
+        kids: list[Kid],
+        pieces: list[Piece],
+        staff: list[Staff],
+        teams: list[TeamSpec],
+        as_at: date,
+        factor: float,
+        rng: random.Random,
+    ):
+        self.journeys = journeys
+        self.kids = kids
+        self.staff = staff
+        self.teams = teams
+        self.as_at = as_at
+        self.factor = factor
+        self.rng = rng
+        self.lookup = worker_lookup(pieces)
+        self.pieces = pieces
+        self.rec = Records()
+        self.referral_of: dict[int, int] = {}  # id(journey) -> referral row index
+        self.visits: dict[int, list[list]] = {}  # id(journey) -> [date, seen, type]
+        self.mash = next(t for t in teams if t.pool == "front_door")
+        self.assessment_teams = [t for t in teams if t.pool == "assessment"]
+
+    # --- front door ------------------------------------------------------------------------------
+
+    def front_door(self) -> None:
+        rng = self.rng
+        by_quarter: dict[date, list[list]] = defaultdict(list)
+        with_ref = [j for j in self.journeys if j.ref is not None]
+        for j in with_ref:
+            decided = at(j.ref, rng.randint(9, 17), rng.randint(0, 59))
+            by_quarter[quarter_of(j.ref)].append([j.child, decided, "referral", j])
+        share = Schedule(P.CONTACT_TO_REFERRAL)
+        for q, items in list(by_quarter.items()):
+            n_ref = len(items)
+            extra = round(n_ref * (1 - share(q)) / share(q))
+            start = add_months(q, -3) + timedelta(days=1)
+            for _ in range(extra):
+                day = rand_day(rng, start, min(q, self.as_at))
+                decided = at(day, rng.randint(9, 17), rng.randint(0, 59))
+                outcome = rng.choice(("early_help", "early_help", "advice", "nfa"))
+                items.append([self._contact_child(day), decided, outcome, None])
+        within24, within48 = Schedule(P.CONTACT_24H), Schedule(P.CONTACT_48H)
+        for q, items in sorted(by_quarter.items()):
+            rng.shuffle(items)
+            n = len(items)
+            n24 = round(n * within24(q))
+            n48 = max(n24, round(n * within48(q)))
+            for i, (child, decided, outcome, j) in enumerate(items):
+                if i < n24:
+                    hours = rng.uniform(0.3, 23.4)
+                elif i < n48:
+                    hours = rng.uniform(24.6, 47.4)
+                else:
+                    hours = rng.uniform(48.6, 160)
+                received = (decided.astimezone(UTC) - timedelta(hours=hours)).astimezone(LONDON)
+                index = len(self.rec.contacts)
+                self.rec.contacts.append(
+                    (child, received, decided, outcome, rng.choice(REFERRAL_SOURCES))
+                )
+                if j is not None:
+                    j.contact_index = index
+
+    def _contact_child(self, day: date) -> int:
+        rng = self.rng
+        if self.kids and rng.random() < 0.5:
+            for _ in range(10):
+                kid = self.kids[rng.randrange(len(self.kids))]
+                if kid.dob <= day and kid.age_on(day) < 17.5:
+                    return kid.index
+        kid = Kid(
+            len(self.kids),
+            day - timedelta(days=rng.randint(30, 6200)),
+            rng.choice("MF"),
+        )
+        self.kids.append(kid)
+        return kid.index
+
+    # --- referrals and what follows --------------------------------------------------------------
+
+    def team_for(self, j: Journey) -> int:
+        w = worker_at(self.lookup, j.child, j.ref) if j.ref else None
+        if w is None:
+            w = worker_at(self.lookup, j.child, min(self.as_at, (j.end or self.as_at)))
+        if w is not None:
+            return w.team.index
+        return self.rng.choice(self.assessment_teams).index
+
+    def casework(self) -> None:
+        rng = self.rng
+        rec = self.rec
+        rcpc = Quota(Schedule(P.RCPC_TIMELY), rng)
+        for j in self.journeys:
+            if j.kind == CL:
+                w = worker_at(self.lookup, j.child, j.start)
+                rec.care_leavers.append(
+                    (j.child, j.cl_elig, j.start, j.end, j.pathway, j.pathway_review, w.index if w else None)
+                )
+                continue
+            ri = len(rec.referrals)
+            self.referral_of[id(j)] = ri
+            nfa = j.kind == CIN and not j.assessed
+            reason = "" if j.end is None else ("RC8" if nfa else rng.choice(CLOSURE_REASONS))
+            rec.referrals.append(
+                (
+                    j.child,
+                    self.team_for(j),
+                    j.contact_index,
+                    j.ref,
+                    rng.choice(REFERRAL_SOURCES),
+                    rng.choice(NEEDS),
+                    nfa,
+                    j.end,
+                    reason,
+                )
+            )
+            if j.a_start is not None:
+                rec.assessments.append((j.child, ri, j.a_start, j.a_auth))
+            for s, a in j.extra_assessments:
+                rec.assessments.append((j.child, ri, s, a))
+            for s, e in j.plans:
+                rec.cin_plans.append((j.child, ri, s, e))
+            if j.s47_start is not None:
+                si = len(rec.section47s)
+                rec.section47s.append(
+                    (j.child, ri, j.s47_start, add_wd(j.s47_start, 15), j.icpc is None and j.end is not None, j.s47_end)
+                )
+                if j.icpc is not None:
+                    rec.icpcs.append((j.child, si, ri, j.icpc, j.kind == CP))
+            if j.kind == CP:
+                ci = len(rec.cp_plans)
+                first = rng.choice(CP_CATEGORIES)
+                latest = first if rng.random() < 0.85 else rng.choice(CP_CATEGORIES)
+                rec.cp_plans.append((j.child, ri, j.start, j.end, first, latest))
+                self._cp_reviews(j, ci, rcpc)
+            if j.kind == CIC:
+                self._episodes(j)
+            if j.short_break is not None:
+                s, e = j.short_break
+                rec.episodes.append(
+                    (j.child, s, e, "S", "V3", "N1", "H5", "PR1", "", "", *self._postcodes(False))
+                )
+
+    def _cp_reviews(self, j: Journey, ci: int, timely: Quota) -> None:
+        rng = self.rng
+        last = min(j.end or self.as_at, self.as_at)
+        due = add_months(j.start, 3)
+        while True:
+            if due > last:
+                if j.end is None:
+                    self.rec.cp_reviews.append((j.child, ci, due, None))
+                break
+            if timely(due):
+                held = due - timedelta(days=rng.randint(0, 10))
+            else:
+                held = due + timedelta(days=rng.randint(1, 25))
+            if held > last:
+                if j.end is None:
+                    self.rec.cp_reviews.append((j.child, ci, due, None))
+                break
+            self.rec.cp_reviews.append((j.child, ci, due, held))
+            due = add_months(held, 6)
+
+    def _postcodes(self, out: bool) -> tuple:
+        rng = self.rng
+        home = f"AN{rng.randint(1, 19)} {rng.randint(1, 9)}{rng.choice('ABDEFGHJLNPQRSTUWXYZ')}{rng.choice('ABDEFGHJLNPQRSTUWXYZ')}"
+        if out:
+            place = f"QX{rng.randint(1, 40)} {rng.randint(1, 9)}{rng.choice('ABDEFGHJLNPQRSTUWXYZ')}{rng.choice('ABDEFGHJLNPQRSTUWXYZ')}"
+            return home, place, rng.choice(OTHER_LAS), False, round(rng.uniform(22, 140), 1)
+        place = f"AN{rng.randint(1, 19)} {rng.randint(1, 9)}{rng.choice('ABDEFGHJLNPQRSTUWXYZ')}{rng.choice('ABDEFGHJLNPQRSTUWXYZ')}"
+        return home, place, "", True, round(rng.uniform(0.5, 16), 1)
+
+    def _episodes(self, j: Journey) -> None:
+        from django.conf import settings
+
+        rng = self.rng
+        care = j.care
+        bounds = sorted({p[0] for p in care.placements} | {d for d, _ in care.statuses})
+        moves = {p[0] for p in care.placements[1:]}
+        changes = {d for d, _ in care.statuses[1:]}
+        home = None
+        for i, start in enumerate(bounds):
+            end = bounds[i + 1] if i + 1 < len(bounds) else care.end
+            placement = care.placement_at(start)
+            out = bool(placement[2])
+            if i == 0:
+                rne = "S"
+            elif start in moves and start in changes:
+                rne = "B"
+            elif start in moves:
+                rne = "P"
+            else:
+                rne = "L"
+            pcs = self._postcodes(out)
+            home = home or pcs[0]
+            la = pcs[2] or settings.COUNCIL_LA_CODE
+            rec = care.rec if end is not None and end == care.end else ("X1" if end is not None else "")
+            self.rec.episodes.append(
+                (
+                    j.child,
+                    start,
+                    end,
+                    rne,
+                    care.status_at(start),
+                    "N1" if rng.random() < 0.6 else rng.choice(("N2", "N3", "N4", "N5", "N8")),
+                    placement[1],
+                    "PR1" if not out else rng.choice(("PR1", "PR4", "PR5")),
+                    rec,
+                    rng.choice(PLACE_CHANGE) if rne in ("P", "B") else "",
+                    home,
+                    pcs[1],
+                    la,
+                    pcs[3],
+                    pcs[4],
+                )
+            )
+        # Reviews of a child in care: 20 working days, 3 months, then every 6 months.
+        last = min(care.end or self.as_at, self.as_at)
+        due = add_wd(care.start, 20)
+        n = 0
+        while due <= last and due <= self.as_at:
+            held = due - timedelta(days=rng.randint(0, 7)) if rng.random() < 0.9 else due + timedelta(days=rng.randint(1, 30))
+            if held > last:
+                break
+            self.rec.care_reviews.append((j.child, due, held, rng.choice(("PN1", "PN1", "PN2", "PN3", "PN4", "PN5", "PN6", "PN7"))))
+            n += 1
+            due = add_months(held, 3 if n == 1 else 6)
+
+    # --- visits ----------------------------------------------------------------------------------
+
+    def _cadence(self, out: list[list], start: date, end: date, lo: int, hi: int, kind: str, first: int | None = None) -> None:
+        rng = self.rng
+        day = add_wd(start, first if first is not None else rng.randint(lo, hi))
+        floor = P.VISITS_FROM
+        while day < end and day <= self.as_at:
+            if day >= floor:
+                out.append([day, rng.random() > 0.04, kind])
+            day = add_wd(day, rng.randint(lo, hi))
+
+    def visit_plan(self) -> None:
+        rng = self.rng
+        for j in self.journeys:
+            if j.kind == CL:
+                continue
+            v: list[list] = []
+            end = min(j.end or self.as_at + timedelta(days=1), self.as_at + timedelta(days=1))
+            if j.kind == CIN:
+                first = rng.randint(0, 5) if rng.random() < 0.72 else rng.randint(6, 14)
+                day = add_wd(j.ref, first) if first else j.ref
+                if day >= end:
+                    day = j.ref
+                if day >= P.VISITS_FROM:
+                    v.append([day, True, "assessment"])
+                phase_end = j.plans[0][0] if j.plans else end
+                self._cadence(v, day, phase_end, 8, 18, "assessment")
+                if j.s47_start is not None and j.s47_start >= P.VISITS_FROM:
+                    v.append([min(add_wd(j.s47_start, rng.choice((0, 1, 1, 2))), end - timedelta(days=1)), True, "cp"])
+                if j.plans:
+                    self._cadence(v, j.plans[0][0], end, 8, 19, "cin")
+            elif j.kind == CP:
+                s47 = j.s47_start or j.ref
+                day = add_wd(s47, rng.choice((0, 1, 1, 1, 2, 3)))
+                if day >= P.VISITS_FROM:
+                    v.append([min(day, j.start), True, "cp"])
+                self._cadence(v, day, j.start, 5, 10, "assessment")
+                self._cadence(v, j.start, end, 4, 9, "cp", first=rng.choice((0, 1, 2, 3)))
+            elif j.kind == CIC:
+                self._cadence(v, j.ref, end, 18, 28, "cla", first=rng.randint(0, 5))
+            v = [x for x in v if x[0] <= self.as_at and x[0] < end]
+            v.sort(key=lambda x: x[0])
+            self.visits[id(j)] = v
+
+    def control_seen(self) -> None:
+        """Children in need seen within 20 working days and children on a plan within 10, at
+        each quarter end (calibration targets cin_seen_pct / cin_visit_overdue, cp_seen_10wd_pct)."""
+        rng = self.rng
+        protect_from = date(2018, 5, 1)
+        for q in quarter_ends(max(P.CONTROLLED_FROM, P.VISITS_FROM + timedelta(days=60)), self.as_at):
+            for category, rate, window in ((CIN, Schedule(P.CIN_SEEN), 20), (CP, Schedule(P.CP_SEEN), 10)):
+                cohort = [j for j in self.journeys if j.kind != CL and j.category_at(q) == category]
+                total = len(cohort)
+                want_late = total - round(rate(q) * total)
+                eligible = []
+                for j in cohort:
+                    basis = j.start if category == CP else j.ref
+                    if wd_between(basis, q) <= window + 1:
+                        continue
+                    eligible.append(j)
+                rng.shuffle(eligible)
+                late_ids = set()
+                for j in eligible:
+                    if len(late_ids) >= want_late:
+                        break
+                    cut = sub_wd(q, window + rng.randint(1, 12))
+                    v = self.visits[id(j)]
+                    if j.ref >= protect_from and not any(x[1] and j.ref <= x[0] < cut for x in v):
+                        continue
+                    for x in v:
+                        if x[1] and cut <= x[0] <= q:
+                            x[1] = False
+                    late_ids.add(id(j))
+                for j in cohort:
+                    if id(j) in late_ids:
+                        continue
+                    basis = j.start if category == CP else j.ref
+                    lo = max(basis, sub_wd(q, window - 1))
+                    v = self.visits[id(j)]
+                    if any(x[1] and lo <= x[0] <= q for x in v):
+                        continue
+                    day = rand_day(rng, lo, q)
+                    v.append([day, True, "cp" if category == CP else "cin"])
+                    v.sort(key=lambda x: x[0])
+
+    def control_not_seen(self) -> None:
+        """Children referred May-September 2018 never seen (calibration target referral_not_seen):
+        screened-out referrals whose only visit is marked not seen."""
+        rng = self.rng
+        start, end = date(2018, 5, 1), self.as_at
+        referred: dict[int, list[Journey]] = defaultdict(list)
+        for j in self.journeys:
+            if j.ref is not None and start <= j.ref <= end:
+                referred[j.child].append(j)
+        single = [
+            js[0]
+            for js in referred.values()
+            if len(js) == 1 and js[0].kind == CIN and not js[0].assessed and js[0].end is not None
+        ]
+        for j in rng.sample(single, min(len(single), round(P.REFERRED_NOT_SEEN * self.factor))):
+            for x in self.visits[id(j)]:
+                x[1] = False
+            if not self.visits[id(j)]:
+                self.visits[id(j)].append([j.ref, False, "assessment"])
+        # Everyone else referred in the period has at least one seen visit since the referral.
+        for js in referred.values():
+            for j in js:
+                v = self.visits[id(j)]
+                if v and not any(x[1] for x in v) and not (j.kind == CIN and not j.assessed and len(js) == 1):
+                    v[0][1] = True
+
+    def write_visits(self) -> None:
+        rng = self.rng
+        for j in self.journeys:
+            for day, seen, kind in self.visits.get(id(j), []):
+                worker = worker_at(self.lookup, j.child, day)
+                roll = rng.random()
+                if roll < 0.7:
+                    recorded = at(day, rng.randint(15, 19), rng.randint(0, 59))
+                    if rng.random() < 0.4:
+                        recorded += timedelta(days=1)
+                elif roll < 0.88:
+                    recorded = at(add_wd(day, rng.randint(2, 5)), rng.randint(9, 18))
+                else:
+                    recorded = at(add_wd(day, rng.randint(6, 25)), rng.randint(9, 18))
+                self.rec.visits.append(
+                    (j.child, worker.index if worker else None, day, kind, seen, seen and rng.random() < 0.45, recorded)
+                )
+
+    # --- checks ----------------------------------------------------------------------------------
+
+    def checks(self) -> None:
+        rng = self.rng
+        care = [j for j in self.journeys if j.kind == CIC]
+        quarters = quarter_ends(P.CONTROLLED_FROM, self.as_at)
+
+        def cohort(q: date) -> list[Member]:
+            return [
+                Member(j.child, j.care.start, wd_between(j.care.start, q) <= 20)
+                for j in care
+                if j.care.open_at(q)
+            ]
+
+        def late_by(rate: Schedule):
+            return lambda q, n: n - round(rate(q) * n)
+
+        health = place_checks(
+            dates=quarters,
+            cohort=cohort,
+            late_count=late_by(Schedule(P.HEALTH_CHECK)),
+            window_months=lambda key, q: 6 if self.kids[key].age_on(q) < 5 else 12,
+            seeds={},
+            rng=rng,
+        )
+        dental = place_checks(
+            dates=quarters,
+            cohort=cohort,
+            late_count=late_by(Schedule(P.DENTAL_CHECK)),
+            window_months=lambda key, q: 12,
+            seeds={},
+            rng=rng,
+        )
+        for kind, placed in (("health", health), ("dental", dental)):
+            for key, days in placed.items():
+                for day in days:
+                    self.rec.health_checks.append((key, kind, day))
+        # Reassessments of children in care (calibration target cic_assessment_gt_12m).
+        seeds: dict[int, list[date]] = defaultdict(list)
+        for a in self.rec.assessments:
+            if a[3] is not None:
+                seeds[a[0]].append(a[3])
+        stale = Schedule(P.CIC_ASSESSMENT_STALE)
+        dates = sorted(set(quarters) | {date(2018, 4, 30)})
+
+        def stale_cohort(q: date) -> list[Member]:
+            return [Member(j.child, j.care.start) for j in care if j.care.open_at(q)]
+
+        placed = place_checks(
+            dates=dates,
+            cohort=stale_cohort,
+            late_count=lambda q, n: min(n, round(stale(q) * self.factor)),
+            window_months=lambda key, q: 12,
+            seeds=seeds,
+            rng=rng,
+        )
+        referral_by_child = {}
+        for j in care:
+            referral_by_child.setdefault(j.child, []).append(j)
+        taken = {(a[0], a[2]) for a in self.rec.assessments}
+        for key, days in placed.items():
+            for auth in days:
+                js = [j for j in referral_by_child.get(key, []) if j.care.start <= auth]
+                ri = self.referral_of.get(id(js[-1])) if js else None
+                start = sub_wd(auth, rng.randint(12, 40))
+                while (key, start) in taken:
+                    start -= timedelta(days=1)
+                taken.add((key, start))
+                self.rec.assessments.append((key, ri, start, auth))
+        # Reassessments under way at D, all inside 45 working days.
+        open_now = [j for j in care if j.end is None]
+        for j in rng.sample(open_now, min(len(open_now), round(P.D_CIC_OPEN_REASSESSMENTS * self.factor))):
+            start = sub_wd(self.as_at, rng.randint(1, 40))
+            if (j.child, start) not in taken and start > j.care.start:
+                taken.add((j.child, start))
+                self.rec.assessments.append((j.child, self.referral_of.get(id(j)), start, None))
+
+    def run(self) -> Records:
+        self.front_door()
+        self.casework()
+        self.visit_plan()
+        self.control_seen()
+        self.control_not_seen()
+        self.write_visits()
+        self.checks()
+        return self.rec
+

@@ -1,0 +1,661 @@
+"""Journeys: the spells that make a child open to social care, built so that the stock of each
+category (child in need, child protection, in care, care leaver) at every month end is exactly its
+target.
+
+Two parts per category:
+
+- the cohort open at the as-at date is placed first, sub-cohort by sub-cohort, with start dates
+  chosen so each sub-cohort's property (plan over a year, no plan past the window...) holds by
+  construction;
+- a controller then walks month by month from the history start and adds journeys that have all
+  closed by the as-at date: `starts_per_month` new ones for the flow, then either closes some
+  early or adds more so the month-end stock, together with the placed cohort and the other
+  categories' contributions ("background"), equals the target.
+
+Journeys carry no child yet: `people.assign_children` gives them children afterwards, so re-use
+(re-referrals, second plans, readmissions) can be decided with every date known.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from casework.demo import params as P
+from casework.demo.timeline import Schedule, add_wd, month_ends, rand_day, sub_wd
+
+FAR = date(9999, 12, 31)
+
+CIN, CP, CIC, CL = "cin", "cp", "cic", "cl"
+
+
+@dataclass(eq=False)
+class CarePeriod:
+    """A period of care: placements (start, placement type, in area or None if undecided) and
+    legal status changes (date, status). Episodes are the union of both sets of boundaries."""
+
+    start: date
+    end: date | None
+    placements: list[list] = field(default_factory=list)  # [start, place, out of area]
+    statuses: list[tuple[date, str]] = field(default_factory=list)
+    rec: str = ""
+
+    def status_at(self, day: date) -> str:
+        current = self.statuses[0][1]
+        for when, status in self.statuses:
+            if when <= day:
+                current = status
+        return current
+
+    def placement_at(self, day: date) -> list:
+        current = self.placements[0]
+        for placement in self.placements:
+            if placement[0] <= day:
+                current = placement
+        return current
+
+    def open_at(self, day: date) -> bool:
+        return self.start <= day and (self.end is None or self.end > day)
+
+
+@dataclass(eq=False)
+class Journey:
+    """One spell. `start` is when the child enters the journey's own category (the referral for
+    child in need, the plan for child protection, entering care, the care-leaver record);
+    `ref` the referral that opened it (None for care leavers); `end` None = open at the as-at
+    date."""
+
+    kind: str
+    start: date
+    end: date | None
+    ref: date | None = None
+    sub: str = ""  # the as-at sub-cohort, "" for history
+    assessed: bool = True
+    a_len: int = 30  # planned assessment length, working days
+    outcome: str = "nfa"  # nfa, plan, drift (CIN journeys)
+    plan_gap: int = 3  # working days from authorisation to plan
+    plan_len: int = 180  # days
+    s47: bool = False
+    icpc_no_plan: bool = False
+    icpc_gap: int = 10  # working days from section 47 start to the conference
+    disabled: bool = False
+    # filled by finalize()
+    a_start: date | None = None
+    a_auth: date | None = None
+    plans: list[tuple[date, date | None]] = field(default_factory=list)
+    s47_start: date | None = None
+    s47_end: date | None = None
+    icpc: date | None = None
+    care: CarePeriod | None = None
+    short_break: tuple[date, date | None] | None = None
+    extra_assessments: list[tuple[date, date | None]] = field(default_factory=list)
+    cl_elig: str = ""
+    pathway: date | None = None
+    pathway_review: date | None = None
+    contact_index: int | None = None
+    # filled by people.assign_children
+    child: int = -1
+    repeat_cp: bool = False
+    readmission: bool = False
+    rereferral: bool = False
+
+    def intervals(self) -> list[tuple[str, date, date]]:
+        """(category, start, end-exclusive) pieces, by the category precedence of DESIGN.md."""
+        end = self.end or FAR
+        if self.kind == CL:
+            return [(CL, self.start, end)]
+        if self.kind == CP:
+            return [(CIN, self.ref, self.start), (CP, self.start, end)]
+        if self.kind == CIC:
+            out = [(CIC, self.start, end)]
+            if self.ref < self.start:
+                out.insert(0, (CIN, self.ref, self.start))
+            return out
+        return [(CIN, self.ref, end)]
+
+    @property
+    def first(self) -> date:
+        return self.ref or self.start
+
+    def category_at(self, day: date) -> str | None:
+        for cat, s, e in self.intervals():
+            if s <= day < e:
+                return cat
+        return None
+
+
+# --- durations ---------------------------------------------------------------------------------
+
+
+class Quota:
+    """Exact shares per key (a month): the k-th draw of a key is True when it lifts the running
+    count to round(share * k). Keeps each month's rate exact without a per-month shuffle."""
+
+    def __init__(self, share: Callable[[date], float], rng: random.Random):
+        self.share = share
+        self.rng = rng
+        self.state: dict[tuple[int, int], tuple[int, int, float]] = {}
+
+    def __call__(self, day: date) -> bool:
+        key = (day.year, day.month)
+        n, k, offset = self.state.get(key, (0, 0, self.rng.random()))
+        n += 1
+        target = int(self.share(day) * n + offset)
+        hit = target > k
+        self.state[key] = (n, k + hit, offset)
+        return hit
+
+
+class Draws:
+    """The random draws every factory shares."""
+
+    def __init__(self, rng: random.Random):
+        self.rng = rng
+        self.assessed = Quota(Schedule(P.REFERRAL_ASSESSED), rng)
+        self.in_time = Quota(Schedule(P.ASSESSMENT_45D), rng)
+        self.icpc_in_time = Quota(Schedule(P.ICPC_15WD), rng)
+
+    def a_len(self, day: date) -> int:
+        if self.in_time(day):
+            return int(self.rng.triangular(6, 45, 32))
+        return self.rng.randint(46, 85)
+
+    def icpc_gap(self, day: date) -> int:
+        if self.icpc_in_time(day):
+            return self.rng.randint(4, 15)
+        return self.rng.randint(16, 34)
+
+
+def cin_factory(draws: Draws) -> Callable[[date], Journey]:
+    rng = draws.rng
+
+    def make(start: date) -> Journey:
+        j = Journey(CIN, start, None, ref=start, disabled=rng.random() < 0.07)
+        if not draws.assessed(start):
+            j.assessed = False
+            j.end = start + timedelta(days=rng.randint(1, 10))
+            return j
+        j.a_len = draws.a_len(start)
+        roll = rng.random()
+        j.outcome = "nfa" if roll < 0.52 else "plan" if roll < 0.88 else "drift"
+        j.s47 = rng.random() < 0.12
+        j.icpc_no_plan = j.s47 and rng.random() < 0.2
+        days = int(j.a_len * 1.4) + 2
+        if j.outcome == "nfa":
+            days += rng.randint(0, 14)
+        elif j.outcome == "drift":
+            days += rng.randint(16, 70)
+        else:
+            j.plan_gap = rng.randint(1, 9)
+            j.plan_len = rng.randint(45, 200) if rng.random() < 0.65 else rng.randint(200, 380)
+            days += int(j.plan_gap * 1.4) + j.plan_len
+        if j.icpc_no_plan:
+            j.icpc_gap = draws.icpc_gap(start + timedelta(days=20))
+            days = max(days, int(j.icpc_gap * 1.4) + 10)
+        j.end = start + timedelta(days=days)
+        return j
+
+    return make
+
+
+def cp_factory(draws: Draws) -> Callable[[date], Journey]:
+    rng = draws.rng
+
+    def make(start: date) -> Journey:
+        roll = rng.random()
+        if roll < 0.4:
+            days = rng.randint(90, 200)
+        elif roll < 0.85:
+            days = rng.randint(200, 450)
+        else:
+            days = rng.randint(450, 700)
+        j = Journey(CP, start, start + timedelta(days=days))
+        j.icpc_gap = draws.icpc_gap(start)
+        j.a_len = draws.a_len(start)
+        j.ref = sub_wd(start, j.icpc_gap) - timedelta(days=rng.randint(0, 3))
+        return j
+
+    return make
+
+
+def cic_factory(draws: Draws) -> Callable[[date], Journey]:
+    rng = draws.rng
+
+    def make(start: date) -> Journey:
+        roll = rng.random()
+        if roll < 0.3:
+            days = rng.randint(14, 180)
+        elif roll < 0.75:
+            days = rng.randint(180, 1100)
+        else:
+            days = rng.randint(1100, 3650)
+        j = Journey(CIC, start, start + timedelta(days=days))
+        j.ref = start - timedelta(days=rng.choice((0, 0, 0, 1, 2, 3, 5, 8)))
+        j.a_len = rng.randint(10, 40)
+        return j
+
+    return make
+
+
+def cl_factory(draws: Draws) -> Callable[[date], Journey]:
+    rng = draws.rng
+
+    def make(start: date) -> Journey:
+        j = Journey(CL, start, start + timedelta(days=rng.randint(500, 1300)))
+        roll = rng.random()
+        j.cl_elig = "relevant" if roll < 0.1 else "former_relevant" if roll < 0.45 else "qualifying"
+        return j
+
+    return make
+
+
+# --- the controller ------------------------------------------------------------------------------
+
+
+def count_by_month(journeys: list[Journey], category: str, months: list[date]) -> dict[date, int]:
+    counts = dict.fromkeys(months, 0)
+    first = months[0]
+    for j in journeys:
+        for cat, s, e in j.intervals():
+            if cat != category:
+                continue
+            day = max(s, first)
+            for m in months:
+                if m < day:
+                    continue
+                if m >= e:
+                    break
+                counts[m] += 1
+    return counts
+
+
+def control(
+    *,
+    category: str,
+    stock: Callable[[date], float],
+    factor: float,
+    starts_per_month: float,
+    background: dict[date, int],
+    placed_starts: dict[date, int],
+    factory: Callable[[date], Journey],
+    months: list[date],
+    max_age_days: int,
+    rng: random.Random,
+) -> list[Journey]:
+    """Journeys of one kind, all closed by the last month end, so that at every month end the
+    open ones plus `background` equal round(stock * factor). `placed_starts` are the placed
+    cohort's starts per month, taken off the flow so the total flow stays level."""
+    as_at = months[-1]
+    made: list[Journey] = []
+
+    def cap(j: Journey) -> Journey:
+        if j.end is None or j.end > as_at:
+            j.end = rand_day(rng, max(j.start + timedelta(days=1), as_at - timedelta(days=60)), as_at)
+        return j
+
+    # Opening stock: length-biased by rejection, so long spells are as common as they would be.
+    m0 = months[0]
+    need = round(stock(m0) * factor) - background.get(m0, 0)
+    active: list[Journey] = []
+    while len(active) < need:
+        s = m0 - timedelta(days=rng.randint(0, max_age_days))
+        j = factory(s)
+        if j.end is not None and j.end > m0:
+            active.append(cap(j))
+    made.extend(active)
+
+    for prev, m in zip(months, months[1:], strict=False):
+        active = [j for j in active if j.end > prev]
+        flow = max(0.0, starts_per_month * factor - placed_starts.get(m, 0))
+        n_flow = int(flow) + (rng.random() < flow - int(flow))
+        for _ in range(n_flow):
+            j = cap(factory(rand_day(rng, prev + timedelta(days=1), m)))
+            made.append(j)
+            active.append(j)
+        survivors = [j for j in active if j.end > m]
+        target = max(0, round(stock(m) * factor) - background.get(m, 0))
+        if len(survivors) > target:
+            for j in rng.sample(survivors, len(survivors) - target):
+                lo = max(j.start, prev) + timedelta(days=1)
+                j.end = rand_day(rng, lo, m) if lo <= m else m
+        else:
+            for _ in range(target - len(survivors)):
+                for _try in range(20):
+                    j = factory(rand_day(rng, prev + timedelta(days=1), m))
+                    if j.end > m:
+                        break
+                if j.end <= m:
+                    j.end = m + timedelta(days=rng.randint(1, 60))
+                j = cap(j)
+                made.append(j)
+                active.append(j)
+    return made
+
+
+# --- the cohort open at the as-at date ------------------------------------------------------------
+
+
+def _age(rng: random.Random, mean: float, lo: int, hi: int) -> int:
+    for _ in range(100):
+        a = int(rng.expovariate(1 / mean))
+        if lo <= a <= hi:
+            return a
+    return rng.randint(lo, hi)
+
+
+def placed_cin(as_at: date, factor: float, draws: Draws) -> list[Journey]:
+    """Children in need at the as-at date, sub-cohort by sub-cohort (params.D_CIN)."""
+    rng = draws.rng
+    out: list[Journey] = []
+
+    def journey(sub: str, a_start: date, a_auth: date | None) -> Journey:
+        ref = a_start - timedelta(days=rng.choice((0, 0, 0, 1, 2)))
+        j = Journey(CIN, ref, None, ref=ref, sub=sub, disabled=rng.random() < 0.07)
+        j.a_start, j.a_auth = a_start, a_auth
+        return j
+
+    def n(sub: str) -> int:
+        return round(P.D_CIN[sub] * factor)
+
+    for _ in range(n("assess_in_time")):
+        # Recent referrals are commoner: most assessments finish well inside 45 working days.
+        a_start = sub_wd(as_at, min(44, int(rng.triangular(0, 45, 0))))
+        out.append(journey("assess_in_time", a_start, None))
+    for _ in range(n("assess_overdue")):
+        out.append(journey("assess_overdue", sub_wd(as_at, rng.randint(47, 95)), None))
+    for sub, lo, hi in (("assessed_in_window", 0, 9), ("no_plan_overdue", 12, 130)):
+        for _ in range(n(sub)):
+            auth = sub_wd(as_at, rng.randint(lo, hi))
+            out.append(journey(sub, sub_wd(auth, rng.randint(8, 44)), auth))
+    for sub, lo, hi in (("plan_recent", 0, 355), ("plan_late", 20, 300), ("plan_over_1y", 372, 900)):
+        for _ in range(n(sub)):
+            age = int(rng.triangular(lo, hi, lo))
+            plan = as_at - timedelta(days=age)
+            gap = rng.randint(12, 30) if sub == "plan_late" else rng.randint(0, 9)
+            auth = sub_wd(plan, gap)
+            j = journey(sub, sub_wd(auth, rng.randint(8, 44)), auth)
+            j.plans = [(plan, None)]
+            j.outcome = "plan"
+            out.append(j)
+    for _ in range(n("s47_under_way")):
+        a_start = sub_wd(as_at, rng.randint(1, 20))
+        j = journey("s47_under_way", a_start, None)
+        j.s47 = True
+        j.s47_start = min(as_at, a_start + timedelta(days=rng.randint(0, 3)))
+        out.append(j)
+    for _ in range(n("short_breaks")):
+        ref = as_at - timedelta(days=rng.randint(400, 1800))
+        j = Journey(CIN, ref, None, ref=ref, sub="short_breaks", disabled=True)
+        j.a_start = ref
+        j.a_auth = add_wd(ref, rng.randint(15, 40))
+        j.short_break = (j.a_auth + timedelta(days=rng.randint(20, 60)), None)
+        out.append(j)
+    for j in out:
+        j.start = j.ref
+    return out
+
+
+def placed_cp(as_at: date, factor: float, draws: Draws) -> list[Journey]:
+    rng = draws.rng
+    factory = cp_factory(draws)
+    out = []
+    total = round(P.CP_STOCK[as_at] * factor)
+    old = round(P.D_CP_OVER_2Y * factor)
+    for i in range(total):
+        if i < old:
+            age = rng.randint(735, 1000)
+        else:
+            age = _age(rng, P.D_CP_MEAN_AGE_DAYS, 0, 720)
+        j = factory(as_at - timedelta(days=age))
+        j.end, j.sub = None, "cp"
+        out.append(j)
+    return out
+
+
+def placed_cic(as_at: date, factor: float, draws: Draws) -> list[Journey]:
+    rng = draws.rng
+    factory = cic_factory(draws)
+    out = []
+    for _ in range(round(P.CIC_STOCK[as_at] * factor)):
+        j = factory(as_at - timedelta(days=_age(rng, P.D_CIC_MEAN_AGE_DAYS, 0, 5000)))
+        j.end, j.sub = None, "cic"
+        out.append(j)
+    return out
+
+
+def placed_cl(as_at: date, factor: float, draws: Draws) -> list[Journey]:
+    rng = draws.rng
+    out = []
+    total = round(P.CL_STOCK[as_at] * factor)
+    owed = round(P.D_CL_OWED_PLAN * factor)
+    with_plan = round(P.D_CL_WITH_PLAN * factor)
+    current = round(P.D_CL_PLAN_CURRENT * factor)
+    for i in range(total):
+        j = Journey(CL, as_at - timedelta(days=rng.randint(0, 1150)), None, sub="cl")
+        if i < owed:
+            j.cl_elig = "relevant" if rng.random() < 0.2 else "former_relevant"
+        else:
+            j.cl_elig = "qualifying"
+        if i < current:
+            # Reviewed in April-June 2018: inside six months at both June and September.
+            j.pathway = j.start + timedelta(days=rng.randint(5, 60))
+            if j.pathway <= date(2018, 6, 30):
+                lo = max(j.pathway, date(2018, 4, 1))
+                j.pathway_review = rand_day(rng, lo, date(2018, 6, 30))
+            else:
+                j.pathway = min(j.pathway, as_at)
+        elif i < with_plan:
+            j.start = min(j.start, date(2017, 10, 1) - timedelta(days=rng.randint(0, 500)))
+            j.pathway = j.start + timedelta(days=rng.randint(5, 60))
+            if rng.random() < 0.6:
+                j.pathway_review = rand_day(
+                    rng, j.pathway, max(j.pathway, date(2017, 12, 20))
+                )
+        out.append(j)
+    rng.shuffle(out)
+    return out
+
+
+def starts_by_month(journeys: list[Journey], months: list[date], attr: str = "start") -> dict:
+    from casework.demo.timeline import month_end
+
+    counts: dict[date, int] = {}
+    first = months[0]
+    for j in journeys:
+        day = getattr(j, attr)
+        if day and day > first:
+            key = month_end(day)
+            counts[key] = counts.get(key, 0) + 1
+    return counts
+
+
+def add_counts(*dicts: dict[date, int]) -> dict[date, int]:
+    out: dict[date, int] = {}
+    for d in dicts:
+        for k, v in d.items():
+            out[k] = out.get(k, 0) + v
+    return out
+
+
+def build_journeys(as_at: date, factor: float, rng: random.Random) -> list[Journey]:
+    """Every journey of one unit, placed cohorts first, then the controllers in the order in
+    which their backgrounds become known (care, care leavers, protection, need)."""
+    draws = Draws(rng)
+    months = month_ends(P.HISTORY_START, as_at)
+
+    d_cic = placed_cic(as_at, factor, draws)
+    cic = d_cic + control(
+        category=CIC,
+        stock=Schedule(P.CIC_STOCK),
+        factor=factor,
+        starts_per_month=P.CIC_STARTS_PER_MONTH,
+        background=count_by_month(d_cic, CIC, months),
+        placed_starts=starts_by_month(d_cic, months),
+        factory=cic_factory(draws),
+        months=months,
+        max_age_days=3000,
+        rng=rng,
+    )
+    d_cl = placed_cl(as_at, factor, draws)
+    cl = d_cl + control(
+        category=CL,
+        stock=Schedule(P.CL_STOCK),
+        factor=factor,
+        starts_per_month=P.CL_STARTS_PER_MONTH,
+        background=count_by_month(d_cl, CL, months),
+        placed_starts=starts_by_month(d_cl, months),
+        factory=cl_factory(draws),
+        months=months,
+        max_age_days=1300,
+        rng=rng,
+    )
+    d_cp = placed_cp(as_at, factor, draws)
+    cp = d_cp + control(
+        category=CP,
+        stock=Schedule(P.CP_STOCK),
+        factor=factor,
+        starts_per_month=P.CP_STARTS_PER_MONTH,
+        background=count_by_month(d_cp, CP, months),
+        placed_starts=starts_by_month(d_cp, months),
+        factory=cp_factory(draws),
+        months=months,
+        max_age_days=700,
+        rng=rng,
+    )
+    d_cin = placed_cin(as_at, factor, draws)
+    background = count_by_month(d_cin + cp + cic, CIN, months)
+    cin = d_cin + control(
+        category=CIN,
+        stock=Schedule(P.CIN_STOCK),
+        factor=factor,
+        starts_per_month=P.CIN_STARTS_PER_MONTH,
+        background=background,
+        placed_starts=starts_by_month(d_cin, months),
+        factory=cin_factory(draws),
+        months=months,
+        max_age_days=400,
+        rng=rng,
+    )
+    journeys = cic + cl + cp + cin
+    for j in journeys:
+        finalize(j, as_at, draws)
+    return journeys
+
+
+# --- internal dates, once the end is final ------------------------------------------------------
+
+
+def _clip(day: date, end: date | None) -> date:
+    return day if end is None or day <= end else end
+
+
+def finalize(j: Journey, as_at: date, draws: Draws) -> None:
+    rng = draws.rng
+    if j.kind == CL:
+        if not j.sub and j.cl_elig != "qualifying" and rng.random() < 0.75:
+            j.pathway = _clip(j.start + timedelta(days=rng.randint(5, 90)), j.end)
+            if rng.random() < 0.9:
+                last = min(j.end or as_at, as_at)
+                # Histories open at the end of June 2018 mostly had their review that quarter.
+                if last > date(2018, 6, 30) and j.start < date(2018, 4, 1):
+                    j.pathway_review = rand_day(rng, date(2018, 4, 1), date(2018, 6, 30))
+                else:
+                    j.pathway_review = rand_day(rng, j.pathway, max(j.pathway, last))
+        return
+    if j.kind == CIC:
+        j.a_start = j.ref
+        j.a_auth = _clip(add_wd(j.ref, j.a_len), j.end)
+        if j.a_auth > as_at:
+            j.a_auth = None
+        j.care = make_care_period(j.start, j.end, rng)
+        return
+    if j.kind == CP:
+        j.s47_start = j.ref + timedelta(days=rng.randint(0, 3))
+        if j.s47_start > j.start:
+            j.s47_start = j.ref
+        j.s47_end = j.start
+        j.icpc = j.start
+        j.a_start = j.ref
+        auth = add_wd(j.ref, j.a_len)
+        j.a_auth = _clip(auth, j.end) if j.end or auth <= as_at else None
+        j.plans = []
+        return
+    # child in need
+    if j.sub:
+        _finalize_placed_cin(j, as_at, rng)
+        return
+    if not j.assessed:
+        return
+    j.a_start = _clip(j.ref + timedelta(days=rng.choice((0, 0, 1, 2))), j.end)
+    j.a_auth = _clip(add_wd(j.a_start, j.a_len), j.end)
+    if j.outcome == "plan":
+        plan = add_wd(j.a_auth, j.plan_gap)
+        if plan < j.end - timedelta(days=14):
+            j.plans = [(plan, j.end)]
+    if j.s47:
+        j.s47_start = _clip(j.a_start + timedelta(days=rng.randint(0, 5)), j.end)
+        j.s47_end = _clip(j.s47_start + timedelta(days=rng.randint(8, 25)), j.end)
+        if j.icpc_no_plan:
+            icpc = add_wd(j.s47_start, j.icpc_gap)
+            if icpc <= j.end:
+                j.icpc = icpc
+                j.s47_end = icpc
+
+
+def _finalize_placed_cin(j: Journey, as_at: date, rng: random.Random) -> None:
+    if j.sub == "short_breaks":
+        # A disabled child on a series of short breaks: reassessed each year, a new plan after.
+        auth = j.a_auth
+        plans = []
+        while True:
+            plan = add_wd(auth, rng.randint(1, 8))
+            nxt_start = plan + timedelta(days=rng.randint(300, 340))
+            nxt_auth = add_wd(nxt_start, rng.randint(15, 35))
+            if nxt_auth >= as_at or add_wd(nxt_auth, 9) > as_at:
+                plans.append((plan, None))
+                break
+            plans.append((plan, add_wd(nxt_auth, 1)))
+            j.extra_assessments.append((nxt_start, nxt_auth))
+            auth = nxt_auth
+        # The plan restarts the day after the next assessment is authorised.
+        fixed = []
+        for i, (s, e) in enumerate(plans):
+            fixed.append((s, plans[i + 1][0] if i + 1 < len(plans) else e))
+        j.plans = fixed
+        return
+    if j.plans:
+        j.plans = [(j.plans[0][0], None)]
+
+
+def make_care_period(start: date, end: date | None, rng: random.Random) -> CarePeriod:
+    period = CarePeriod(start, end)
+    last = end or date(2018, 9, 30)
+    roll = rng.random()
+    status = "V2" if roll < 0.45 else "C1" if roll < 0.7 else "C2" if roll < 0.93 else "E1"
+    period.statuses = [(start, status)]
+    if status == "C1" and (last - start).days > 120:
+        period.statuses.append((start + timedelta(days=rng.randint(60, min(300, (last - start).days - 1))), "C2"))
+    elif status == "V2" and rng.random() < 0.2 and (last - start).days > 90:
+        when = start + timedelta(days=rng.randint(30, min(240, (last - start).days - 1)))
+        period.statuses.append((when, "C1"))
+        if (last - when).days > 150 and rng.random() < 0.8:
+            period.statuses.append((when + timedelta(days=rng.randint(60, (last - when).days - 1)), "C2"))
+    period.placements = [[start, _place(rng), None]]
+    day = start
+    while True:
+        rate = 0.9 if (day - start).days < 365 else 0.3
+        day = day + timedelta(days=int(rng.expovariate(rate / 365)) + 7)
+        if day >= last:
+            break
+        period.placements.append([day, _place(rng), None])
+    period.rec = "" if end is None else rng.choice(("E4A", "E4A", "E4A", "E11", "E45", "E41", "E17", "E8"))
+    return period
+
+
+PLACES = ("U1", "U3", "U4", "U4", "U4", "U5", "U6", "K2", "R1", "P1", "H5", "S1")
+
+
+def _place(rng: random.Random) -> str:
+    return rng.choice(PLACES)

@@ -1,0 +1,101 @@
+"""Date helpers for the generator: month and quarter ends, schedules, working days, exact draws."""
+
+from __future__ import annotations
+
+import bisect
+import calendar
+import random
+from collections.abc import Sequence
+from datetime import date, timedelta
+
+from casework import workingdays
+
+
+def month_end(day: date) -> date:
+    return date(day.year, day.month, calendar.monthrange(day.year, day.month)[1])
+
+
+def add_months(day: date, months: int) -> date:
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def month_ends(start: date, end: date) -> list[date]:
+    """Month ends from the one on or after `start` to `end` inclusive."""
+    out, day = [], month_end(start)
+    while day <= end:
+        out.append(day)
+        day = month_end(day + timedelta(days=1))
+    return out
+
+
+def quarter_ends(start: date, end: date) -> list[date]:
+    return [d for d in month_ends(start, end) if d.month in (3, 6, 9, 12)]
+
+
+def quarter_of(day: date) -> date:
+    """The quarter end of the financial quarter holding `day`."""
+    month = ((day.month - 1) // 3 + 1) * 3
+    return month_end(date(day.year, month, 1))
+
+
+class Schedule:
+    """A value over time, linear between dated points and flat outside them."""
+
+    def __init__(self, points: dict[date, float]):
+        self.days = sorted(points)
+        self.values = [points[d] for d in self.days]
+
+    def __call__(self, day: date) -> float:
+        i = bisect.bisect_right(self.days, day)
+        if i == 0:
+            return self.values[0]
+        if i == len(self.days):
+            return self.values[-1]
+        d0, d1 = self.days[i - 1], self.days[i]
+        v0, v1 = self.values[i - 1], self.values[i]
+        return v0 + (v1 - v0) * (day - d0).days / (d1 - d0).days
+
+
+def rand_day(rng: random.Random, lo: date, hi: date) -> date:
+    """A day in [lo, hi] (lo if the range is empty)."""
+    span = (hi - lo).days
+    return lo + timedelta(days=rng.randint(0, span)) if span > 0 else lo
+
+
+def exact_flags(n: int, share: float, rng: random.Random) -> list[bool]:
+    """n flags with exactly round(n * share) True, shuffled: a controlled draw instead of n coin
+    tosses, so a small cohort still hits its rate."""
+    k = max(0, min(n, round(n * share)))
+    flags = [True] * k + [False] * (n - k)
+    rng.shuffle(flags)
+    return flags
+
+
+def pick(rng: random.Random, items: Sequence, k: int) -> list:
+    return rng.sample(list(items), max(0, min(k, len(items))))
+
+
+# --- working days (the app's own calendar) -------------------------------------------------------
+
+
+def wd_between(start: date, end: date) -> int:
+    return workingdays.working_days_between(start, end)
+
+
+def add_wd(day: date, n: int) -> date:
+    if n <= 0:
+        return day
+    return workingdays.add_working_days(day, n)
+
+
+def sub_wd(day: date, n: int) -> date:
+    """The earliest day S with wd_between(S, day) <= n."""
+    return workingdays.subtract_working_days(day, n)
+
+
+def next_working_day(day: date) -> date:
+    while not workingdays.is_working_day(day):
+        day += timedelta(days=1)
+    return day

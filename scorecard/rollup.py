@@ -20,7 +20,7 @@ from __future__ import annotations
 import logging
 import time
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -348,17 +348,19 @@ def rollup_dates_in_process(
     codes: Sequence[str] | None = None,
     month_ends: bool = False,
     trigger: str = "command",
-    progress: bool = False,
+    on_date: Callable[[date, float], None] | None = None,
 ) -> RollupRun:
     """Run the rollup for `dates` here, without a broker (the command and the data generator):
-    the same chunk service the Celery tasks call, one chunk after another."""
+    the same chunk service the Celery tasks call, one chunk after another. `on_date` is told
+    each date as it completes, with the seconds it took (progress for long backfills)."""
     chosen = rollup_codes(codes)
     run = rollup_run_start(dates, codes=chosen, month_ends=month_ends, trigger=trigger)
     chunks = measure_chunks(chosen)
     for day in dates:
+        started = time.perf_counter()
         for chunk in chunks:
             rollup_chunk_compute(day, chunk, run_id=run.pk)
-        if progress:
-            logger.info("Rolled up %s measures for %s", len(chosen), day)
+        if on_date:
+            on_date(day, time.perf_counter() - started)
     run.refresh_from_db()
     return run

@@ -68,6 +68,7 @@ class Command(BaseCommand):
                 codes=options.get("codes"),
                 month_ends=bool(options.get("month_ends")),
                 trigger="command",
+                on_date=self._progress if len(dates) > 1 else None,
             )
         except ValueError as exc:
             raise CommandError(str(exc)) from exc
@@ -77,3 +78,6 @@ class Command(BaseCommand):
         )
         if run.error:
             self.stderr.write(run.error)
+
+    def _progress(self, day: date, seconds: float) -> None:
+        self.stdout.write(f"  {day:%Y-%m-%d} done in {seconds:.1f}s")

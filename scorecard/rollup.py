@@ -22,7 +22,7 @@ import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from django.db import transaction
 from django.db.models import Count, F, Q
@@ -45,6 +45,8 @@ logger = logging.getLogger(__name__)
 # enough that task overhead stays negligible next to the queries.
 CHUNK_SIZE = 4
 UPSERT_BATCH = 500
+# A one-date run left unfinished this recently is resumed by a redelivered rollup_date task.
+RESUME_WITHIN = timedelta(hours=6)
 
 
 @dataclass
@@ -272,6 +274,27 @@ def rollup_run_start(
         started_at=timezone.now(),
         chunks_expected=len(dates) * len(measure_chunks(codes, chunk_size)),
     )
+
+
+def rollup_run_for_date(day: date, *, codes: Sequence[str], trigger: str) -> RollupRun:
+    """The run for a one-date rollup task: an unfinished run of the same date, trigger and
+    size started in the last few hours is reused, so a redelivered `rollup_date` (its worker
+    died after starting the run) resumes that run instead of leaving it "running" forever."""
+    recent = timezone.now() - RESUME_WITHIN
+    expected = len(measure_chunks(codes))
+    existing = (
+        RollupRun.objects.filter(
+            date_from=day,
+            date_to=day,
+            trigger=trigger,
+            finished_at__isnull=True,
+            chunks_expected=expected,
+            started_at__gte=recent,
+        )
+        .order_by("-started_at")
+        .first()
+    )
+    return existing or rollup_run_start([day], codes=codes, trigger=trigger)
 
 
 def rollup_chunk_compute(

@@ -36,7 +36,7 @@ def rollup_date(iso_date: str, trigger: str = "task", codes: list[str] | None = 
     """Start a run for one date and fan its chunks out to the workers. Returns the run id."""
     day = date.fromisoformat(iso_date)
     chosen = rollup.rollup_codes(codes)
-    run = rollup.rollup_run_start([day], codes=chosen, trigger=trigger)
+    run = rollup.rollup_run_for_date(day, codes=chosen, trigger=trigger)
     group(
         rollup_chunk.s(iso_date, chunk, run.pk) for chunk in rollup.measure_chunks(chosen)
     ).apply_async()

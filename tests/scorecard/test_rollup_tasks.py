@@ -54,3 +54,13 @@ def test_without_a_reporting_date_the_target_is_yesterday_in_london(settings):
         assert rollup_target_date() == date(2019, 3, 31)
     with time_machine.travel(datetime(2019, 1, 15, 3, 30, tzinfo=LONDON), tick=False):
         assert rollup_target_date() == date(2019, 1, 14)
+
+
+def test_a_redelivered_rollup_date_resumes_its_unfinished_run(cast, eager):
+    from scorecard.rollup import rollup_run_start
+
+    # A worker started this run, then died before sending its chunks.
+    stranded = rollup_run_start([QUARTER_END], codes=CODES, trigger="task")
+    run_id = rollup_date.delay(QUARTER_END.isoformat(), codes=CODES).get()
+    assert run_id == stranded.pk
+    assert RollupRun.objects.get().status == RollupRun.Status.SUCCEEDED

@@ -25,7 +25,7 @@ from django.db.models import (
     Value,
 )
 from django.db.models.functions import TruncDate
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
@@ -113,7 +113,13 @@ def _record_header(child: m.Child, as_at: date) -> dict[str, Any]:
 
 def _child_page(request: HttpRequest, public_id: Any, tab: str) -> dict[str, Any]:
     """The child (404 outside the user's scope), the audit row and the record's shared context."""
-    child = get_visible_child_or_404(request.user, public_id)
+    try:
+        child = get_visible_child_or_404(request.user, public_id)
+    except Http404:
+        # Attempts on records outside the user's scope are audited too (the path holds the public
+        # id); the page itself reveals nothing.
+        record_access(request, action="refused", status_code=404)
+        raise
     record_access(request, action="view", child_ids=[child.pk])
     as_at = reporting_date()
     header = _record_header(child, as_at)

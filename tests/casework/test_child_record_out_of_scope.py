@@ -5,6 +5,7 @@ import uuid
 import pytest
 from django.urls import reverse
 
+from accounts.models import AccessEvent
 from casework.models import Visit
 
 URLS = [
@@ -62,3 +63,11 @@ def test_posting_a_visit_for_an_out_of_scope_child_saves_nothing(cast, as_user):
     )
     assert response.status_code == 404
     assert not Visit.objects.exists()
+
+
+def test_refused_attempt_is_audited_without_naming_the_child(cast, as_user):
+    url = reverse("child_overview", args=[cast.child_a2.public_id])
+    as_user(cast.manager_a1).get(url)
+    event = AccessEvent.objects.get()
+    assert (event.action, event.status_code, event.child_ids) == ("refused", 404, [])
+    assert event.path == url

@@ -13,7 +13,10 @@ annotations (`child_id` is an annotation on child rows but a real column on even
 
 from __future__ import annotations
 
+import threading
+import time
 import uuid
+from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -56,7 +59,6 @@ COLUMNS = (
     "r_basis",
     "r_list",
     "r_kind",
-    "r_category",
     "r_open_actions",
     "r_child_uuid",
     "r_first_name",
@@ -78,6 +80,18 @@ SORTS = {
     "actions": "r_open_actions",
 }
 DEFAULT_SORT = "-days"
+
+
+@dataclass
+class Counts:
+    total: int = 0
+    by_list: dict[str, dict[str, int]] = field(default_factory=dict)
+
+    def overdue(self, code: str) -> int:
+        return self.by_list.get(code, {}).get(OVERDUE, 0)
+
+    def due_soon(self, code: str) -> int:
+        return self.by_list.get(code, {}).get(DUE_SOON, 0)
 
 
 @dataclass(frozen=True)
@@ -112,7 +126,6 @@ class RowFilter:
     min_days_overdue: int | None = None
     has_open_action: bool | None = None
     due_soon_wd: int = field(default_factory=lambda: settings.TIMESCALES["due_soon_wd"])
-    child_ids: tuple[int, ...] | None = None
 
     def as_dict(self) -> dict[str, Any]:
         """For the access audit: the filter, never a name."""
@@ -204,8 +217,6 @@ def _branch(
         rows = rows.filter(team_id__in=list(team_ids))
     if filters.worker_id is not None:
         rows = rows.filter(worker_id=filters.worker_id)
-    if filters.child_ids is not None:
-        rows = rows.filter(child_id__in=list(filters.child_ids))
 
     child = Child.objects.filter(pk=OuterRef("child_id"))
     open_actions = (
@@ -226,9 +237,6 @@ def _branch(
         r_list=Value(listdef.code, output_field=CharField()),
         r_kind=Value(kind, output_field=CharField()),
         # Working days overdue, through the calendar table: number(D) - number(due).
-        r_category=Subquery(
-            child.annotate(c=category_at(as_at)).values("c")[:1], output_field=CharField()
-        ),
         r_open_actions=Coalesce(Subquery(open_actions, output_field=IntegerField()), 0),
     )
     if measure.subject == "event":
@@ -241,6 +249,14 @@ def _branch(
                 order_by=[F("due_date").asc(nulls_last=True), F("pk").asc()],
             )
         ).filter(r_rank=1)
+    if filters.category or "r_category" in columns:
+        # The category's precedence rule is a large expression: only filter or sort by it in SQL
+        # when asked; otherwise the page's categories are read in one query afterwards.
+        rows = rows.annotate(
+            r_category=Subquery(
+                child.annotate(c=category_at(as_at)).values("c")[:1], output_field=CharField()
+            )
+        )
     if filters.category:
         rows = rows.filter(r_category=filters.category)
     if filters.min_days_overdue is not None:
@@ -271,6 +287,7 @@ def exception_rows(
     filters: RowFilter | None = None,
     team_ids: Iterable[int] | None = None,
     columns: Sequence[str] = COLUMNS,
+    sort: str = "",
 ) -> QuerySet | None:
     """The exception rows as ONE union queryset of dicts keyed by `columns` (None when nothing
     can match, e.g. an empty scope). Slice it for a page; `team_ids` narrows to a surgery's teams
@@ -278,6 +295,8 @@ def exception_rows(
     filters = filters or RowFilter()
     if scope.is_empty:
         return None
+    if sort.lstrip("-") == "category" and "r_category" not in columns:
+        columns = (*columns, "r_category")
     kinds = [filters.kind] if filters.kind in (OVERDUE, DUE_SOON) else [OVERDUE, DUE_SOON]
     teams = sorted(team_ids) if team_ids is not None else None
     branches = [
@@ -302,13 +321,116 @@ def exception_rows(
 
 
 def _first_day_numbered(as_at: date, min_days: int) -> date:
-    numbers, working = workingdays._python_calendar()
-    target = numbers[as_at] - min_days + 1
-    return working.get(target, workingdays.CALENDAR_START if target < 1 else date.max)
+    """The working day numbered number(D) - N + 1: due dates before it are N or more working
+    days overdue."""
+    if min_days <= 0:
+        return workingdays.add_working_days(as_at, 1 - min_days)
+    return workingdays.subtract_working_days(as_at, min_days - 1)
+
+
+@dataclass(frozen=True)
+class CompiledUnion:
+    """The union's SQL, compiled once per request and wrapped by the page and count queries
+    (building the measures' querysets costs more than running them)."""
+
+    sql: str
+    params: tuple[Any, ...]
+    alias: str
+
+
+def compile_union(union: QuerySet | CompiledUnion | None) -> CompiledUnion | None:
+    if union is None or isinstance(union, CompiledUnion):
+        return union
+    sql, params = union.query.get_compiler(using=union.db).as_sql()
+    return CompiledUnion(sql, tuple(params), union.db)
+
+
+# Compiled unions by everything that shapes their SQL. Building and compiling the measures'
+# querysets costs seconds on a large registry while running them costs far less, and the SQL
+# depends on no data (a measure's rows() only builds a query), so paging, sorting and the next
+# request reuse it. Entries expire, and the key carries the timescales and the calendar's
+# generation, so a settings change or a calendar rebuild gives new SQL.
+_CACHE_SECONDS = 600
+_CACHE_SIZE = 256
+_cache: OrderedDict[tuple, tuple[float, CompiledUnion | None]] = OrderedDict()
+_cache_lock = threading.Lock()
+
+
+def compiled_rows(
+    *,
+    scope: Scope,
+    as_at: date,
+    filters: RowFilter | None = None,
+    team_ids: Iterable[int] | None = None,
+    columns: Sequence[str] = COLUMNS,
+    sort: str = "",
+    using: str = "default",
+) -> CompiledUnion | None:
+    """`exception_rows` compiled to SQL, from the cache when the same union was built lately."""
+    filters = filters or RowFilter()
+    teams = tuple(sorted(team_ids)) if team_ids is not None else None
+    key = (
+        using,
+        as_at,
+        scope,
+        filters,
+        teams,
+        tuple(columns),
+        sort.lstrip("-") == "category",
+        tuple(sorted(settings.TIMESCALES.items())),
+        tuple(x.code for x in surgery_lists()),
+        # The in-memory calendar is reloaded after a rebuild: a new copy is a new generation.
+        id(workingdays._python_calendar()[0]),
+    )
+    now = time.monotonic()
+    with _cache_lock:
+        hit = _cache.get(key)
+        if hit and hit[0] > now:
+            _cache.move_to_end(key)
+            return hit[1]
+    union = exception_rows(
+        scope=scope, as_at=as_at, filters=filters, team_ids=teams, columns=columns, sort=sort
+    )
+    compiled = compile_union(union.using(using) if union is not None else None)
+    with _cache_lock:
+        _cache[key] = (now + _CACHE_SECONDS, compiled)
+        while len(_cache) > _CACHE_SIZE:
+            _cache.popitem(last=False)
+    return compiled
+
+
+def clear_compiled_cache() -> None:
+    with _cache_lock:
+        _cache.clear()
+
+
+def _child_where(qn, child_ids: Iterable[int] | None) -> tuple[str, list[int]]:
+    if child_ids is None:
+        return "", []
+    ids = sorted(set(child_ids))
+    if not ids:
+        return " WHERE 1 = 0", []
+    marks = ", ".join(["%s"] * len(ids))
+    return f" WHERE u.{qn('r_child')} IN ({marks})", ids
+
+
+def _run(compiled: CompiledUnion, sql: str, params: Sequence[Any]) -> list[dict[str, Any]]:
+    connection = connections[compiled.alias]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        names = [d[0] for d in cursor.description]
+        raw = cursor.fetchall()
+    return [_convert(dict(zip(names, row, strict=True))) for row in raw]
 
 
 def fetch_rows(
-    union: QuerySet | None, *, as_at: date, sort: str = DEFAULT_SORT, offset: int = 0, limit: int
+    union: QuerySet | CompiledUnion | None,
+    *,
+    as_at: date,
+    sort: str = DEFAULT_SORT,
+    offset: int = 0,
+    limit: int,
+    child_ids: Iterable[int] | None = None,
 ) -> list[dict[str, Any]]:
     """One page of the union, sorted, with `r_days`: working days overdue, number(D) minus
     number(due) from the calendar table, joined in SQL.
@@ -316,13 +438,12 @@ def fetch_rows(
     The calendar is joined around the union rather than inside each branch: a branch's due date
     is itself a subquery, and a calendar subquery referring to it trips Django's alias relabelling
     of nested subqueries on PostgreSQL."""
-    if union is None or limit <= 0:
+    compiled = compile_union(union)
+    if compiled is None or limit <= 0:
         return []
     from casework.models import CalendarDay
 
-    connection = connections[union.db]
-    qn = connection.ops.quote_name
-    inner, params = union.query.get_compiler(using=union.db).as_sql()
+    qn = connections[compiled.alias].ops.quote_name
     descending = sort.startswith("-")
     column = SORTS.get(sort.lstrip("-"), SORTS["days"])
     if column == "r_days":
@@ -338,21 +459,44 @@ def fetch_rows(
     # Identifiers are quoted constants and the sort column comes from SORTS, never the request;
     # every value is a parameter.
     days = f"(%s - c.{qn('working_day_number')}) AS {qn('r_days')}"
+    where, ids = _child_where(qn, child_ids)
     sql = (
         f"SELECT u.*, {days} "  # noqa: S608
-        f"FROM ({inner}) u LEFT JOIN {cal} c ON c.{qn('date')} = u.{qn('r_due')} "
+        f"FROM ({compiled.sql}) u LEFT JOIN {cal} c ON c.{qn('date')} = u.{qn('r_due')}{where} "
         f"ORDER BY {', '.join(order)} LIMIT %s OFFSET %s"
     )
-    all_params = (workingdays.working_day_number(as_at), *params, int(limit), int(offset))
-    # Plain SQL around the ORM's compiled union; converters restore dates and UUIDs.
-    with connection.cursor() as cursor:
-        cursor.execute(sql, all_params)
-        names = [d[0] for d in cursor.description]
-        raw = cursor.fetchall()
-    return [_convert(dict(zip(names, row, strict=True)), connection) for row in raw]
+    params = (
+        workingdays.working_day_number(as_at),
+        *compiled.params,
+        *ids,
+        int(limit),
+        int(offset),
+    )
+    return _run(compiled, sql, params)
 
 
-def _convert(row: dict[str, Any], connection) -> dict[str, Any]:
+def count_rows(
+    union: QuerySet | CompiledUnion | None, *, child_ids: Iterable[int] | None = None
+) -> Counts:
+    """Rows per list and kind, and the total, grouped in SQL around the same union."""
+    counts = Counts()
+    compiled = compile_union(union)
+    if compiled is None:
+        return counts
+    qn = connections[compiled.alias].ops.quote_name
+    where, ids = _child_where(qn, child_ids)
+    sql = (
+        f"SELECT u.{qn('r_list')}, u.{qn('r_kind')}, COUNT(*) AS n "  # noqa: S608
+        f"FROM ({compiled.sql}) u{where} GROUP BY u.{qn('r_list')}, u.{qn('r_kind')}"
+    )
+    for row in _run(compiled, sql, (*compiled.params, *ids)):
+        per = counts.by_list.setdefault(row["r_list"], {OVERDUE: 0, DUE_SOON: 0})
+        per[row["r_kind"]] = row["n"]
+        counts.total += row["n"]
+    return counts
+
+
+def _convert(row: dict[str, Any]) -> dict[str, Any]:
     for key in ("r_due", "r_basis"):
         value = row.get(key)
         if isinstance(value, str):
@@ -363,9 +507,26 @@ def _convert(row: dict[str, Any], connection) -> dict[str, Any]:
     return row
 
 
-def to_rows(values: Iterable[dict[str, Any]]) -> list[ExceptionRow]:
-    """Dicts from the union to rows with the list label and the rule in words."""
+def categories_of(child_ids: Iterable[int], *, as_at: date) -> dict[int, str]:
+    """The category of each child at the date, in one query."""
+    ids = sorted(set(child_ids))
+    if not ids:
+        return {}
+    return dict(
+        Child.objects.filter(pk__in=ids)
+        .annotate(c=category_at(as_at))
+        .order_by()
+        .values_list("pk", "c")
+    )
+
+
+def to_rows(values: Iterable[dict[str, Any]], *, as_at: date) -> list[ExceptionRow]:
+    """Dicts from the union to rows with the list label, the rule in words and the category."""
     lists = lists_by_code()
+    values = list(values)
+    categories = {}
+    if values and "r_category" not in values[0]:
+        categories = categories_of((v["r_child"] for v in values), as_at=as_at)
     rows = []
     for v in values:
         listdef = lists.get(v["r_list"])
@@ -379,7 +540,7 @@ def to_rows(values: Iterable[dict[str, Any]]) -> list[ExceptionRow]:
                 list_code=v["r_list"],
                 kind=v["r_kind"],
                 days_overdue=v["r_days"],
-                category=v["r_category"] or "",
+                category=v.get("r_category") or categories.get(v["r_child"], ""),
                 open_actions=v["r_open_actions"] or 0,
                 child_public_id=v["r_child_uuid"],
                 first_name=v["r_first_name"] or "",
@@ -393,19 +554,6 @@ def to_rows(values: Iterable[dict[str, Any]]) -> list[ExceptionRow]:
     return rows
 
 
-@dataclass
-class Counts:
-    total: int = 0
-    by_list: dict[str, dict[str, int]] = field(default_factory=dict)
-    child_ids: set[int] = field(default_factory=set)
-
-    def overdue(self, code: str) -> int:
-        return self.by_list.get(code, {}).get(OVERDUE, 0)
-
-    def due_soon(self, code: str) -> int:
-        return self.by_list.get(code, {}).get(DUE_SOON, 0)
-
-
 def exception_counts(
     *,
     scope: Scope,
@@ -413,40 +561,35 @@ def exception_counts(
     filters: RowFilter | None = None,
     team_ids: Iterable[int] | None = None,
 ) -> Counts:
-    """Rows per list and kind, and the total, in one light query (no display columns)."""
-    counts = Counts()
-    union = exception_rows(
+    """Rows per list and kind, and the total, in one query without display columns."""
+    compiled = compiled_rows(
         scope=scope,
         as_at=as_at,
         filters=filters,
         team_ids=team_ids,
         columns=("r_child", "r_list", "r_kind"),
     )
-    if union is None:
-        return counts
-    for child_id, code, kind in union.values_list("r_child", "r_list", "r_kind"):
-        counts.total += 1
-        counts.child_ids.add(child_id)
-        per = counts.by_list.setdefault(code, {OVERDUE: 0, DUE_SOON: 0})
-        per[kind] = per.get(kind, 0) + 1
-    return counts
+    return count_rows(compiled)
 
 
 def failing_pairs(*, as_at: date, child_ids: Iterable[int]) -> set[tuple[int, str]]:
     """(child, list) pairs still failing at the date, for the given children: whether an action's
     reason still holds ("No longer overdue" otherwise) and a surgery's impact. One query."""
-    ids = tuple(sorted(set(child_ids)))
+    ids = sorted(set(child_ids))
     if not ids:
         return set()
-    union = exception_rows(
+    compiled = compiled_rows(
         scope=Scope(everything=True),
         as_at=as_at,
-        filters=RowFilter(kind=OVERDUE, child_ids=ids),
+        filters=RowFilter(kind=OVERDUE),
         columns=("r_child", "r_list"),
     )
-    if union is None:
+    if compiled is None:
         return set()
-    return set(union.values_list("r_child", "r_list"))
+    qn = connections[compiled.alias].ops.quote_name
+    where, params = _child_where(qn, ids)
+    sql = f"SELECT DISTINCT u.{qn('r_child')}, u.{qn('r_list')} FROM ({compiled.sql}) u{where}"  # noqa: S608
+    return {(r["r_child"], r["r_list"]) for r in _run(compiled, sql, (*compiled.params, *params))}
 
 
 __all__ = [
@@ -459,7 +602,11 @@ __all__ = [
     "ExceptionList",
     "ExceptionRow",
     "RowFilter",
+    "clear_compiled_cache",
+    "compiled_rows",
+    "count_rows",
     "exception_counts",
+    "fetch_rows",
     "exception_rows",
     "failing_pairs",
     "lists_by_code",

@@ -94,30 +94,31 @@ def workbench(
     """The user's children needing action across every list: one light query for the counts
     (per list, and the total the pagination needs) and one for the page, whatever the length."""
     scope = scope_for(user)
-    counts = ex.exception_counts(scope=scope, as_at=as_at, filters=filters)
+    union = ex.compiled_rows(scope=scope, as_at=as_at, filters=filters, sort=sort)
+    counts = ex.count_rows(union)
     last_page = max(1, -(-counts.total // per_page))
     number = min(max(1, page), last_page)
-    union = ex.exception_rows(scope=scope, as_at=as_at, filters=filters)
     values = ex.fetch_rows(
         union, as_at=as_at, sort=sort, offset=(number - 1) * per_page, limit=per_page
     )
-    return WorkbenchPage(ex.to_rows(values), counts, number, per_page)
+    return WorkbenchPage(ex.to_rows(values, as_at=as_at), counts, number, per_page)
 
 
 def workbench_export(
     *, user, as_at: date, filters: ex.RowFilter, sort: str = ex.DEFAULT_SORT, limit: int = 100_000
 ) -> list[ex.ExceptionRow]:
     scope = scope_for(user)
-    union = ex.exception_rows(scope=scope, as_at=as_at, filters=filters)
-    return ex.to_rows(ex.fetch_rows(union, as_at=as_at, sort=sort, limit=limit))
+    union = ex.compiled_rows(scope=scope, as_at=as_at, filters=filters, sort=sort)
+    return ex.to_rows(ex.fetch_rows(union, as_at=as_at, sort=sort, limit=limit), as_at=as_at)
 
 
 def exception_row(*, user, as_at: date, child_id: int, list_code: str) -> ex.ExceptionRow | None:
     """One (child, list) row as the workbench shows it, for redrawing a row after an action."""
     scope = scope_for(user)
-    filters = ex.RowFilter(lists=(list_code,), child_ids=(child_id,))
-    union = ex.exception_rows(scope=scope, as_at=as_at, filters=filters)
-    rows = ex.to_rows(ex.fetch_rows(union, as_at=as_at, limit=2))
+    filters = ex.RowFilter(lists=(list_code,))
+    union = ex.compiled_rows(scope=scope, as_at=as_at, filters=filters)
+    values = ex.fetch_rows(union, as_at=as_at, limit=2, child_ids=[child_id])
+    rows = ex.to_rows(values, as_at=as_at)
     return rows[0] if rows else None
 
 
@@ -246,9 +247,9 @@ def live_agenda_rows(*, user, surgery: Surgery, team_ids: list[int]) -> list[ex.
     user's scope. One query."""
     scope = scope_for(user)
     filters = ex.RowFilter(lists=tuple(surgery.lists))
-    union = ex.exception_rows(scope=scope, as_at=surgery.date, filters=filters, team_ids=team_ids)
+    union = ex.compiled_rows(scope=scope, as_at=surgery.date, filters=filters, team_ids=team_ids)
     values = ex.fetch_rows(union, as_at=surgery.date, sort="-days", limit=AGENDA_LIMIT)
-    return ex.to_rows(values)
+    return ex.to_rows(values, as_at=surgery.date)
 
 
 def surgery_agenda(*, user, surgery: Surgery, as_at: date) -> Agenda:
@@ -300,11 +301,12 @@ def surgery_child(*, user, surgery: Surgery, public_id: Any) -> tuple[Child, lis
         )
     else:
         scope = scope_for(user)
-        filters = ex.RowFilter(lists=tuple(surgery.lists), child_ids=(child.pk,))
-        union = ex.exception_rows(
+        filters = ex.RowFilter(lists=tuple(surgery.lists))
+        union = ex.compiled_rows(
             scope=scope, as_at=as_at, filters=filters, team_ids=surgery_team_ids(surgery)
         )
-        rows = ex.to_rows(ex.fetch_rows(union, as_at=as_at, limit=100))
+        values = ex.fetch_rows(union, as_at=as_at, limit=100, child_ids=[child.pk])
+        rows = ex.to_rows(values, as_at=as_at)
         carried = carried_forward_actions(user=user, surgery=surgery, as_at=as_at)
         if not rows and not carried.filter(child=child).exists():
             raise Http404("This child is not on the surgery's agenda")

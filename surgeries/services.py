@@ -252,15 +252,12 @@ def digest_counts(*, team_id: int, today: date) -> DigestCounts:
     scope = Scope(team_ids=frozenset({team_id}))
     counts = ex.exception_counts(scope=scope, as_at=today)
     week_ago = today - timedelta(days=7)
-    union = ex.exception_rows(
-        scope=scope,
-        as_at=today,
-        filters=ex.RowFilter(kind=ex.OVERDUE),
-        columns=("r_child", "r_due"),
+    overdue = ex.compiled_rows(
+        scope=scope, as_at=today, filters=ex.RowFilter(kind=ex.OVERDUE), columns=ex.COLUMNS
     )
-    new = 0
-    if union is not None:
-        new = sum(1 for _c, due in union.values_list("r_child", "r_due") if due and due >= week_ago)
+    # Rows that fell overdue in the last week: due dates from a week ago up to today.
+    recent = ex.fetch_rows(overdue, as_at=today, sort="-due", limit=100_000)
+    new = sum(1 for r in recent if r["r_due"] and r["r_due"] >= week_ago)
     overdue_actions = Action.objects.filter(
         status=Action.Status.OPEN, due_date__lt=today, owner__team_id=team_id
     ).count()

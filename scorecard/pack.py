@@ -15,7 +15,6 @@ from django.utils import timezone
 from weasyprint import CSS, HTML
 from weasyprint.document import Document
 
-from scorecard import services
 from scorecard.measures.base import MeasureScope
 from scorecard.periods import Quarter
 
@@ -23,9 +22,15 @@ COMMITTEE = "Children and Families Overview and Scrutiny Committee"
 
 
 def pack_context(quarter: Quarter, scope: MeasureScope) -> dict:
-    from scorecard.views import _quarter_trends, build_sections, report_charts, scope_label
+    from scorecard.views import (
+        _quarter_trends,
+        build_sections,
+        report_charts,
+        scope_label,
+        scorecard_figures,
+    )
 
-    rows = services.scorecard_rows(quarter, scope)
+    rows, from_snapshot = scorecard_figures(quarter, scope)
     trend_quarters, trend_values = _quarter_trends(scope, quarter)
     return {
         "council_name": settings.COUNCIL_NAME,
@@ -42,6 +47,7 @@ def pack_context(quarter: Quarter, scope: MeasureScope) -> dict:
         ),
         "charts": report_charts(quarter, scope),
         "generated_at": timezone.localtime(),
+        "from_snapshot": from_snapshot,
     }
 
 

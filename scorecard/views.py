@@ -237,6 +237,23 @@ def build_sections(
     return list(sections.values())
 
 
+def scorecard_figures(
+    quarter: Quarter, scope: MeasureScope, codes: Iterable[str] | None = None
+) -> tuple[list[services.ScorecardRow], bool]:
+    """The quarter's figures and whether they come from the nightly snapshot.
+
+    A quarter end whose rollup has run for this scope reads its snapshot rows (one query, and
+    the figures stay as reported after the record changes); otherwise every measure is
+    calculated now, which takes seconds on a large council."""
+    wanted = list(codes) if codes is not None else None
+    measure_codes = [m.code for m in services.scorecard_measures()]
+    if wanted is not None:
+        measure_codes = [c for c in measure_codes if c in wanted]
+    stored = services.snapshot_results(measure_codes, scope, [quarter.end])
+    snapshot = bool(measure_codes) and len(stored) == len(measure_codes)
+    return services.scorecard_rows(quarter, scope, snapshot=snapshot, codes=wanted), snapshot
+
+
 @require_GET
 def scorecard_current(request: HttpRequest) -> HttpResponse:
     """/scorecard/ opens the latest complete quarter; the picker form also lands here with
@@ -262,7 +279,7 @@ def scorecard_page(request: HttpRequest, quarter: str) -> HttpResponse:
     user_scope = scope_for(request.user)
     scope = parse_scope(request.GET.get("scope"), request.user, user_scope)
     drill = can_see_children(request.user, user_scope) and covers(user_scope, scope)
-    rows = services.scorecard_rows(q, scope)
+    rows, from_snapshot = scorecard_figures(q, scope)
     trend_quarters, trend_values = _quarter_trends(scope, q)
     sections = build_sections(
         rows, q, scope, drill=drill, trend_values=trend_values, trend_quarters=trend_quarters
@@ -277,6 +294,7 @@ def scorecard_page(request: HttpRequest, quarter: str) -> HttpResponse:
         "sections": sections,
         "drill": drill,
         "missing_nights": missing_nights(q),
+        "from_snapshot": from_snapshot,
         "can_see_children": can_see_children(request.user, user_scope),
         "view_name": "scorecard",
     }
@@ -324,7 +342,7 @@ def report_charts(quarter: Quarter, scope: MeasureScope) -> list[chart_builders.
     """Every figure of the report for a quarter and scope: trends from snapshots, this
     quarter's funnel live from the measures, caseloads and risks from the case record."""
     trend_quarters, values = _quarter_trends(scope, quarter, CHART_CODES)
-    current = {r.code: r for r in services.scorecard_rows(quarter, scope, codes=FUNNEL_CODES)}
+    current = {r.code: r for r in scorecard_figures(quarter, scope, FUNNEL_CODES)[0]}
     targets = services.targets_in_force(quarter.end, CHART_CODES)
     return chart_builders.report_figures(
         labels=[q.title for q in trend_quarters],
@@ -389,7 +407,7 @@ def scorecard_export_rows(rows: list[services.ScorecardRow]) -> list[list[Any]]:
 def scorecard_export(request: HttpRequest, quarter: str, fmt: str) -> HttpResponse:
     q = _quarter_or_404(quarter)
     scope = parse_scope(request.GET.get("scope"), request.user, scope_for(request.user))
-    rows = scorecard_export_rows(services.scorecard_rows(q, scope))
+    rows = scorecard_export_rows(scorecard_figures(q, scope)[0])
     name = f"scorecard-{q.label}-{scope_value(scope).replace(':', '-')}"
     if fmt == "csv":
         return csv_response(f"{name}.csv", SCORECARD_HEADER, rows)

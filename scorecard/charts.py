@@ -492,6 +492,10 @@ def sparkline(slug: str, title: str, values: Sequence[Number], unit: str) -> Saf
     known = [(i, float(v)) for i, v in enumerate(values) if v is not None]
     if not known:
         return mark_safe('<span class="govuk-body-s">No trend data</span>')  # noqa: S308
+    if len(known) < 2:
+        return mark_safe(  # noqa: S308
+            '<span class="govuk-body-s">One quarter of data: no trend yet</span>'
+        )
     width, height, pad = 120, 32, 4
     low = min(v for _, v in known)
     high = max(v for _, v in known)

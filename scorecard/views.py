@@ -460,6 +460,9 @@ class DrilldownTable(tables.Table):
     def __init__(self, *args: Any, measure: Measure, **kwargs: Any) -> None:
         self.measure = measure
         super().__init__(*args, **kwargs)
+        if measure.basis_label:
+            # The table's own copy of the column: "Last seen", "Plan started"...
+            self.columns["basis_date"].column.verbose_name = measure.basis_label.capitalize()
 
     def render_child(self, record: dict[str, Any]) -> str:
         return _child_link(record)

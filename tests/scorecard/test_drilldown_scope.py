@@ -164,3 +164,14 @@ def test_exceptions_list_says_why_each_row_is_there(cast, as_user):
 def test_every_measure_drills_down_for_a_team_manager(cast, as_user, code):
     response = as_user(cast.manager_a1).get(_url(code), {"scope": f"team:{cast.team_a1.pk}"})
     assert response.status_code == 200
+
+
+def test_drilldown_fragment_for_htmx_is_the_results_only(cast, as_user):
+    response = as_user(cast.performance).get(
+        _url("open_children"), {"scope": "council"}, HTTP_HX_REQUEST="true"
+    )
+    html = response.content.decode()
+    assert html.lstrip().startswith('<div id="drilldown-results">')
+    assert "govuk-table" in html
+    assert "HX-Request" in response["Vary"]
+    assert AccessEvent.objects.filter(action="drilldown").count() == 1

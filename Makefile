@@ -18,6 +18,7 @@ migrate: install
 	$(PY) manage.py migrate --noinput
 
 seed: migrate
+	$(PY) manage.py load_targets
 	$(DEMO_ENV) $(PY) manage.py seed_demo --if-empty
 
 run: seed

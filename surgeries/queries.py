@@ -126,11 +126,17 @@ def exception_row(*, user, as_at: date, child_id: int, list_code: str) -> ex.Exc
 
 
 def actions_visible_to(*, user, as_at: date) -> QuerySet[Action]:
+    """Actions on children in the user's scope, and the actions they own (DESIGN.md section 1:
+    social workers see the actions owned by them, even for a child not on their caseload)."""
     scope = scope_for(user)
+    worker = getattr(user, "worker", None)
     if scope.is_empty:
         return Action.objects.none()
+    visible = scope.child_q(as_at, "child")
+    if worker is not None and not scope.everything:
+        visible |= Q(owner=worker)
     return (
-        Action.objects.filter(scope.child_q(as_at, "child"))
+        Action.objects.filter(visible)
         .select_related("child", "owner", "owner__team", "barrier", "surgery")
         .order_by("due_date", "pk")
     )

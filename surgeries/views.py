@@ -307,7 +307,7 @@ def _actions_page(request: HttpRequest, actions, *, title: str, current: str) ->
     as_at = reporting_date()
     table = ActionTable(actions, list_labels=_list_labels())
     RequestConfig(request, paginate={"per_page": 25}).configure(table)
-    records = list(table.page.object_list) if table.page else []
+    records = [row.record for row in table.page.object_list] if table.page else []
     queries.mark_no_longer_overdue(records, as_at=as_at)
     record_access(request, action="list", child_ids=sorted({a.child_id for a in records}))
     return render_page(
@@ -402,7 +402,7 @@ def surgery_list(request: HttpRequest) -> HttpResponse:
     as_at = reporting_date()
     table = SurgeryTable(queries.surgeries_visible_to(user=request.user))
     RequestConfig(request, paginate={"per_page": 25}).configure(table)
-    records = list(table.page.object_list) if table.page else []
+    records = [row.record for row in table.page.object_list] if table.page else []
     impacts = surgery_impacts(records, as_at=as_at)
     for surgery in records:
         surgery.impact = impacts.get(surgery.pk)  # type: ignore[attr-defined]

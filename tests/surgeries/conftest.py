@@ -35,7 +35,9 @@ def lists(cast) -> Lists:
     f.ReferralFactory(child=unallocated, team=cast.team_a1, referral_date=date(2018, 9, 3))
     s47 = f.ChildFactory()
     f.ReferralFactory(child=s47, team=cast.team_a1, referral_date=date(2018, 7, 30))
-    f.InvolvementFactory(child=s47, worker=cast.worker_a1, team=cast.team_a1, start_date=date(2018, 7, 31))
+    f.InvolvementFactory(
+        child=s47, worker=cast.worker_a1, team=cast.team_a1, start_date=date(2018, 7, 31)
+    )
     f.Section47Factory(child=s47, start_date=date(2018, 8, 1))
     cp_b1 = cp_child(cast.team_b1, cast.worker_b1)
     return Lists(cp_a1=cp_a1, unallocated_a1=unallocated, s47_a1=s47, cp_b1=cp_b1)

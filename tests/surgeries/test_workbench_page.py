@@ -72,7 +72,9 @@ def test_has_open_action_filter(cast, lists, as_user):
 
 
 def test_htmx_request_gets_the_results_fragment(cast, lists, as_user):
-    response = as_user(cast.manager_a1).get("/surgeries/", {"list": "allocated_pct"}, HTTP_HX_REQUEST="true")
+    response = as_user(cast.manager_a1).get(
+        "/surgeries/", {"list": "allocated_pct"}, HTTP_HX_REQUEST="true"
+    )
     html = response.content.decode()
     assert html.lstrip().startswith('<div id="workbench-results"')
     assert "<html" not in html

@@ -72,6 +72,10 @@ class Period:
     @classmethod
     def months_to(cls, end: date, months: int) -> Period:
         """The `months` calendar months ending on `end` (a month end gives whole months)."""
+        if (end + timedelta(days=1)).day == 1:
+            # From a month end, count whole months back from the month's first day: 30 Jun less
+            # 3 months must start on 1 Apr, where add_months(30 Jun, -3) + 1 day gives 31 Mar.
+            return cls(add_months(end.replace(day=1), -(months - 1)), end)
         return cls(add_months(end, -months) + timedelta(days=1), end)
 
     def label(self) -> str:

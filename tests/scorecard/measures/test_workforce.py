@@ -99,3 +99,11 @@ def test_worker_changes_scope_by_the_current_team(cast):
     assert measure.result(AT, MeasureScope("worker", w[3].pk)).value == 1
     pct = get("sw_changes_lt3_pct").result(AT, MeasureScope("service_area", cast.area_a.pk))
     assert (pct.numerator, pct.denominator) == (2, 3)
+
+
+def test_flow_periods_from_a_month_end_are_whole_calendar_months():
+    assert Period.months_to(date(2018, 6, 30), 3) == Period(date(2018, 4, 1), date(2018, 6, 30))
+    assert Period.months_to(date(2018, 9, 30), 6) == Period(date(2018, 4, 1), date(2018, 9, 30))
+    assert Period.months_to(date(2018, 9, 30), 3) == Period(date(2018, 7, 1), date(2018, 9, 30))
+    assert Period.months_to(date(2019, 2, 28), 6) == Period(date(2018, 9, 1), date(2019, 2, 28))
+    assert Period.months_to(date(2018, 9, 15), 6) == Period(date(2018, 3, 16), date(2018, 9, 15))

@@ -5,33 +5,40 @@ from collections.abc import Iterable
 from datetime import date
 
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models.expressions import Combinable
 
 from casework.models import Child, Involvement, Referral
 
+# An as-at date, or an expression for "the date of this row" (OuterRef("date"), F(...)) when an
+# event measure takes the team at the event's date.
+AsAt = date | Combinable
 
-def open_at(as_at: date, start: str = "start_date", end: str = "end_date") -> Q:
+
+def open_at(as_at: AsAt, start: str = "start_date", end: str = "end_date") -> Q:
     """Open at D: start ≤ D and (end is empty or end > D) (DESIGN.md section 4)."""
-    return Q(**{f"{start}__lte": as_at}) & (Q(**{f"{end}__isnull": True}) | Q(**{f"{end}__gt": as_at}))
+    return Q(**{f"{start}__lte": as_at}) & (
+        Q(**{f"{end}__isnull": True}) | Q(**{f"{end}__gt": as_at})
+    )
 
 
-def allocations_open_at(as_at: date, child_ref: str = "pk") -> QuerySet[Involvement]:
+def allocations_open_at(as_at: AsAt, child_ref: str = "pk") -> QuerySet[Involvement]:
     """The child's allocated-worker involvements open at D (at most one, by constraint)."""
     return Involvement.objects.filter(
         open_at(as_at), child=OuterRef(child_ref), role=Involvement.Role.ALLOCATED_WORKER
     )
 
 
-def referrals_open_at(as_at: date, child_ref: str = "pk") -> QuerySet[Referral]:
+def referrals_open_at(as_at: AsAt, child_ref: str = "pk") -> QuerySet[Referral]:
     return Referral.objects.filter(
         open_at(as_at, "referral_date", "closure_date"), child=OuterRef(child_ref)
     )
 
 
-def allocated_worker_at(as_at: date, child_ref: str = "pk") -> Subquery:
+def allocated_worker_at(as_at: AsAt, child_ref: str = "pk") -> Subquery:
     return Subquery(allocations_open_at(as_at, child_ref).values("worker_id")[:1])
 
 
-def team_at(as_at: date, child_ref: str = "pk") -> Subquery:
+def team_at(as_at: AsAt, child_ref: str = "pk") -> Subquery:
     """The team a child belongs to at D: the allocated worker's team, else the open referral's
     responsible team (DESIGN.md section 6, Scopes). Use as an annotation for display."""
     from django.db.models.functions import Coalesce
@@ -44,7 +51,7 @@ def team_at(as_at: date, child_ref: str = "pk") -> Subquery:
     )
 
 
-def in_teams_at(as_at: date, team_ids: Iterable[int], child_ref: str = "pk") -> Q:
+def in_teams_at(as_at: AsAt, team_ids: Iterable[int], child_ref: str = "pk") -> Q:
     """Filter for children belonging at D to one of the teams. Written with EXISTS rather than a
     comparison on `team_at` so PostgreSQL can use the (team, role, start_date) index."""
     team_ids = list(team_ids)
@@ -55,7 +62,7 @@ def in_teams_at(as_at: date, team_ids: Iterable[int], child_ref: str = "pk") -> 
     )
 
 
-def allocated_to_at(as_at: date, worker_ids: Iterable[int], child_ref: str = "pk") -> Q:
+def allocated_to_at(as_at: AsAt, worker_ids: Iterable[int], child_ref: str = "pk") -> Q:
     return Q(Exists(allocations_open_at(as_at, child_ref).filter(worker_id__in=list(worker_ids))))
 
 

@@ -23,15 +23,15 @@ COMMITTEE = "Children and Families Overview and Scrutiny Committee"
 
 def pack_context(quarter: Quarter, scope: MeasureScope) -> dict:
     from scorecard.views import (
-        _quarter_trends,
         build_sections,
+        quarter_trends,
         report_charts,
         scope_label,
         scorecard_figures,
     )
 
     rows, from_snapshot = scorecard_figures(quarter, scope)
-    trend_quarters, trend_values = _quarter_trends(scope, quarter)
+    trend_quarters, trend_values = quarter_trends(scope, quarter)
     return {
         "council_name": settings.COUNCIL_NAME,
         "committee": getattr(settings, "COMMITTEE_NAME", COMMITTEE),

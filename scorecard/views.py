@@ -198,7 +198,7 @@ def _drill_links(quarter: Quarter, measure: Measure, scope: MeasureScope) -> dic
     return links
 
 
-def _quarter_trends(scope: MeasureScope, quarter: Quarter, codes: Iterable[str] | None = None):
+def quarter_trends(scope: MeasureScope, quarter: Quarter, codes: Iterable[str] | None = None):
     quarters = quarter.back(TREND_QUARTERS)
     found = services.trends(scope, [q.end for q in quarters], list(codes) if codes else None)
     by_code = {code: dict(points) for code, points in found.items()}
@@ -280,7 +280,7 @@ def scorecard_page(request: HttpRequest, quarter: str) -> HttpResponse:
     scope = parse_scope(request.GET.get("scope"), request.user, user_scope)
     drill = can_see_children(request.user, user_scope) and covers(user_scope, scope)
     rows, from_snapshot = scorecard_figures(q, scope)
-    trend_quarters, trend_values = _quarter_trends(scope, q)
+    trend_quarters, trend_values = quarter_trends(scope, q)
     sections = build_sections(
         rows, q, scope, drill=drill, trend_values=trend_values, trend_quarters=trend_quarters
     )
@@ -341,7 +341,7 @@ FUNNEL_CODES = ("contact_to_referral_pct", "contact_to_assessment_pct")
 def report_charts(quarter: Quarter, scope: MeasureScope) -> list[chart_builders.Chart]:
     """Every figure of the report for a quarter and scope: trends from snapshots, this
     quarter's funnel live from the measures, caseloads and risks from the case record."""
-    trend_quarters, values = _quarter_trends(scope, quarter, CHART_CODES)
+    trend_quarters, values = quarter_trends(scope, quarter, CHART_CODES)
     current = {r.code: r for r in scorecard_figures(quarter, scope, FUNNEL_CODES)[0]}
     targets = services.targets_in_force(quarter.end, CHART_CODES)
     return chart_builders.report_figures(

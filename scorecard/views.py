@@ -269,8 +269,12 @@ def scorecard_current(request: HttpRequest) -> HttpResponse:
 
 
 def _quarter_choices(current: Quarter) -> list[Quarter]:
-    latest = latest_complete_quarter(reporting_date())
-    return latest.back(TREND_QUARTERS)[::-1] if current <= latest else [current]
+    """The last eight complete quarters, newest first, and the one shown if it is not among
+    them (an older quarter reached by URL, or the quarter in progress)."""
+    choices = latest_complete_quarter(reporting_date()).back(TREND_QUARTERS)
+    if current not in choices:
+        choices.append(current)
+    return sorted(choices, reverse=True)
 
 
 @require_GET

@@ -128,3 +128,12 @@ def test_scorecard_fragment_for_htmx(cast, as_user):
     assert response.status_code == 200
     assert html.lstrip().startswith('<div id="scorecard-results">')
     assert "HX-Request" in response["Vary"]
+
+
+def test_quarter_picker_offers_recent_quarters_and_keeps_the_one_shown(cast, as_user):
+    response = as_user(cast.leader).get("/scorecard/2015-16-Q1/")
+    labels = [q.label for q in response.context["quarter_choices"]]
+    assert labels[0] == "2018-19-Q2"
+    assert "2016-17-Q3" in labels
+    assert labels[-1] == "2015-16-Q1"
+    assert '<option value="2015-16-Q1" selected>' in response.content.decode()

@@ -190,8 +190,17 @@ def _table(labels: Sequence[str], series: Sequence[Series], label_heading: str) 
     return header, rows
 
 
-def _all_values(series: Sequence[Series]) -> list[float]:
-    return [float(v) for s in series for v in s.values if v is not None]
+def _prepare(
+    labels: Sequence[str], series: Sequence[Series], label_heading: str
+) -> tuple[list[float], str, list[str], list[list[str]]]:
+    """The known values, the series names in words, and the data table."""
+    values = [float(v) for s in series for v in s.values if v is not None]
+    header, rows = _table(labels, series, label_heading)
+    return values, ", ".join(s.name for s in series), header, rows
+
+
+def _no_data(slug: str, title: str, names: str, header: list[str], rows: list) -> Chart:
+    return Chart(slug, title, f"{names}: no data.", _empty_svg(slug, title), header, rows, False)
 
 
 def line_chart(
@@ -204,13 +213,9 @@ def line_chart(
     label_heading: str = "Quarter",
 ) -> Chart:
     """Values over time, one line per series; an optional dashed target line."""
-    values = _all_values(series)
-    header, rows = _table(labels, series, label_heading)
-    names = ", ".join(s.name for s in series)
+    values, names, header, rows = _prepare(labels, series, label_heading)
     if not values:
-        return Chart(
-            slug, title, f"{names}: no data.", _empty_svg(slug, title), header, rows, False
-        )
+        return _no_data(slug, title, names, header, rows)
     unit = series[0].unit
     top = 100.0 if unit == "%" else _nice_max(max(values + [float(target or 0)]))
     description = f"Line chart of {names} for {labels[0]} to {labels[-1]}."
@@ -257,13 +262,9 @@ def bar_chart(
     label_heading: str = "Quarter",
 ) -> Chart:
     """Bars per label: side by side, or stacked (children open by category)."""
-    values = _all_values(series)
-    header, rows = _table(labels, series, label_heading)
-    names = ", ".join(s.name for s in series)
+    values, names, header, rows = _prepare(labels, series, label_heading)
     if not values:
-        return Chart(
-            slug, title, f"{names}: no data.", _empty_svg(slug, title), header, rows, False
-        )
+        return _no_data(slug, title, names, header, rows)
     if stacked:
         totals = [sum(float(s.values[i] or 0) for s in series) for i in range(len(labels))]
         top = _nice_max(max(totals))

@@ -1,0 +1,60 @@
+"""The workbench and the surgery page run a fixed number of queries whatever their length."""
+
+from datetime import date
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from casework.models import Child, Referral
+from surgeries.models import Surgery
+
+
+def add_unallocated_children(team, count: int, start: int) -> None:
+    """Children referred to the team and never allocated: on the unallocated list (and others)."""
+    children = Child.objects.bulk_create(
+        Child(la_child_id=f"QC{start + i:07d}", first_name="Test", last_name=f"Child{start + i}")
+        for i in range(count)
+    )
+    Referral.objects.bulk_create(
+        Referral(child=c, team=team, referral_date=date(2018, 8, 1)) for c in children
+    )
+
+
+def queries_for(client, url: str) -> tuple[int, object]:
+    client.get(url)  # warm: the calendar and the compiled union
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(ctx.captured_queries), response
+
+
+def test_workbench_query_count_is_the_same_for_10_and_1000_rows(cast, as_user):
+    client = as_user(cast.manager_a1)
+    add_unallocated_children(cast.team_a1, 10, 0)
+    small, response = queries_for(client, "/surgeries/")
+    assert 10 <= response.context["page"].counts.total < 100
+    add_unallocated_children(cast.team_a1, 990, 10)
+    large, response = queries_for(client, "/surgeries/")
+    assert response.context["page"].counts.total >= 1000
+    assert len(response.context["rows"]) == 50
+    assert small == large
+
+
+def test_surgery_page_query_count_is_the_same_for_10_and_1000_rows(cast, as_user):
+    client = as_user(cast.chair_a)
+    surgery = Surgery.objects.create(
+        title="North",
+        date=date(2018, 9, 30),
+        chair=cast.chair_a,
+        scope_key=f"teams:{cast.team_a1.pk}",
+        lists=["allocated_pct"],
+    )
+    surgery.teams.set([cast.team_a1])
+    url = f"/surgeries/meetings/{surgery.public_id}/"
+    add_unallocated_children(cast.team_a1, 10, 0)
+    small, response = queries_for(client, url)
+    assert len(response.context["agenda"].rows) == 10
+    add_unallocated_children(cast.team_a1, 990, 10)
+    large, response = queries_for(client, url)
+    assert len(response.context["agenda"].rows) == 1000
+    assert small == large

@@ -46,6 +46,7 @@ import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 import pytest
@@ -119,12 +120,12 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
 
 @pytest.fixture(scope="session")
 def _celery_worker_session(
-    django_db_setup: None, django_db_blocker: pytest.FixtureRequest
+    django_db_setup: None, django_db_blocker: Any
 ) -> Iterator[CeleryWorkerProcess]:
     broker = os.environ.get("CELERY_BROKER_URL", "")
     if not broker:
         raise RuntimeError("A Celery worker needs CELERY_BROKER_URL: mark the test `redis`.")
-    with django_db_blocker.unblock():  # type: ignore[attr-defined]
+    with django_db_blocker.unblock():
         database_url = worker_database_url()
     token = uuid.uuid4().hex[:10]
     queue = f"test-{token}"

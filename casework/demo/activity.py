@@ -98,7 +98,7 @@ class Builder:
         for j in with_ref:
             decided = at(j.ref, rng.randint(9, 17), rng.randint(0, 59))
             by_quarter[quarter_of(j.ref)].append([j.child, decided, "referral", j])
-        share = Schedule(P.CONTACT_TO_REFERRAL)
+        share = Schedule(P.CONTACT_TO_REFERRAL, quarterly=True)
         for q, items in list(by_quarter.items()):
             n_ref = len(items)
             extra = round(n_ref * (1 - share(q)) / share(q))
@@ -108,7 +108,8 @@ class Builder:
                 decided = at(day, rng.randint(9, 17), rng.randint(0, 59))
                 outcome = rng.choice(("early_help", "early_help", "advice", "nfa"))
                 items.append([self._contact_child(day), decided, outcome, None])
-        within24, within48 = Schedule(P.CONTACT_24H), Schedule(P.CONTACT_48H)
+        within24 = Schedule(P.CONTACT_24H, quarterly=True)
+        within48 = Schedule(P.CONTACT_48H, quarterly=True)
         for q, items in sorted(by_quarter.items()):
             rng.shuffle(items)
             n = len(items)
@@ -157,7 +158,7 @@ class Builder:
     def casework(self) -> None:
         rng = self.rng
         rec = self.rec
-        rcpc = Quota(Schedule(P.RCPC_TIMELY), rng)
+        rcpc = Quota(Schedule(P.RCPC_TIMELY, quarterly=True), rng)
         for j in self.journeys:
             if j.kind == CL:
                 w = worker_at(self.lookup, j.child, j.start)
@@ -218,10 +219,15 @@ class Builder:
                 if j.end is None:
                     self.rec.cp_reviews.append((j.child, ci, due, None))
                 break
+            # Held inside the due date's quarter where possible, so each quarter's share of
+            # reviews on time is the one drawn for it.
+            q_end = quarter_of(due)
+            q_start = add_months(q_end, -3) + timedelta(days=1)
             if timely(due):
-                held = due - timedelta(days=rng.randint(0, 10))
+                held = due - timedelta(days=rng.randint(0, min(10, (due - q_start).days)))
             else:
-                held = due + timedelta(days=rng.randint(1, 25))
+                room = (q_end - due).days
+                held = due + timedelta(days=rng.randint(1, min(25, room)) if room >= 1 else 1)
             if held > last:
                 if j.end is None:
                     self.rec.cp_reviews.append((j.child, ci, due, None))
@@ -380,30 +386,42 @@ class Builder:
                     v.sort(key=lambda x: x[0])
 
     def control_not_seen(self) -> None:
-        """Children referred May-September 2018 never seen (calibration target referral_not_seen):
-        screened-out referrals whose only visit is marked not seen."""
+        """Children referred May-September 2018 (referrals not closed at screening) and not
+        seen since (calibration target referral_not_seen): those still inside their first
+        days, plus closed assessments whose visits were attempts only."""
         rng = self.rng
-        start, end = date(2018, 5, 1), self.as_at
-        referred: dict[int, list[Journey]] = defaultdict(list)
+        start, end = add_months(self.as_at, -5) + timedelta(days=1), self.as_at
+        latest: dict[int, Journey] = {}
         for j in self.journeys:
-            if j.ref is not None and start <= j.ref <= end:
-                referred[j.child].append(j)
-        single = [
-            js[0]
-            for js in referred.values()
-            if len(js) == 1 and js[0].kind == CIN and not js[0].assessed and js[0].end is not None
+            if j.ref is not None and start <= j.ref <= end and j.a_start is not None:
+                if j.child not in latest or latest[j.child].ref < j.ref:
+                    latest[j.child] = j
+
+        def seen(j: Journey) -> bool:
+            return any(x[1] for x in self.visits[id(j)])
+
+        for j in latest.values():
+            # Everyone else referred in the period has been seen since the referral.
+            v = self.visits[id(j)]
+            if not seen(j) and j.end is not None:
+                if v:
+                    v[0][1] = True
+                else:
+                    v.append([min(j.ref + timedelta(days=1), j.end, self.as_at), True, "assessment"])
+        unseen = sum(1 for j in latest.values() if not seen(j))
+        spare = [
+            j
+            for j in latest.values()
+            if j.end is not None
+            and j.kind == CIN
+            and not j.sub
+            and not j.plans
+            and j.s47_start is None
+            and self.kids[j.child].journeys[-1] is j
         ]
-        for j in rng.sample(single, min(len(single), round(P.REFERRED_NOT_SEEN * self.factor))):
+        for j in rng.sample(spare, max(0, min(len(spare), round(P.REFERRED_NOT_SEEN * self.factor) - unseen))):
             for x in self.visits[id(j)]:
                 x[1] = False
-            if not self.visits[id(j)]:
-                self.visits[id(j)].append([j.ref, False, "assessment"])
-        # Everyone else referred in the period has at least one seen visit since the referral.
-        for js in referred.values():
-            for j in js:
-                v = self.visits[id(j)]
-                if v and not any(x[1] for x in v) and not (j.kind == CIN and not j.assessed and len(js) == 1):
-                    v[0][1] = True
 
     def write_visits(self) -> None:
         rng = self.rng
@@ -483,11 +501,13 @@ class Builder:
         for j in care:
             referral_by_child.setdefault(j.child, []).append(j)
         taken = {(a[0], a[2]) for a in self.rec.assessments}
+        in_time = Quota(Schedule(P.ASSESSMENT_45D, quarterly=True), rng)
         for key, days in placed.items():
             for auth in days:
                 js = [j for j in referral_by_child.get(key, []) if j.care.start <= auth]
                 ri = self.referral_of.get(id(js[-1])) if js else None
-                start = sub_wd(auth, rng.randint(12, 40))
+                length = rng.randint(12, 40) if in_time(auth) else rng.randint(48, 70)
+                start = sub_wd(auth, length)
                 while (key, start) in taken:
                     start -= timedelta(days=1)
                 taken.add((key, start))

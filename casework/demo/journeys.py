@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from casework.demo import params as P
-from casework.demo.timeline import Schedule, add_wd, month_ends, rand_day, sub_wd
+from casework.demo.timeline import Schedule, add_months, add_wd, month_ends, rand_day, sub_wd
 
 FAR = date(9999, 12, 31)
 
@@ -153,9 +153,9 @@ class Draws:
 
     def __init__(self, rng: random.Random):
         self.rng = rng
-        self.assessed = Quota(Schedule(P.REFERRAL_ASSESSED), rng)
-        self.in_time = Quota(Schedule(P.ASSESSMENT_45D), rng)
-        self.icpc_in_time = Quota(Schedule(P.ICPC_15WD), rng)
+        self.assessed = Quota(Schedule(P.REFERRAL_ASSESSED, quarterly=True), rng)
+        self.in_time = Quota(Schedule(P.ASSESSMENT_45D, quarterly=True), rng)
+        self.icpc_in_time = Quota(Schedule(P.ICPC_15WD, quarterly=True), rng)
 
     def a_len(self, day: date) -> int:
         if self.in_time(day):
@@ -214,7 +214,8 @@ def cp_factory(draws: Draws) -> Callable[[date], Journey]:
         j = Journey(CP, start, start + timedelta(days=days))
         j.icpc_gap = draws.icpc_gap(start)
         j.a_len = draws.a_len(start)
-        j.ref = sub_wd(start, j.icpc_gap) - timedelta(days=rng.randint(0, 3))
+        j.s47_start = _wd_before(start, j.icpc_gap)
+        j.ref = j.s47_start - timedelta(days=rng.choice((0, 0, 1, 2, 3)))
         return j
 
     return make
@@ -541,10 +542,112 @@ def build_journeys(as_at: date, factor: float, rng: random.Random) -> list[Journ
     journeys = cic + cl + cp + cin
     for j in journeys:
         finalize(j, as_at, draws)
+    fix_referrals_assessed(journeys, as_at, rng)
+    fix_assessment_timeliness(journeys, as_at, rng)
     return journeys
 
 
+def _quarters(journeys: list[Journey], attr: str) -> dict[date, list[Journey]]:
+    from casework.demo.timeline import quarter_of
+
+    out: dict[date, list[Journey]] = {}
+    for j in journeys:
+        day = getattr(j, attr)
+        if day is not None:
+            out.setdefault(quarter_of(day), []).append(j)
+    return out
+
+
+def fix_referrals_assessed(journeys: list[Journey], as_at: date, rng: random.Random) -> None:
+    """Exactly the quarter's share of referrals leads to an assessment (calibration target
+    referral_to_assessment_pct): the shortest closed journeys are screened out instead, or
+    screened-out ones get a short assessment."""
+    share = Schedule(P.REFERRAL_ASSESSED, quarterly=True)
+    for q, items in _quarters(journeys, "ref").items():
+        assessed = [j for j in items if j.a_start is not None and j.a_start <= q]
+        want = round(share(q) * len(items))
+        if len(assessed) > want:
+            spare = [
+                j
+                for j in assessed
+                if j.kind == CIN and not j.sub and not j.plans and j.s47_start is None
+            ]
+            spare.sort(key=lambda j: (j.end - j.ref, rng.random()))
+            for j in spare[: len(assessed) - want]:
+                j.assessed, j.a_start, j.a_auth, j.outcome = False, None, None, "nfa"
+        elif len(assessed) < want:
+            spare = [j for j in items if j.kind == CIN and not j.sub and j.a_start is None]
+            for j in rng.sample(spare, min(len(spare), want - len(assessed))):
+                j.assessed, j.a_start = True, j.ref
+                j.a_auth = min(j.end, add_wd(j.ref, rng.randint(2, 8)))
+
+
+def _late(j: Journey) -> bool:
+    from casework.demo.timeline import wd_between
+
+    return wd_between(j.a_start, j.a_auth) > 45
+
+
+def fix_assessment_timeliness(journeys: list[Journey], as_at: date, rng: random.Random) -> None:
+    """Exactly the quarter's share of assessments authorised in it took more than 45 working
+    days (calibration target assessment_45d_pct): authorisation dates move inside the quarter
+    and inside the journey, on journeys whose other dates do not depend on them."""
+    from casework.demo.timeline import wd_between
+
+    share = Schedule(P.ASSESSMENT_45D, quarterly=True)
+    for q, items in _quarters(journeys, "a_auth").items():
+        q_start = add_months(q, -3) + timedelta(days=1)
+        late = [j for j in items if _late(j)]
+        want = len(items) - round(share(q) * len(items))
+        movable = [j for j in items if j.kind in (CP, CIC) or (j.kind == CIN and not j.sub)]
+        if len(late) < want:
+            rng.shuffle(movable)
+            need = want - len(late)
+            for j in movable:
+                if need == 0:
+                    break
+                if _late(j):
+                    continue
+                hi = min(q, j.end or as_at, as_at)
+                if j.kind == CIN and j.plans:
+                    hi = min(hi, j.end - timedelta(days=20))
+                lo = max(j.a_auth, add_wd(j.a_start, 47))
+                if lo > hi:
+                    continue
+                j.a_auth = rand_day(rng, lo, hi)
+                if wd_between(j.a_start, j.a_auth) <= 45:
+                    continue
+                if j.kind == CIN and j.plans:
+                    start = add_wd(j.a_auth, rng.randint(1, 5))
+                    j.plans = [(start, j.plans[0][1])] if start < j.end - timedelta(days=7) else []
+                need -= 1
+        elif len(late) > want:
+            late_movable = [j for j in movable if _late(j)]
+            rng.shuffle(late_movable)
+            for j in late_movable[: len(late) - want]:
+                lo = max(q_start, j.a_start + timedelta(days=1))
+                hi = min(add_wd(j.a_start, 43), j.a_auth)
+                if lo <= hi:
+                    j.a_auth = rand_day(rng, lo, hi)
+
+
 # --- internal dates, once the end is final ------------------------------------------------------
+
+
+def _next_wd(day: date) -> date:
+    from casework.demo.timeline import next_working_day
+
+    return next_working_day(day)
+
+
+def _wd_before(day: date, n: int) -> date:
+    """The working day exactly n working days before `day` (so wd_between(result, day) == n)."""
+    from casework.demo.timeline import wd_between
+
+    start = sub_wd(day, n)
+    while wd_between(start, day) > n:
+        start += timedelta(days=1)
+    return start
 
 
 def _clip(day: date, end: date | None) -> date:
@@ -556,8 +659,8 @@ def finalize(j: Journey, as_at: date, draws: Draws) -> None:
     if j.kind == CL:
         if not j.sub and j.cl_elig != "qualifying" and rng.random() < 0.75:
             j.pathway = _clip(j.start + timedelta(days=rng.randint(5, 90)), j.end)
-            if rng.random() < 0.9:
-                last = min(j.end or as_at, as_at)
+            last = min(j.end or as_at, as_at)
+            if rng.random() < 0.9 or (last > date(2018, 6, 30) and j.start < date(2018, 4, 1)):
                 # Histories open at the end of June 2018 mostly had their review that quarter.
                 if last > date(2018, 6, 30) and j.start < date(2018, 4, 1):
                     j.pathway_review = rand_day(rng, date(2018, 4, 1), date(2018, 6, 30))
@@ -572,9 +675,6 @@ def finalize(j: Journey, as_at: date, draws: Draws) -> None:
         j.care = make_care_period(j.start, j.end, rng)
         return
     if j.kind == CP:
-        j.s47_start = j.ref + timedelta(days=rng.randint(0, 3))
-        if j.s47_start > j.start:
-            j.s47_start = j.ref
         j.s47_end = j.start
         j.icpc = j.start
         j.a_start = j.ref
@@ -598,8 +698,10 @@ def finalize(j: Journey, as_at: date, draws: Draws) -> None:
         j.s47_start = _clip(j.a_start + timedelta(days=rng.randint(0, 5)), j.end)
         j.s47_end = _clip(j.s47_start + timedelta(days=rng.randint(8, 25)), j.end)
         if j.icpc_no_plan:
-            icpc = add_wd(j.s47_start, j.icpc_gap)
+            moved = _next_wd(j.s47_start)
+            icpc = add_wd(moved, j.icpc_gap)
             if icpc <= j.end:
+                j.s47_start = moved
                 j.icpc = icpc
                 j.s47_end = icpc
 

@@ -109,7 +109,7 @@ RCPC_TIMELY = {
     date(2012, 3, 31): 0.88,
     date(2017, 9, 30): 0.88,
     date(2017, 12, 31): 0.91,
-    date(2018, 3, 31): 0.92,
+    date(2018, 3, 31): 0.912,
     date(2018, 6, 30): 0.73,
     date(2018, 9, 30): 0.91,
 }
@@ -117,8 +117,10 @@ RCPC_TIMELY = {
 # cic_readmitted_q 16 in Q2
 READMISSION = {
     date(2012, 3, 31): 0.17,
-    date(2017, 9, 30): 0.183,
-    date(2018, 6, 30): 0.19,
+    date(2016, 9, 30): 0.18,
+    date(2017, 9, 30): 0.18,
+    date(2017, 12, 31): 0.195,
+    date(2018, 6, 30): 0.195,
     date(2018, 9, 30): 0.23,
 }
 # Share of child protection plans that are a second or later plan (history; the D cohort is exact).

@@ -77,7 +77,7 @@ def assign_children(journeys: list[Journey], as_at: date, rng: random.Random) ->
     freed: list[tuple[date, int]] = []
     recent, cp_pool, care_pool, leavers = Pool(), Pool(), Pool(), Pool()
     rereferral = Quota(Schedule(P.REREFERRAL), rng)
-    readmit = Quota(Schedule(P.READMISSION), rng)
+    readmit = Quota(Schedule(P.READMISSION, quarterly=True), rng)
     repeat_history = Quota(lambda d: P.CP_REPEAT_HISTORY, rng)
     placed_cp = [j for j in journeys if j.kind == CP and j.sub]
     d_repeat = set(

@@ -43,11 +43,15 @@ def quarter_of(day: date) -> date:
 class Schedule:
     """A value over time, linear between dated points and flat outside them."""
 
-    def __init__(self, points: dict[date, float]):
+    def __init__(self, points: dict[date, float], quarterly: bool = False):
         self.days = sorted(points)
         self.values = [points[d] for d in self.days]
+        # A flow's rate is the quarter's: every day of a quarter reads its quarter end's value.
+        self.quarterly = quarterly
 
     def __call__(self, day: date) -> float:
+        if self.quarterly:
+            day = quarter_of(day)
         i = bisect.bisect_right(self.days, day)
         if i == 0:
             return self.values[0]

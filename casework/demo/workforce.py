@@ -31,6 +31,7 @@ from casework.demo.timeline import (
     wd_between,
 )
 
+CASE_HOLDING = ("social_worker", "asye", "senior_practitioner", "personal_adviser")
 POOLS = ("assessment", "safeguarding", "cic", "disabled", "leaving")
 SERVICE_AREAS = {
     "front_door": "Front door",
@@ -362,7 +363,7 @@ def allocate(segments: list[Segment], staff: list[Staff], as_at: date, rng: rand
         heapq.heappush(events, (day, order, seq, kind, obj))
 
     for w in staff:
-        if w.team.pool in POOLS:
+        if w.team.pool in POOLS and w.role in CASE_HOLDING:
             push(w.start, 2, "join", w)
             if w.end is not None:
                 push(w.end, 1, "leave", w)

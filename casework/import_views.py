@@ -83,6 +83,8 @@ class AnnexAForm(forms.Form):
 
 def _require_officer(request: HttpRequest) -> None:
     if getattr(request.user, "role", None) not in ALLOWED:
+        # Annex A is child-level data: a refused attempt is audited like any other.
+        record_access(request, action="refused", status_code=404)
         raise Http404("Not found")
 
 

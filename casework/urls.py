@@ -1,5 +1,6 @@
 from django.urls import path
 
+from accounts import audit_views
 from casework import views
 
 urlpatterns = [
@@ -15,4 +16,5 @@ urlpatterns = [
     path("children/<uuid:public_id>/health/", views.child_health, name="child_health"),
     path("children/<uuid:public_id>/health/new/", views.health_check_new, name="health_check_new"),
     path("children/<uuid:public_id>/history/", views.child_history_view, name="child_history"),
+    path("children/<uuid:public_id>/access/", audit_views.child_access, name="child_access"),
 ]

@@ -1,0 +1,40 @@
+-- complaints_q: complaints received in the period.
+-- Parameters: %(start)s and %(end)s (flow, inclusive).
+WITH
+measure_rows AS (
+    SELECT cp.team_id, alloc.worker_id, true AS in_numerator
+      FROM casework_complaint cp
+      LEFT JOIN LATERAL (
+          SELECT i.worker_id, i.team_id FROM casework_involvement i
+           WHERE i.child_id = cp.child_id AND i.role = 'allocated'
+             AND i.start_date <= cp.received_date AND (i.end_date IS NULL OR i.end_date > cp.received_date)
+           LIMIT 1
+      ) alloc ON true
+     WHERE cp.received_date BETWEEN %(start)s AND %(end)s
+),
+scoped AS (
+    SELECT m.worker_id, m.team_id, t.service_area_id AS area_id, m.in_numerator
+      FROM measure_rows m
+      LEFT JOIN casework_team t ON t.id = m.team_id
+)
+-- One pass over the rows: council, service area, team and worker totals.
+SELECT level, scope_id, numerator, denominator
+  FROM (
+    SELECT CASE
+               WHEN GROUPING(area_id) = 0 THEN 'service_area'
+               WHEN GROUPING(team_id) = 0 THEN 'team'
+               WHEN GROUPING(worker_id) = 0 THEN 'worker'
+               ELSE 'council'
+           END AS level,
+           CASE
+               WHEN GROUPING(area_id) = 0 THEN area_id
+               WHEN GROUPING(team_id) = 0 THEN team_id
+               WHEN GROUPING(worker_id) = 0 THEN worker_id
+               ELSE 0
+           END AS scope_id,
+           count(*) FILTER (WHERE in_numerator) AS numerator,
+           count(*) AS denominator
+      FROM scoped
+     GROUP BY GROUPING SETS ((), (area_id), (team_id), (worker_id))
+  ) AS by_scope
+ WHERE scope_id IS NOT NULL

@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 DEMO_ENV := REPORTING_DATE=$${REPORTING_DATE:-2018-09-30}
 
-.PHONY: install run test lint format migrate seed worker beat clean
+.PHONY: install run test lint format migrate seed worker beat clean assets
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	@test -x $(PY) || $$(scripts/find-python) -m venv $(VENV)
@@ -40,6 +40,11 @@ lint: install
 format: install
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
+
+# Rebuild the committed GOV.UK/MOJ CSS and JS in static/ (needs Node and npm; the app itself does not).
+assets:
+	npm ci
+	npm run build
 
 worker: install
 	$(VENV)/bin/celery -A config worker --loglevel=INFO

@@ -25,7 +25,7 @@ from casework.demo.extras import build_extras, strategic_risks
 from casework.demo.journeys import build_journeys
 from casework.demo.people import assign_children
 from casework.demo.workforce import allocate, build_segments, build_teams, build_workers, top_up_changes
-from casework.demo.writer import Writer
+from casework.demo.writer import Writer, load_stamp
 
 
 @dataclass
@@ -93,7 +93,7 @@ def seed_council(
         extras = build_extras(journeys, kids, pieces, staff, as_at, factor, rng)
         t = timed("records", t)
         bar.set_description(f"seed_demo locality {unit}/{units}: writing")
-        writer = Writer(unit, rng, fake, bar.update)
+        writer = Writer(unit, rng, fake, bar.update, load_stamp(as_at))
         with transaction.atomic():
             team_ids = writer.teams(teams)
             worker_ids = writer.workers(staff, team_ids)
@@ -102,6 +102,7 @@ def seed_council(
             mash = next(tm.index for tm in teams if tm.pool == "front_door")
             writer.records(records, child_ids, worker_ids, team_ids, mash)
             writer.extras(extras, child_ids, worker_ids, team_ids)
+            writer.reset_sequences()
         for name, n in writer.counts.items():
             summary.counts[name] = summary.counts.get(name, 0) + n
         timed("writing", t)

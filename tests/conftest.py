@@ -1,8 +1,10 @@
 """The standard cast: two service areas, three teams, a user for every role, and a child in each
-team. Also the service guards: a test marked `postgres` or `redis` skips without the service,
-except under CI=true, where it fails instead."""
+team. Also the service guards: a test marked `postgres` or `redis` skips without the service
+(`e2e` without Debian's Chromium), except under CI=true, where it fails instead."""
 
+import importlib.util
 import os
+import shutil
 from dataclasses import dataclass
 from datetime import date
 
@@ -28,10 +30,18 @@ def _redis_available() -> bool:
     return bool(os.environ.get("CELERY_BROKER_URL", "").startswith("redis"))
 
 
+def _chromium_available() -> bool:
+    if not (os.path.exists("/usr/bin/chromium") or shutil.which("chromium")):
+        return False
+    return importlib.util.find_spec("playwright") is not None
+
+
 def pytest_collection_modifyitems(config, items):
     in_ci = os.environ.get("CI", "").lower() == "true"
     for item in items:
         missing = []
+        if item.get_closest_marker("e2e") and not _chromium_available():
+            missing.append("Debian's Chromium for the browser tests (apt-get install chromium)")
         if item.get_closest_marker("postgres") and not _postgres_available():
             missing.append("PostgreSQL (set DATABASE_URL=postgres://...)")
         if item.get_closest_marker("redis") and not _redis_available():

@@ -1,0 +1,275 @@
+"""Browser journeys: Playwright (pytest-playwright) driving Debian's Chromium against the app
+served by pytest-django's `live_server` on loopback, with a small synthetic council.
+
+How the database works here, and why:
+
+- `live_server` asks for `transactional_db`, which normally empties every table after each test.
+  Seeding a council takes several seconds, so in this folder `transactional_db` is replaced by
+  the one council seeded (committed) once for the folder; the journeys share it and are written
+  so that what one records does not upset another (each works its own child or list row).
+- The folder's tests run after every other test (`pytest_collection_modifyitems` below) and the
+  council is flushed when they finish, as any transactional test leaves the database.
+- In-memory SQLite works because pytest-django shares the test connection with the server
+  thread; PostgreSQL works because the seed is committed.
+
+The browser is Debian's Chromium (`/usr/bin/chromium`): Playwright cannot download its own here.
+`tests/conftest.py` skips `e2e` tests without it, or fails them under CI=true.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import shutil
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.conf import settings as django_settings
+from django.core.management import call_command
+from django.test import override_settings
+
+E2E_DIR = Path(__file__).resolve().parent
+REPO = E2E_DIR.parent.parent
+CHROMIUM = "/usr/bin/chromium"
+# pytest-playwright empties test-results/ when a session starts, so the screenshots are those of
+# the latest run. E2E_SCREENSHOT_DIR puts them elsewhere.
+SCREENSHOTS = Path(os.environ.get("E2E_SCREENSHOT_DIR") or REPO / "test-results" / "screenshots")
+AXE_JS = E2E_DIR / "vendor" / "axe.min.js"
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+# Big enough for a demo worker with a caseload of 8-20 and full exception lists; seeds in
+# seconds.
+SEED_SCALE = 0.06
+FAST_PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# Generous for a loaded 2-core machine; Playwright's expect() waits up to this.
+TIMEOUT_MS = 30_000
+
+
+def chromium_path() -> str | None:
+    if os.path.exists(CHROMIUM):
+        return CHROMIUM
+    return shutil.which("chromium")
+
+
+def shared_dir() -> Path:
+    """The shared samples: ../shared beside the repo (CI keeps a copy beside the clone)."""
+    for candidate in (os.environ.get("SHARED_DIR"), REPO.parent / "shared", REPO / "shared"):
+        if candidate and Path(candidate).is_dir():
+            return Path(candidate)
+    pytest.fail("The shared samples folder (../shared beside the repo) is missing")
+
+
+def pytest_collection_modifyitems(config, items):
+    # Run the browser journeys last: they share one committed council (see the docstring).
+    inside = [i for i in items if E2E_DIR in Path(str(i.path)).parents]
+    if inside:
+        others = [i for i in items if i not in inside]
+        items[:] = others + inside
+
+
+# --- the council ---------------------------------------------------------------------------------
+
+
+@dataclass
+class Council:
+    """Usernames and the password of the demo logins the seed made."""
+
+    password: str
+
+
+def _restore_migration_rows() -> None:
+    """An earlier transactional test may have emptied the rows migrations made."""
+    from django.apps import apps
+
+    from casework import workingdays
+    from casework.models import CalendarDay
+
+    barriers = importlib.import_module("surgeries.migrations.0002_seed_barrier_codes")
+    barriers.seed(apps, None)
+    if not CalendarDay.objects.exists():
+        workingdays.rebuild()
+
+
+@pytest.fixture(scope="session")
+def _sync_orm_beside_playwright() -> Iterator[None]:
+    # Playwright's sync API runs an event loop in this thread; the ORM calls the tests and
+    # fixtures make around it are synchronous all the same.
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        yield
+
+
+@pytest.fixture(scope="session")
+def playwright(django_db_setup, _sync_orm_beside_playwright, playwright):
+    """pytest-playwright's, started after the test database exists."""
+    return playwright
+
+
+@pytest.fixture(scope="package")
+def council(_sync_orm_beside_playwright, django_db_setup, django_db_blocker) -> Iterator[Council]:
+    from casework.demo.users import DEMO_PASSWORD
+    from tests.conftest import REPORTING_DATE
+
+    with django_db_blocker.unblock():
+        with override_settings(
+            DEBUG=True, PASSWORD_HASHERS=FAST_PASSWORD_HASHERS, REPORTING_DATE=REPORTING_DATE
+        ):
+            _restore_migration_rows()
+            call_command("load_targets", verbosity=0)
+            call_command(
+                "seed_demo",
+                scale=SEED_SCALE,
+                seed=1,
+                no_rollup=True,
+                no_progress=True,
+                stdout=open(os.devnull, "w"),  # noqa: SIM115
+            )
+        yield Council(password=DEMO_PASSWORD)
+        call_command("flush", interactive=False, verbosity=0)
+
+
+@pytest.fixture
+def transactional_db(council, django_db_blocker) -> Iterator[None]:
+    """Replaces pytest-django's for this folder: `live_server` asks for it, and here it is the
+    seeded council, committed and shared (not emptied after each test)."""
+    with django_db_blocker.unblock():
+        yield
+
+
+@pytest.fixture(autouse=True)
+def _e2e_settings(settings):
+    settings.PASSWORD_HASHERS = FAST_PASSWORD_HASHERS
+
+
+# --- the browser ---------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
+    path = chromium_path()
+    if path is None:
+        pytest.skip("needs Debian's chromium (/usr/bin/chromium)")
+    return {
+        **browser_type_launch_args,
+        "executable_path": path,
+        "args": [
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+        ],
+        "timeout": 60_000,
+    }
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args: dict, live_server) -> dict:
+    return {
+        **browser_context_args,
+        "base_url": live_server.url,
+        "locale": "en-GB",
+        "timezone_id": "Europe/London",
+        "viewport": {"width": 1280, "height": 900},
+        "accept_downloads": True,
+    }
+
+
+@pytest.fixture
+def page(context) -> Any:
+    from playwright.sync_api import expect
+
+    context.set_default_timeout(TIMEOUT_MS)
+    context.set_default_navigation_timeout(TIMEOUT_MS)
+    expect.set_options(timeout=TIMEOUT_MS)
+    page = context.new_page()
+    page.on("pageerror", lambda error: _page_errors.append(str(error)))
+    return page
+
+
+_page_errors: list[str] = []
+
+
+@pytest.fixture(autouse=True)
+def _no_page_errors():
+    """A script error (for example one the CSP blocked) fails the journey."""
+    _page_errors.clear()
+    yield
+    assert _page_errors == [], f"JavaScript errors: {_page_errors}"
+
+
+# --- helpers the journeys share ---------------------------------------------------------------
+
+
+def axe_violations(page) -> list[str]:
+    """Run axe-core (the vendored copy) on the page; one readable line per violation and node."""
+    if not page.evaluate("() => typeof window.axe === 'object'"):
+        page.evaluate(AXE_JS.read_text())
+    found = page.evaluate(
+        """async (tags) => {
+            const result = await axe.run(document, {runOnly: {type: 'tag', values: tags}});
+            return result.violations.flatMap(v => v.nodes.map(n =>
+                `${v.id} (${v.impact}): ${v.help} at ${n.target.join(' ')}: ${n.failureSummary}`));
+        }""",
+        AXE_TAGS,
+    )
+    return list(found)
+
+
+def check_page(page, name: str | None = None) -> None:
+    """Every page a journey visits: one h1, a GOV.UK title, no axe violations, and (if named)
+    a full-page screenshot in test-results/screenshots/."""
+    assert page.locator("h1").count() == 1, f"{page.url}: expected one h1"
+    title = page.title()
+    assert title.endswith(f"– {django_settings.COUNCIL_NAME}"), f"{page.url}: title {title!r}"
+    h1 = " ".join(page.locator("h1").inner_text().split())
+    assert title.split(" – ")[0].removeprefix("Error: "), f"{page.url}: empty title"
+    violations = axe_violations(page)
+    assert violations == [], f"axe on {page.url} (h1 {h1!r}):\n" + "\n".join(violations)
+    if name:
+        screenshot(page, name)
+
+
+def screenshot(page, name: str) -> Path:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
+
+
+def totp_token(username: str) -> str:
+    """The code the user's authenticator app would show now (or the next one, if the current
+    one has been used: django-otp refuses a code twice and tolerates one step of drift)."""
+    from django_otp.oath import TOTP
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user__username=username).latest("pk")
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    totp.time = time.time()
+    if device.last_t is not None and totp.t() <= device.last_t:
+        totp.time += device.step * (device.last_t + 1 - totp.t())
+    return f"{totp.token():0{device.digits}d}"
+
+
+def sign_in(page, username: str, password: str, *, start: str = "/") -> None:
+    """Sign in through the login page, passing the second factor when the role needs one."""
+    from playwright.sync_api import expect
+
+    page.goto(start)
+    expect(page.locator("h1")).to_have_text("Sign in")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    heading = page.locator("h1")
+    expect(heading).not_to_have_text("Sign in")
+    if heading.inner_text() in ("Enter your code", "Set up your second factor"):
+        page.get_by_label("Code from your authenticator app").fill(totp_token(username))
+        page.get_by_role("button", name="Continue").click()
+        expect(heading).not_to_have_text("Enter your code")
+        expect(heading).not_to_have_text("Set up your second factor")

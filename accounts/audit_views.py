@@ -4,10 +4,10 @@ administrators for everyone). Reading the audit is itself audited."""
 
 from typing import Any
 
+from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import Q, QuerySet, TextField
 from django.db.models.functions import Cast
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
@@ -51,6 +51,7 @@ def child_access(request: HttpRequest, public_id: Any) -> HttpResponse:
     except Http404:
         record_access(request, action="refused", status_code=404)
         raise
-    page = Paginator(events_naming_child(child), PER_PAGE).get_page(request.GET.get("page"))
+    # Audit first: the page's count and its rows are then read from the same set of rows.
     record_access(request, action="audit", child_ids=[child.pk])
+    page = Paginator(events_naming_child(child), PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "accounts/audit_child.html", {"child": child, "page": page})

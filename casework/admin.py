@@ -120,9 +120,18 @@ class CareLeaverInline(ChildInline):
 
 
 class VisitInline(ChildInline):
+    """Read-only here: a child in care for years has hundreds of visits, and an editable row
+    costs a query per widget. Each row links to the visit's own page for corrections."""
+
     model = m.Visit
     fields = ("date", "visit_type", "child_seen", "seen_alone", "worker", "recorded_at")
-    raw_id_fields = ("worker",)
+    readonly_fields = fields
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[m.Visit]:
+        return super().get_queryset(request).select_related("worker")
 
 
 # --- Organisation and reference data --------------------------------------------------------------

@@ -15,7 +15,17 @@ from typing import Any
 from urllib.parse import urlencode
 
 import django_tables2 as tables
-from django.db.models import F, Model, OuterRef, Q, QuerySet, Subquery
+from django.db.models import (
+    BooleanField,
+    ExpressionWrapper,
+    F,
+    Model,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -28,12 +38,14 @@ from accounts.audit import record_access
 from accounts.roles import CHILD_LEVEL_ROLES, Role
 from accounts.scope import Scope, scope_for
 from casework.models import Child, ServiceArea, Team, Worker
+from casework.queries import allocated_worker_at, team_at
 from casework.reporting import reporting_date
 from scorecard import charts as chart_builders
 from scorecard import services
 from scorecard.exports import csv_response, xlsx_response
 from scorecard.measures import registry
-from scorecard.measures.base import COUNCIL, Measure, MeasureScope, Period, Unit
+from scorecard.measures.base import COUNCIL, Measure, MeasureScope, Period, Unit, no_date
+from scorecard.models import SnapshotCohort
 from scorecard.periods import Quarter, latest_complete_quarter, measure_period
 
 TREND_QUARTERS = 8
@@ -464,7 +476,7 @@ class DrilldownTable(tables.Table):
     def __init__(self, *args: Any, measure: Measure, **kwargs: Any) -> None:
         self.measure = measure
         super().__init__(*args, **kwargs)
-        if measure.basis_label:
+        if measure.basis_label and "basis_date" in self.columns.names():
             # The table's own copy of the column: "Last seen", "Plan started"...
             self.columns["basis_date"].column.verbose_name = measure.basis_label.capitalize()
 
@@ -509,18 +521,9 @@ DISPLAY_FIELDS = (
 )
 
 
-def drilldown_rows(
-    measure: Measure, period: Period, scope: MeasureScope, cohort: str, user_scope: Scope
-) -> QuerySet:
-    """The rows behind one number, as at the period's end, within the user's scope, with the
-    names to show joined in SQL (a fixed number of queries whatever the length)."""
-    if cohort == "numerator":
-        rows = measure.numerator_rows(period, scope)
-    elif cohort == "denominator":
-        rows = measure.scoped_rows(period, scope)
-    else:
-        rows = measure.failing(period, scope)
-    rows = rows.filter(visible_rows_q(user_scope, measure, period.as_at))
+def _with_display(rows: QuerySet) -> QuerySet:
+    """Rows with the names to show joined in SQL: a fixed number of queries whatever the
+    length of the list."""
     child = Child.objects.filter(pk=OuterRef("child_id"))
     return (
         rows.annotate(
@@ -537,6 +540,60 @@ def drilldown_rows(
     )
 
 
+def drilldown_rows(
+    measure: Measure, period: Period, scope: MeasureScope, cohort: str, user_scope: Scope
+) -> QuerySet:
+    """The rows behind one number, calculated now as at the period's end, within the user's
+    scope."""
+    if cohort == "numerator":
+        rows = measure.numerator_rows(period, scope)
+    elif cohort == "denominator":
+        rows = measure.scoped_rows(period, scope)
+    else:
+        rows = measure.failing(period, scope)
+    return _with_display(rows.filter(visible_rows_q(user_scope, measure, period.as_at)))
+
+
+def reported_ids(measure: Measure, stored: SnapshotCohort, cohort: str) -> tuple[set, set]:
+    """(the cohort's child ids, the numerator's) from a stored quarter-end cohort."""
+    numerator, denominator = set(stored.numerator_ids), set(stored.denominator_ids)
+    if cohort == "numerator" or measure.unit != Unit.PERCENT:
+        return numerator, numerator
+    if cohort == "denominator":
+        return denominator, numerator
+    # Failing on a percentage: the wrong side of it.
+    if measure.failing_q() == Q(in_numerator=True):
+        return numerator, numerator
+    return denominator - numerator, numerator
+
+
+def reported_rows(
+    measure: Measure, period: Period, scope: MeasureScope, cohort: str, user_scope: Scope
+) -> QuerySet:
+    """The children behind the figure as the nightly rollup stored it at the quarter end, so a
+    committee figure can be reproduced after the record changed. Teams and workers are those
+    at the quarter end; the user's scope applies as at that date too."""
+    stored = services.snapshot_cohort(measure.code, scope, period.as_at)
+    ids, numerator = reported_ids(measure, stored, cohort) if stored else (set(), set())
+    as_at = period.as_at
+    rows = (
+        Child.objects.filter(pk__in=sorted(ids))
+        .filter(user_scope.child_q(as_at))
+        .annotate(
+            child_id=F("pk"),
+            worker_id=allocated_worker_at(as_at),
+            team_id=team_at(as_at),
+            # An empty IN compiles to a bare 0 on PostgreSQL, not a boolean: say False.
+            in_numerator=ExpressionWrapper(Q(pk__in=sorted(numerator)), output_field=BooleanField())
+            if numerator
+            else Value(False, output_field=BooleanField()),
+            due_date=no_date(),
+            basis_date=no_date(),
+        )
+    )
+    return _with_display(rows)
+
+
 @dataclass(frozen=True)
 class DrilldownRequest:
     quarter: Quarter
@@ -545,15 +602,23 @@ class DrilldownRequest:
     scope: MeasureScope
     cohort: str
     user_scope: Scope
+    as_reported: bool = False
 
     @property
     def filters(self) -> dict[str, str]:
-        return {
+        found = {
             "quarter": self.quarter.label,
             "code": self.measure.code,
             "scope": scope_value(self.scope),
             "cohort": self.cohort,
         }
+        if self.as_reported:
+            found["as_reported"] = "1"
+        return found
+
+    def rows(self) -> QuerySet:
+        find = reported_rows if self.as_reported else drilldown_rows
+        return find(self.measure, self.period, self.scope, self.cohort, self.user_scope)
 
 
 def _parse_drilldown(
@@ -564,6 +629,7 @@ def _parse_drilldown(
     measure = _measure_or_404(code)
     user_scope = scope_for(request.user)
     cohort = request.GET.get("cohort") or "numerator"
+    as_reported = request.GET.get("as_reported") == "1"
     filters = {
         "quarter": q.label,
         "code": code,
@@ -578,13 +644,18 @@ def _parse_drilldown(
             raise Http404("No such list")
         if cohort == "failing" and measure.failing_q() is None:
             raise Http404("No such list")
+        # Stored cohorts are listed for child measures only (event and worker ids are not
+        # children).
+        if as_reported and measure.subject != "child":
+            raise Http404("No such list")
         scope = parse_scope(request.GET.get("scope"), request.user, user_scope)
         if not covers(user_scope, scope):
             raise Http404("No such list")
     except Http404:
         record_access(request, action="refused", filters=filters, status_code=404)
         raise
-    return DrilldownRequest(q, measure, measure_period(measure, q), scope, cohort, user_scope)
+    period = measure_period(measure, q)
+    return DrilldownRequest(q, measure, period, scope, cohort, user_scope, as_reported)
 
 
 COHORT_LABELS = {
@@ -597,12 +668,14 @@ COHORT_LABELS = {
 @require_GET
 def drilldown(request: HttpRequest, quarter: str, code: str) -> HttpResponse:
     dd = _parse_drilldown(request, quarter, code, "drilldown")
-    rows = drilldown_rows(dd.measure, dd.period, dd.scope, dd.cohort, dd.user_scope)
+    rows = dd.rows()
     exclude = ("child", "la_child_id") if dd.measure.subject == "worker" else ()
     if dd.cohort != "denominator":
         exclude = (*exclude, "in_numerator")
-    if dd.cohort != "failing":
+    if dd.cohort != "failing" or dd.as_reported:
         exclude = (*exclude, "rule")
+    if dd.as_reported:
+        exclude = (*exclude, "due_date", "basis_date")
     table = DrilldownTable(rows, exclude=exclude, measure=dd.measure)
     tables.RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
     page_rows = list(table.page.object_list) if table.page else []
@@ -636,10 +709,34 @@ def drilldown(request: HttpRequest, quarter: str, code: str) -> HttpResponse:
         "back_url": f"{scorecard_url}?scope={scope_value(dd.scope)}",
         "cohort_links": {
             c: _drilldown_url(dd.quarter, dd.measure.code, dd.scope, c)
+            + ("&as_reported=1" if dd.as_reported else "")
             for c in _drill_links(dd.quarter, dd.measure, dd.scope)
         },
+        "as_reported": dd.as_reported,
+        "switch_url": _switch_url(request, dd),
     }
     return render_page_or_fragment(request, "scorecard/drilldown.html", "results", context)
+
+
+def _switch_url(request: HttpRequest, dd: DrilldownRequest) -> str:
+    """The link between the list calculated now and the list as stored at the quarter end
+    (offered only where the rollup stored one for this scope)."""
+    query = request.GET.copy()
+    query.pop("page", None)
+    if dd.as_reported:
+        query.pop("as_reported", None)
+        return f"?{query.urlencode()}"
+    level, scope_id = services.scope_key(dd.scope)
+    stored = SnapshotCohort.objects.filter(
+        snapshot__code=dd.measure.code,
+        snapshot__scope_level=level,
+        snapshot__scope_id=scope_id,
+        snapshot__date=dd.period.as_at,
+    )
+    if dd.measure.subject != "child" or not stored.exists():
+        return ""
+    query["as_reported"] = "1"
+    return f"?{query.urlencode()}"
 
 
 DRILLDOWN_HEADER = [
@@ -659,7 +756,7 @@ def drilldown_export(request: HttpRequest, quarter: str, code: str, fmt: str) ->
     if fmt not in ("csv", "xlsx"):
         raise Http404("No such format")
     dd = _parse_drilldown(request, quarter, code, "export")
-    records = list(drilldown_rows(dd.measure, dd.period, dd.scope, dd.cohort, dd.user_scope))
+    records = list(dd.rows())
     record_access(
         request,
         action="export",

@@ -22,7 +22,6 @@ from casework.demo.timeline import (
     Schedule,
     add_months,
     add_wd,
-    exact_flags,
     quarter_ends,
     quarter_of,
     rand_day,
@@ -36,7 +35,20 @@ REFERRAL_SOURCES = ("1A", "1B", "2A", "2B", "3A", "3B", "3E", "4", "5A", "5B", "
 NEEDS = ("N1", "N1", "N1", "N2", "N3", "N4", "N4", "N5", "N6", "N7", "N8", "N9")
 CLOSURE_REASONS = ("RC1", "RC2", "RC3", "RC4", "RC5", "RC6", "RC7", "RC8", "RC8", "RC8", "RC9")
 CP_CATEGORIES = ("NEG", "NEG", "NEG", "EMO", "EMO", "PHY", "SAB", "MUL")
-PLACE_CHANGE = ("CARPL", "CLOSE", "ALLEG", "STAND", "APPRR", "CREQB", "CREQO", "CHILD", "LAREQ", "PLACE", "OTHER")
+PLACE_CHANGE = (
+    "CARPL",
+    "CLOSE",
+    "ALLEG",
+    "STAND",
+    "APPRR",
+    "CREQB",
+    "CREQO",
+    "CHILD",
+    "LAREQ",
+    "PLACE",
+    "OTHER",
+)
+POSTCODE_LETTERS = "ABDEFGHJLNPQRSTUWXYZ"
 OTHER_LAS = ("801", "802", "803", "805", "806", "807", "808", "810", "811", "812", "813", "815")
 
 
@@ -163,7 +175,15 @@ class Builder:
             if j.kind == CL:
                 w = worker_at(self.lookup, j.child, j.start)
                 rec.care_leavers.append(
-                    (j.child, j.cl_elig, j.start, j.end, j.pathway, j.pathway_review, w.index if w else None)
+                    (
+                        j.child,
+                        j.cl_elig,
+                        j.start,
+                        j.end,
+                        j.pathway,
+                        j.pathway_review,
+                        w.index if w else None,
+                    )
                 )
                 continue
             ri = len(rec.referrals)
@@ -192,7 +212,14 @@ class Builder:
             if j.s47_start is not None:
                 si = len(rec.section47s)
                 rec.section47s.append(
-                    (j.child, ri, j.s47_start, add_wd(j.s47_start, 15), j.icpc is None and j.end is not None, j.s47_end)
+                    (
+                        j.child,
+                        ri,
+                        j.s47_start,
+                        add_wd(j.s47_start, 15),
+                        j.icpc is None and j.end is not None,
+                        j.s47_end,
+                    )
                 )
                 if j.icpc is not None:
                     rec.icpcs.append((j.child, si, ri, j.icpc, j.kind == CP))
@@ -235,14 +262,22 @@ class Builder:
             self.rec.cp_reviews.append((j.child, ci, due, held))
             due = add_months(held, 6)
 
+    def _postcode(self, area: str, districts: int) -> str:
+        """A made-up postcode: AN is the synthetic council's area, QX anywhere else (no UK
+        postcode area starts with Q)."""
+        rng = self.rng
+        return (
+            f"{area}{rng.randint(1, districts)} {rng.randint(1, 9)}"
+            f"{rng.choice(POSTCODE_LETTERS)}{rng.choice(POSTCODE_LETTERS)}"
+        )
+
     def _postcodes(self, out: bool) -> tuple:
         rng = self.rng
-        home = f"AN{rng.randint(1, 19)} {rng.randint(1, 9)}{rng.choice('ABDEFGHJLNPQRSTUWXYZ')}{rng.choice('ABDEFGHJLNPQRSTUWXYZ')}"
+        home = self._postcode("AN", 19)
         if out:
-            place = f"QX{rng.randint(1, 40)} {rng.randint(1, 9)}{rng.choice('ABDEFGHJLNPQRSTUWXYZ')}{rng.choice('ABDEFGHJLNPQRSTUWXYZ')}"
+            place = self._postcode("QX", 40)
             return home, place, rng.choice(OTHER_LAS), False, round(rng.uniform(22, 140), 1)
-        place = f"AN{rng.randint(1, 19)} {rng.randint(1, 9)}{rng.choice('ABDEFGHJLNPQRSTUWXYZ')}{rng.choice('ABDEFGHJLNPQRSTUWXYZ')}"
-        return home, place, "", True, round(rng.uniform(0.5, 16), 1)
+        return home, self._postcode("AN", 19), "", True, round(rng.uniform(0.5, 16), 1)
 
     def _episodes(self, j: Journey) -> None:
         from django.conf import settings
@@ -268,7 +303,11 @@ class Builder:
             pcs = self._postcodes(out)
             home = home or pcs[0]
             la = pcs[2] or settings.COUNCIL_LA_CODE
-            rec = care.rec if end is not None and end == care.end else ("X1" if end is not None else "")
+            rec = (
+                care.rec
+                if end is not None and end == care.end
+                else ("X1" if end is not None else "")
+            )
             self.rec.episodes.append(
                 (
                     j.child,
@@ -293,16 +332,36 @@ class Builder:
         due = add_wd(care.start, 20)
         n = 0
         while due <= last and due <= self.as_at:
-            held = due - timedelta(days=rng.randint(0, 7)) if rng.random() < 0.9 else due + timedelta(days=rng.randint(1, 30))
+            held = (
+                due - timedelta(days=rng.randint(0, 7))
+                if rng.random() < 0.9
+                else due + timedelta(days=rng.randint(1, 30))
+            )
             if held > last:
                 break
-            self.rec.care_reviews.append((j.child, due, held, rng.choice(("PN1", "PN1", "PN2", "PN3", "PN4", "PN5", "PN6", "PN7"))))
+            self.rec.care_reviews.append(
+                (
+                    j.child,
+                    due,
+                    held,
+                    rng.choice(("PN1", "PN1", "PN2", "PN3", "PN4", "PN5", "PN6", "PN7")),
+                )
+            )
             n += 1
             due = add_months(held, 3 if n == 1 else 6)
 
     # --- visits ----------------------------------------------------------------------------------
 
-    def _cadence(self, out: list[list], start: date, end: date, lo: int, hi: int, kind: str, first: int | None = None) -> None:
+    def _cadence(
+        self,
+        out: list[list],
+        start: date,
+        end: date,
+        lo: int,
+        hi: int,
+        kind: str,
+        first: int | None = None,
+    ) -> None:
         rng = self.rng
         day = add_wd(start, first if first is not None else rng.randint(lo, hi))
         floor = P.VISITS_FROM
@@ -328,7 +387,16 @@ class Builder:
                 phase_end = j.plans[0][0] if j.plans else end
                 self._cadence(v, day, phase_end, 8, 18, "assessment")
                 if j.s47_start is not None and j.s47_start >= P.VISITS_FROM:
-                    v.append([min(add_wd(j.s47_start, rng.choice((0, 1, 1, 2))), end - timedelta(days=1)), True, "cp"])
+                    v.append(
+                        [
+                            min(
+                                add_wd(j.s47_start, rng.choice((0, 1, 1, 2))),
+                                end - timedelta(days=1),
+                            ),
+                            True,
+                            "cp",
+                        ]
+                    )
                 if j.plans:
                     self._cadence(v, j.plans[0][0], end, 8, 19, "cin")
             elif j.kind == CP:
@@ -346,11 +414,17 @@ class Builder:
 
     def control_seen(self) -> None:
         """Children in need seen within 20 working days and children on a plan within 10, at
-        each quarter end (calibration targets cin_seen_pct / cin_visit_overdue, cp_seen_10wd_pct)."""
+        each quarter end (calibration targets cin_seen_pct, cin_visit_overdue and
+        cp_seen_10wd_pct). A child referred in the referred-not-seen window keeps a visit."""
         rng = self.rng
-        protect_from = date(2018, 5, 1)
-        for q in quarter_ends(max(P.CONTROLLED_FROM, P.VISITS_FROM + timedelta(days=60)), self.as_at):
-            for category, rate, window in ((CIN, Schedule(P.CIN_SEEN), 20), (CP, Schedule(P.CP_SEEN), 10)):
+        protect_from = add_months(self.as_at, -5) + timedelta(days=1)
+        for q in quarter_ends(
+            max(P.CONTROLLED_FROM, P.VISITS_FROM + timedelta(days=60)), self.as_at
+        ):
+            for category, rate, window in (
+                (CIN, Schedule(P.CIN_SEEN), 20),
+                (CP, Schedule(P.CP_SEEN), 10),
+            ):
                 cohort = [j for j in self.journeys if j.kind != CL and j.category_at(q) == category]
                 total = len(cohort)
                 want_late = total - round(rate(q) * total)
@@ -393,9 +467,9 @@ class Builder:
         start, end = add_months(self.as_at, -5) + timedelta(days=1), self.as_at
         latest: dict[int, Journey] = {}
         for j in self.journeys:
-            if j.ref is not None and start <= j.ref <= end and j.a_start is not None:
-                if j.child not in latest or latest[j.child].ref < j.ref:
-                    latest[j.child] = j
+            in_period = j.ref is not None and start <= j.ref <= end and j.a_start is not None
+            if in_period and (j.child not in latest or latest[j.child].ref < j.ref):
+                latest[j.child] = j
 
         def seen(j: Journey) -> bool:
             return any(x[1] for x in self.visits[id(j)])
@@ -407,7 +481,9 @@ class Builder:
                 if v:
                     v[0][1] = True
                 else:
-                    v.append([min(j.ref + timedelta(days=1), j.end, self.as_at), True, "assessment"])
+                    v.append(
+                        [min(j.ref + timedelta(days=1), j.end, self.as_at), True, "assessment"]
+                    )
         unseen = sum(1 for j in latest.values() if not seen(j))
         spare = [
             j
@@ -419,7 +495,9 @@ class Builder:
             and j.s47_start is None
             and self.kids[j.child].journeys[-1] is j
         ]
-        for j in rng.sample(spare, max(0, min(len(spare), round(P.REFERRED_NOT_SEEN * self.factor) - unseen))):
+        for j in rng.sample(
+            spare, max(0, min(len(spare), round(P.REFERRED_NOT_SEEN * self.factor) - unseen))
+        ):
             for x in self.visits[id(j)]:
                 x[1] = False
 
@@ -438,7 +516,15 @@ class Builder:
                 else:
                     recorded = at(add_wd(day, rng.randint(6, 25)), rng.randint(9, 18))
                 self.rec.visits.append(
-                    (j.child, worker.index if worker else None, day, kind, seen, seen and rng.random() < 0.45, recorded)
+                    (
+                        j.child,
+                        worker.index if worker else None,
+                        day,
+                        kind,
+                        seen,
+                        seen and rng.random() < 0.45,
+                        recorded,
+                    )
                 )
 
     # --- checks ----------------------------------------------------------------------------------
@@ -514,7 +600,9 @@ class Builder:
                 self.rec.assessments.append((key, ri, start, auth))
         # Reassessments under way at D, all inside 45 working days.
         open_now = [j for j in care if j.end is None]
-        for j in rng.sample(open_now, min(len(open_now), round(P.D_CIC_OPEN_REASSESSMENTS * self.factor))):
+        for j in rng.sample(
+            open_now, min(len(open_now), round(P.D_CIC_OPEN_REASSESSMENTS * self.factor))
+        ):
             start = sub_wd(self.as_at, rng.randint(1, 40))
             if (j.child, start) not in taken and start > j.care.start:
                 taken.add((j.child, start))
@@ -529,4 +617,3 @@ class Builder:
         self.write_visits()
         self.checks()
         return self.rec
-

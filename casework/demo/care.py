@@ -45,7 +45,9 @@ def fix_moves(journeys: list[Journey], as_at: date, factor: float, rng: random.R
                     j.care.placements.sort(key=lambda p: p[0])
 
 
-def fix_legal_status(journeys: list[Journey], as_at: date, factor: float, rng: random.Random) -> None:
+def fix_legal_status(
+    journeys: list[Journey], as_at: date, factor: float, rng: random.Random
+) -> None:
     """Children accommodated under section 20 (V2) at each quarter end (calibration target
     cic_s20, falling over 2018)."""
     target = Schedule(P.S20)
@@ -69,7 +71,9 @@ def fix_legal_status(journeys: list[Journey], as_at: date, factor: float, rng: r
             fresh = [
                 j
                 for j in cohort
-                if j.care.start > prev and j.care.status_at(q) != "V2" and j.care.statuses[0][1] != "V2"
+                if j.care.start > prev
+                and j.care.status_at(q) != "V2"
+                and j.care.statuses[0][1] != "V2"
             ]
             for j in rng.sample(fresh, min(len(fresh), want - len(v2))):
                 j.care.statuses[0] = (j.care.start, "V2")

@@ -106,9 +106,9 @@ def place_checks(
                 late.append((m, s, limit, day))
                 moved.add(m.key)
             current = [c for c in current if c[0].key not in moved]
-        for m, s, limit, _last in late:
+        for _m, s, _limit, _last in late:
             s.last_late = q
-        for m, s, limit, last in current:
+        for _m, s, limit, last in current:
             if last in s.placed:
                 s.lower[last] = max(s.lower[last], limit + MARGIN)
         for m, s, limit, _last in make_ok:

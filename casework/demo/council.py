@@ -24,7 +24,13 @@ from casework.demo.care import fix_area, fix_legal_status, fix_moves
 from casework.demo.extras import build_extras, strategic_risks
 from casework.demo.journeys import build_journeys
 from casework.demo.people import assign_children
-from casework.demo.workforce import allocate, build_segments, build_teams, build_workers, top_up_changes
+from casework.demo.workforce import (
+    allocate,
+    build_segments,
+    build_teams,
+    build_workers,
+    top_up_changes,
+)
 from casework.demo.writer import Writer, load_stamp
 
 
@@ -42,7 +48,6 @@ def tune_sqlite() -> None:
     if connection.vendor == "sqlite":
         with connection.cursor() as cursor:
             cursor.execute("PRAGMA cache_size = -400000")
-            cursor.execute("PRAGMA temp_store = MEMORY")
 
 
 def ensure_calendar() -> None:
@@ -109,12 +114,13 @@ def seed_council(
         del journeys, kids, pieces, staff, records, extras, segments
     from casework.models import StrategicRisk
 
-    StrategicRisk.objects.bulk_create(
-        [
-            StrategicRisk(title=title, owner=owner, quarter_end=q, likelihood=lk, impact=im)
-            for title, owner, q, lk, im in strategic_risks(as_at)
-        ],
-        ignore_conflicts=True,
+    held = set(StrategicRisk.objects.values_list("title", "quarter_end"))
+    writer = Writer(0, random.Random(seed), fake, bar.update, load_stamp(as_at))
+    writer.insert(
+        StrategicRisk,
+        ["title", "owner", "quarter_end", "likelihood", "impact"],
+        [row for row in strategic_risks(as_at) if (row[0], row[2]) not in held],
     )
+    writer.reset_sequences()
     bar.close()
     return summary

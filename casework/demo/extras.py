@@ -63,7 +63,9 @@ def build_extras(
             else:
                 outcome = "pending" if (as_at - day).days < 20 else "not_upheld"
             stage = 1 if rng.random() < 0.85 else 2
-            out.complaints.append((child, worker.team.index if worker else None, day, stage, outcome))
+            out.complaints.append(
+                (child, worker.team.index if worker else None, day, stage, outcome)
+            )
 
     # Children's accounts (calibration target momo_accounts): open at D only for open children.
     open_now = [j for j in journeys if j.end is None and kids[j.child].age_on(as_at) >= 8]
@@ -98,7 +100,9 @@ def build_extras(
         n, children = P.MOMO_STATEMENTS.get(q, P.MOMO_STATEMENTS_EARLIER)
         n, children = round(n * factor), round(children * factor)
         accounts = [
-            a for a in out.child_accounts if a[1] <= q - timedelta(days=7) and (a[2] is None or a[2] > start + timedelta(days=7))
+            a
+            for a in out.child_accounts
+            if a[1] <= q - timedelta(days=7) and (a[2] is None or a[2] > start + timedelta(days=7))
         ]
         by_child = {}
         for a in accounts:

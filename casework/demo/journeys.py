@@ -293,7 +293,9 @@ def control(
 
     def cap(j: Journey) -> Journey:
         if j.end is None or j.end > as_at:
-            j.end = rand_day(rng, max(j.start + timedelta(days=1), as_at - timedelta(days=60)), as_at)
+            j.end = rand_day(
+                rng, max(j.start + timedelta(days=1), as_at - timedelta(days=60)), as_at
+            )
         return j
 
     # Opening stock: length-biased by rejection, so long spells are as common as they would be.
@@ -370,7 +372,11 @@ def placed_cin(as_at: date, factor: float, draws: Draws) -> list[Journey]:
         for _ in range(n(sub)):
             auth = sub_wd(as_at, rng.randint(lo, hi))
             out.append(journey(sub, sub_wd(auth, rng.randint(8, 44)), auth))
-    for sub, lo, hi in (("plan_recent", 0, 355), ("plan_late", 20, 300), ("plan_over_1y", 372, 900)):
+    for sub, lo, hi in (
+        ("plan_recent", 0, 355),
+        ("plan_late", 20, 300),
+        ("plan_over_1y", 372, 900),
+    ):
         for _ in range(n(sub)):
             age = int(rng.triangular(lo, hi, lo))
             plan = as_at - timedelta(days=age)
@@ -405,10 +411,7 @@ def placed_cp(as_at: date, factor: float, draws: Draws) -> list[Journey]:
     total = round(P.CP_STOCK[as_at] * factor)
     old = round(P.D_CP_OVER_2Y * factor)
     for i in range(total):
-        if i < old:
-            age = rng.randint(735, 1000)
-        else:
-            age = _age(rng, P.D_CP_MEAN_AGE_DAYS, 0, 720)
+        age = rng.randint(735, 1000) if i < old else _age(rng, P.D_CP_MEAN_AGE_DAYS, 0, 720)
         j = factory(as_at - timedelta(days=age))
         j.end, j.sub = None, "cp"
         out.append(j)
@@ -451,9 +454,7 @@ def placed_cl(as_at: date, factor: float, draws: Draws) -> list[Journey]:
             j.start = min(j.start, date(2017, 10, 1) - timedelta(days=rng.randint(0, 500)))
             j.pathway = j.start + timedelta(days=rng.randint(5, 60))
             if rng.random() < 0.6:
-                j.pathway_review = rand_day(
-                    rng, j.pathway, max(j.pathway, date(2017, 12, 20))
-                )
+                j.pathway_review = rand_day(rng, j.pathway, max(j.pathway, date(2017, 12, 20)))
         out.append(j)
     rng.shuffle(out)
     return out
@@ -738,12 +739,16 @@ def make_care_period(start: date, end: date | None, rng: random.Random) -> CareP
     status = "V2" if roll < 0.45 else "C1" if roll < 0.7 else "C2" if roll < 0.93 else "E1"
     period.statuses = [(start, status)]
     if status == "C1" and (last - start).days > 120:
-        period.statuses.append((start + timedelta(days=rng.randint(60, min(300, (last - start).days - 1))), "C2"))
+        period.statuses.append(
+            (start + timedelta(days=rng.randint(60, min(300, (last - start).days - 1))), "C2")
+        )
     elif status == "V2" and rng.random() < 0.2 and (last - start).days > 90:
         when = start + timedelta(days=rng.randint(30, min(240, (last - start).days - 1)))
         period.statuses.append((when, "C1"))
         if (last - when).days > 150 and rng.random() < 0.8:
-            period.statuses.append((when + timedelta(days=rng.randint(60, (last - when).days - 1)), "C2"))
+            period.statuses.append(
+                (when + timedelta(days=rng.randint(60, (last - when).days - 1)), "C2")
+            )
     period.placements = [[start, _place(rng), None]]
     day = start
     while True:
@@ -752,7 +757,9 @@ def make_care_period(start: date, end: date | None, rng: random.Random) -> CareP
         if day >= last:
             break
         period.placements.append([day, _place(rng), None])
-    period.rec = "" if end is None else rng.choice(("E4A", "E4A", "E4A", "E11", "E45", "E41", "E17", "E8"))
+    period.rec = (
+        "" if end is None else rng.choice(("E4A", "E4A", "E4A", "E11", "E45", "E41", "E17", "E8"))
+    )
     return period
 
 

@@ -230,11 +230,36 @@ CIC_ASSESSMENT_STALE = {
 # Case-holding headcount by pool at quarter ends (linear between points).
 # calibration target: case_holding_workers 278, 2018-03-31=248
 HEADCOUNT = {
-    "assessment": {date(2012, 3, 31): 60, date(2018, 3, 31): 62, date(2018, 6, 30): 66, date(2018, 9, 30): 70},
-    "safeguarding": {date(2012, 3, 31): 100, date(2018, 3, 31): 109, date(2018, 6, 30): 117, date(2018, 9, 30): 126},
-    "cic": {date(2012, 3, 31): 43, date(2018, 3, 31): 45, date(2018, 6, 30): 46, date(2018, 9, 30): 48},
-    "disabled": {date(2012, 3, 31): 12, date(2018, 3, 31): 13, date(2018, 6, 30): 13, date(2018, 9, 30): 14},
-    "leaving": {date(2012, 3, 31): 17, date(2018, 3, 31): 19, date(2018, 6, 30): 19, date(2018, 9, 30): 20},
+    "assessment": {
+        date(2012, 3, 31): 60,
+        date(2018, 3, 31): 62,
+        date(2018, 6, 30): 66,
+        date(2018, 9, 30): 70,
+    },
+    "safeguarding": {
+        date(2012, 3, 31): 100,
+        date(2018, 3, 31): 109,
+        date(2018, 6, 30): 117,
+        date(2018, 9, 30): 126,
+    },
+    "cic": {
+        date(2012, 3, 31): 43,
+        date(2018, 3, 31): 45,
+        date(2018, 6, 30): 46,
+        date(2018, 9, 30): 48,
+    },
+    "disabled": {
+        date(2012, 3, 31): 12,
+        date(2018, 3, 31): 13,
+        date(2018, 6, 30): 13,
+        date(2018, 9, 30): 14,
+    },
+    "leaving": {
+        date(2012, 3, 31): 17,
+        date(2018, 3, 31): 19,
+        date(2018, 6, 30): 19,
+        date(2018, 9, 30): 20,
+    },
 }
 # Newly qualified social workers joining in September 2018 (the report's new ASYE intake).
 ASYE_INTAKE_2018 = 18
@@ -246,12 +271,32 @@ PART_TIME_SHARE = 0.16
 # Social workers filled above 20 (and above 25) children at each quarter end, by pool.
 # calibration target: sw_over_20 50, 2018-06-30=53, 2018-03-31=60; sw_over_25 6, 2018-06-30=11
 OVER_20 = {
-    date(2018, 3, 31): {"safeguarding": (34, 9), "assessment": (14, 3), "cic": (10, 0), "disabled": (2, 0)},
-    date(2018, 6, 30): {"safeguarding": (30, 8), "assessment": (11, 3), "cic": (10, 0), "disabled": (2, 0)},
-    date(2018, 9, 30): {"safeguarding": (30, 4), "assessment": (8, 2), "cic": (10, 0), "disabled": (2, 0)},
+    date(2018, 3, 31): {
+        "safeguarding": (34, 9),
+        "assessment": (14, 3),
+        "cic": (10, 0),
+        "disabled": (2, 0),
+    },
+    date(2018, 6, 30): {
+        "safeguarding": (30, 8),
+        "assessment": (11, 3),
+        "cic": (10, 0),
+        "disabled": (2, 0),
+    },
+    date(2018, 9, 30): {
+        "safeguarding": (30, 4),
+        "assessment": (8, 2),
+        "cic": (10, 0),
+        "disabled": (2, 0),
+    },
 }
 # (count over 20 including those over 25, of which over 25) for quarters before the report.
-OVER_20_EARLIER = {"safeguarding": (32, 8), "assessment": (12, 3), "cic": (10, 0), "disabled": (2, 0)}
+OVER_20_EARLIER = {
+    "safeguarding": (32, 8),
+    "assessment": (12, 3),
+    "cic": (10, 0),
+    "disabled": (2, 0),
+}
 # calibration target: part_time_fte_over_20 11
 PART_TIME_FULL = {"safeguarding": 5, "assessment": 3, "cic": 2, "disabled": 1}
 # calibration target: sw_changes_3plus 369 (open children, 3+ changes of worker in 6 months)

@@ -81,7 +81,11 @@ def assign_children(journeys: list[Journey], as_at: date, rng: random.Random) ->
     repeat_history = Quota(lambda d: P.CP_REPEAT_HISTORY, rng)
     placed_cp = [j for j in journeys if j.kind == CP and j.sub]
     d_repeat = set(
-        id(j) for j in rng.sample(placed_cp, min(len(placed_cp), round(P.D_CP_REPEAT * len(placed_cp) / P.CP_STOCK[as_at])))
+        id(j)
+        for j in rng.sample(
+            placed_cp,
+            min(len(placed_cp), round(P.D_CP_REPEAT * len(placed_cp) / P.CP_STOCK[as_at])),
+        )
     )
 
     def new_kid(j: Journey) -> Kid:
@@ -109,6 +113,63 @@ def assign_children(journeys: list[Journey], as_at: date, rng: random.Random) ->
             pool.remove(kid)
         return kid
 
+    def pick_existing(j: Journey) -> Kid | None:
+        """A child free to start this journey who fits its draws (re-referral, second plan,
+        readmission), or None for a new child."""
+        first = j.first
+        year_before = add_months(first, -12)
+        kid: Kid | None = None
+        if j.kind == CL:
+            kid = leavers.find(
+                rng,
+                lambda k: (
+                    k.care_end is not None
+                    and timedelta(0) <= first - k.care_end <= timedelta(days=90)
+                    and 16 <= k.age_on(first) <= 19
+                ),
+            )
+        else:
+            want_rerefer = rereferral(first)
+            if j.kind == CIC and readmit(j.start):
+                kid = care_pool.find(
+                    rng,
+                    lambda k: (
+                        fits(k, j)
+                        and (k.last_ref is not None and k.last_ref >= year_before) == want_rerefer
+                    ),
+                ) or care_pool.find(rng, lambda k: fits(k, j))
+            elif j.kind == CP and (id(j) in d_repeat if j.sub else repeat_history(j.start)):
+                kid = cp_pool.find(
+                    rng,
+                    lambda k: (
+                        fits(k, j)
+                        and (k.last_ref is not None and k.last_ref >= year_before) == want_rerefer
+                    ),
+                ) or cp_pool.find(rng, lambda k: fits(k, j), tries=400)
+            elif want_rerefer:
+                kid = recent.find(
+                    rng,
+                    lambda k: (
+                        fits(k, j)
+                        and k.last_ref is not None
+                        and k.last_ref >= year_before
+                        and not (j.kind == CIC and k.had_care)
+                        and not (j.kind == CP and k.had_cp)
+                    ),
+                )
+            elif rng.random() < 0.25:
+                kid = recent.find(
+                    rng,
+                    lambda k: (
+                        fits(k, j)
+                        and (k.last_ref is None or k.last_ref < year_before)
+                        and not (j.kind == CIC and k.had_care)
+                        and not (j.kind == CP and k.had_cp)
+                    ),
+                    tries=20,
+                )
+        return kid
+
     for j in sorted(journeys, key=lambda x: (x.first, x.kind)):
         first = j.first
         while freed and freed[0][0] <= first:
@@ -121,47 +182,7 @@ def assign_children(journeys: list[Journey], as_at: date, rng: random.Random) ->
                 care_pool.add(kid)
                 if kid.care_end and kid.age_on(kid.care_end) >= 15.5:
                     leavers.add(kid)
-        year_before = add_months(first, -12)
-        kid = None
-        if j.kind == CL:
-            kid = leavers.find(
-                rng,
-                lambda k: k.care_end is not None
-                and timedelta(0) <= first - k.care_end <= timedelta(days=90)
-                and 16 <= k.age_on(first) <= 19,
-            )
-        else:
-            want_rerefer = rereferral(first)
-            if j.kind == CIC and readmit(j.start):
-                kid = care_pool.find(
-                    rng,
-                    lambda k: fits(k, j)
-                    and (k.last_ref is not None and k.last_ref >= year_before) == want_rerefer,
-                ) or care_pool.find(rng, lambda k: fits(k, j))
-            elif j.kind == CP and (id(j) in d_repeat if j.sub else repeat_history(j.start)):
-                kid = cp_pool.find(
-                    rng,
-                    lambda k: fits(k, j)
-                    and (k.last_ref is not None and k.last_ref >= year_before) == want_rerefer,
-                ) or cp_pool.find(rng, lambda k: fits(k, j), tries=400)
-            elif want_rerefer:
-                kid = recent.find(
-                    rng,
-                    lambda k: fits(k, j)
-                    and k.last_ref is not None
-                    and k.last_ref >= year_before
-                    and not (j.kind == CIC and k.had_care)
-                    and not (j.kind == CP and k.had_cp),
-                )
-            elif rng.random() < 0.25:
-                kid = recent.find(
-                    rng,
-                    lambda k: fits(k, j)
-                    and (k.last_ref is None or k.last_ref < year_before)
-                    and not (j.kind == CIC and k.had_care)
-                    and not (j.kind == CP and k.had_cp),
-                    tries=20,
-                )
+        kid = pick_existing(j)
         kid = take(kid) if kid else new_kid(j)
         if j.ref:
             j.rereferral = kid.last_ref is not None and kid.last_ref >= add_months(j.ref, -12)

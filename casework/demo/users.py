@@ -36,24 +36,29 @@ def create_demo_users(as_at: date) -> dict[str, object]:
         involvements__role=Involvement.Role.ALLOCATED_WORKER,
         involvements__start_date__lte=as_at,
     ) & (Q(involvements__end_date__isnull=True) | Q(involvements__end_date__gt=as_at))
-    worker = (
+    holders = (
         Worker.objects.filter(
             team__service_area=area,
-            role=Worker.Role.SOCIAL_WORKER,
-            fte=1,
+            role__in=Worker.SOCIAL_WORK_ROLES,
             end_date__isnull=True,
             user__isnull=True,
         )
         .annotate(caseload=Count("involvements", filter=open_alloc))
-        .filter(caseload__gte=8, caseload__lte=20)
+        .filter(caseload__gte=1)
         .order_by("team__name", "staff_id")
+    )
+    # A typical caseload if there is one (a small council may have none in that range).
+    worker = holders.filter(role=Worker.Role.SOCIAL_WORKER, caseload__range=(8, 20)).first()
+    worker = worker or holders.first()
+    team: Team = worker.team
+    manager = (
+        Worker.objects.filter(team=team, role=Worker.Role.TEAM_MANAGER).order_by("staff_id").first()
+    )
+    chair = (
+        Worker.objects.filter(team__service_area=area, role=Worker.Role.HEAD_OF_SERVICE)
+        .order_by("staff_id")
         .first()
     )
-    team: Team = worker.team
-    manager = Worker.objects.filter(team=team, role=Worker.Role.TEAM_MANAGER).order_by("staff_id").first()
-    chair = Worker.objects.filter(
-        team__service_area=area, role=Worker.Role.HEAD_OF_SERVICE
-    ).order_by("staff_id").first()
     links = {"demo-worker": worker, "demo-manager": manager, "demo-chair": chair}
     users = {}
     for username, role in DEMO_USERS:

@@ -27,7 +27,6 @@ from casework.demo.timeline import (
     quarter_ends,
     quarter_of,
     rand_day,
-    sub_wd,
     wd_between,
 )
 
@@ -86,7 +85,8 @@ class Staff:
     end: date | None = None
     caps: dict[date, int] = field(default_factory=dict)  # quarter end -> fill-first cap
     load: int = 0
-    held: set = field(default_factory=set)
+    # Insertion-ordered (a dict, not a set) so reallocations run in the same order every time.
+    held: dict = field(default_factory=dict)
     momo: tuple[date, date | None] | None = None
     user: str = ""
 
@@ -115,11 +115,15 @@ def build_teams(unit: int, factor: float, suffix: str) -> list[TeamSpec]:
     for pool, names in TEAM_NAMES.items():
         n = max(1, round(len(names) * min(1.0, factor * 1.5))) if factor < 1 else len(names)
         for name in names[:n]:
-            teams.append(TeamSpec(len(teams), name + suffix, pool, SERVICE_AREAS[pool], TEAM_KIND[pool]))
+            teams.append(
+                TeamSpec(len(teams), name + suffix, pool, SERVICE_AREAS[pool], TEAM_KIND[pool])
+            )
     return teams
 
 
-def build_workers(teams: list[TeamSpec], as_at: date, factor: float, rng: random.Random) -> list[Staff]:
+def build_workers(
+    teams: list[TeamSpec], as_at: date, factor: float, rng: random.Random
+) -> list[Staff]:
     staff: list[Staff] = []
     quarters = quarter_ends(P.HISTORY_START, as_at)
 
@@ -130,7 +134,9 @@ def build_workers(teams: list[TeamSpec], as_at: date, factor: float, rng: random
             role = "personal_adviser"
         elif role is None:
             roll = rng.random()
-            role = "senior_practitioner" if roll < 0.12 else "asye" if roll < 0.3 else "social_worker"
+            role = (
+                "senior_practitioner" if roll < 0.12 else "asye" if roll < 0.3 else "social_worker"
+            )
             if agency and role == "asye":
                 role = "social_worker"
         fte = 1.0
@@ -162,9 +168,14 @@ def build_workers(teams: list[TeamSpec], as_at: date, factor: float, rng: random
             current = [w for w in current if w.end is None]
             asye = 0
             while len(current) < want:
-                if q == as_at and asye < round(P.ASYE_INTAKE_2018 * factor) and pool in (
-                    "assessment",
-                    "safeguarding",
+                if (
+                    q == as_at
+                    and asye < round(P.ASYE_INTAKE_2018 * factor)
+                    and pool
+                    in (
+                        "assessment",
+                        "safeguarding",
+                    )
                 ):
                     w = hire(pool, date(2018, 9, 3), "asye")
                     asye += 1
@@ -173,16 +184,41 @@ def build_workers(teams: list[TeamSpec], as_at: date, factor: float, rng: random
                 current.append(w)
     # Team managers and heads of service hold no cases; the front door screens contacts.
     for team in teams:
-        manager = Staff(len(staff), team, "team_manager", 1.0, False, date(2011, 1, 1) + timedelta(days=rng.randint(0, 1500)))
+        manager = Staff(
+            len(staff),
+            team,
+            "team_manager",
+            1.0,
+            False,
+            date(2011, 1, 1) + timedelta(days=rng.randint(0, 1500)),
+        )
         staff.append(manager)
         if team.pool == "front_door":
             for _ in range(max(1, round(10 * factor))):
-                staff.append(Staff(len(staff), team, "social_worker", 1.0, False, date(2012, 1, 1) + timedelta(days=rng.randint(0, 2000))))
+                staff.append(
+                    Staff(
+                        len(staff),
+                        team,
+                        "social_worker",
+                        1.0,
+                        False,
+                        date(2012, 1, 1) + timedelta(days=rng.randint(0, 2000)),
+                    )
+                )
     areas_done = set()
     for team in teams:
         if team.area not in areas_done:
             areas_done.add(team.area)
-            staff.append(Staff(len(staff), team, "head_of_service", 1.0, False, date(2010, 6, 1) + timedelta(days=rng.randint(0, 900))))
+            staff.append(
+                Staff(
+                    len(staff),
+                    team,
+                    "head_of_service",
+                    1.0,
+                    False,
+                    date(2010, 6, 1) + timedelta(days=rng.randint(0, 900)),
+                )
+            )
     _designate(staff, as_at, factor, rng)
     return staff
 
@@ -235,7 +271,9 @@ class Segment:
     piece: Piece | None = None
 
 
-def build_segments(journeys: list[Journey], as_at: date, factor: float, rng: random.Random) -> list[Segment]:
+def build_segments(
+    journeys: list[Journey], as_at: date, factor: float, rng: random.Random
+) -> list[Segment]:
     """The allocation each journey needs: pool and dates, with planned changes of worker. Also
     fixes which children open at D are unallocated or were allocated late (calibration targets
     allocated_pct, allocated_timely_pct)."""
@@ -243,8 +281,15 @@ def build_segments(journeys: list[Journey], as_at: date, factor: float, rng: ran
     recent = [j for j in open_now if j.sub == "assess_in_time"]
     in_window = [j for j in recent if wd_between(j.ref, as_at) <= 4]
     waiting = [j for j in recent if 6 <= wd_between(j.ref, as_at) <= 25]
-    unallocated = set(map(id, rng.sample(in_window, min(len(in_window), round(P.D_UNALLOCATED_IN_WINDOW * factor)))))
-    unallocated |= set(map(id, rng.sample(waiting, min(len(waiting), round(P.D_UNALLOCATED_LATE * factor)))))
+    unallocated = set(
+        map(
+            id,
+            rng.sample(in_window, min(len(in_window), round(P.D_UNALLOCATED_IN_WINDOW * factor))),
+        )
+    )
+    unallocated |= set(
+        map(id, rng.sample(waiting, min(len(waiting), round(P.D_UNALLOCATED_LATE * factor))))
+    )
     others = [j for j in open_now if id(j) not in unallocated and wd_between(j.ref, as_at) > 20]
     late = set(map(id, rng.sample(others, min(len(others), round(P.D_ALLOCATED_LATE * factor)))))
     segments: list[Segment] = []
@@ -286,7 +331,9 @@ def build_segments(journeys: list[Journey], as_at: date, factor: float, rng: ran
         for pool, s, e in parts:
             if e is not None and s >= e:
                 continue
-            seg = Segment(j.child, pool, s, e, "Transfer" if previous else "Allocated", previous=previous)
+            seg = Segment(
+                j.child, pool, s, e, "Transfer" if previous else "Allocated", previous=previous
+            )
             last = min(e or as_at, as_at)
             day = s
             while True:
@@ -345,12 +392,16 @@ class Allocator:
             w = normal[self.rng.randrange(len(normal))]
             if w is exclude:
                 continue
-            if pick is None or (w.load + 1) / w.base_cap(day) < (pick.load + 1) / pick.base_cap(day):
+            if pick is None or (w.load + 1) / w.base_cap(day) < (pick.load + 1) / pick.base_cap(
+                day
+            ):
                 pick = w
         return pick
 
 
-def allocate(segments: list[Segment], staff: list[Staff], as_at: date, rng: random.Random) -> list[Piece]:
+def allocate(
+    segments: list[Segment], staff: list[Staff], as_at: date, rng: random.Random
+) -> list[Piece]:
     """Simulate allocations in date order; returns the pieces (one per Involvement row)."""
     alloc = Allocator(rng)
     pieces: list[Piece] = []
@@ -383,7 +434,7 @@ def allocate(segments: list[Segment], staff: list[Staff], as_at: date, rng: rand
         pieces.append(piece)
         seg.piece = piece
         w.load += 1
-        w.held.add(seg)
+        w.held[seg] = None
 
     def close_piece(seg: Segment, day: date) -> Staff | None:
         piece = seg.piece
@@ -391,7 +442,7 @@ def allocate(segments: list[Segment], staff: list[Staff], as_at: date, rng: rand
             return None
         piece.end = day
         piece.worker.load -= 1
-        piece.worker.held.discard(seg)
+        piece.worker.held.pop(seg, None)
         seg.piece = None
         return piece.worker
 
@@ -415,10 +466,14 @@ def allocate(segments: list[Segment], staff: list[Staff], as_at: date, rng: rand
             if obj.piece is None:
                 continue
             was = close_piece(obj, day)
-            open_piece(obj, day, rng.choice(("Caseload balancing", "Change of team", "Worker on long-term leave")), was)
-        elif kind == "end":
-            if day <= as_at:
-                close_piece(obj, day)
+            open_piece(
+                obj,
+                day,
+                rng.choice(("Caseload balancing", "Change of team", "Worker on long-term leave")),
+                was,
+            )
+        elif kind == "end" and day <= as_at:
+            close_piece(obj, day)
     return [p for p in pieces if p.end is None or p.end > p.start]
 
 
@@ -477,7 +532,9 @@ def top_up_changes(
         for _ in range(12):
             if done == pairs:
                 break
-            spans = [p for p in by_child[child] if (p.end is None or p.end > since + timedelta(days=20))]
+            spans = [
+                p for p in by_child[child] if (p.end is None or p.end > since + timedelta(days=20))
+            ]
             if not spans:
                 break
             p = rng.choice(spans)
@@ -489,7 +546,11 @@ def top_up_changes(
             t2 = t1 + timedelta(days=rng.randint(3, 9))
             if t2 >= month_end(t1) or t2 >= as_at:
                 continue
-            team = [w for w in by_team.get(p.worker.team.index, []) if w is not p.worker and w.active(t1) and w.active(t2)]
+            team = [
+                w
+                for w in by_team.get(p.worker.team.index, [])
+                if w is not p.worker and w.active(t1) and w.active(t2)
+            ]
             if not team:
                 continue
             cover = rng.choice(team)
@@ -525,4 +586,3 @@ def worker_at(lookup: dict, child: int, day: date) -> Staff | None:
         return None
     p = items[i]
     return p.worker if p.end is None or p.end > day else p.worker
-

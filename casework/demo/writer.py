@@ -65,7 +65,14 @@ def _converter(field: models.Field) -> Callable:
 
 
 class Writer:
-    def __init__(self, unit: int, rng: random.Random, fake: Faker, tick: Callable[[int], None], stamp: datetime):
+    def __init__(
+        self,
+        unit: int,
+        rng: random.Random,
+        fake: Faker,
+        tick: Callable[[int], None],
+        stamp: datetime,
+    ):
         self.unit = unit
         self.rng = rng
         self.fake = fake
@@ -76,7 +83,9 @@ class Writer:
         self.counts: dict[str, int] = {}
         self.written: list[type[models.Model]] = []
 
-    def insert(self, model: type[models.Model], columns: list[str], rows: Iterable[tuple]) -> list[int]:
+    def insert(
+        self, model: type[models.Model], columns: list[str], rows: Iterable[tuple]
+    ) -> list[int]:
         """Insert rows (tuples in `columns` order, without id or stamps); returns their ids."""
         meta = model._meta
         stamped = any(f.name == "created_at" for f in meta.fields)
@@ -104,14 +113,19 @@ class Writer:
                             copy.write_row(value)
                 else:
                     marks = ", ".join(["%s"] * len(names))
-                    cursor.executemany(f"INSERT INTO {table} ({cols}) VALUES ({marks})", values)
+                    # Table and column names come from the model's meta, quoted; values are
+                    # parameters.
+                    sql = f"INSERT INTO {table} ({cols}) VALUES ({marks})"  # noqa: S608
+                    cursor.executemany(sql, values)
                 self.counts[model.__name__] = self.counts.get(model.__name__, 0) + len(batch)
                 self.tick(len(batch))
         self.written.append(model)
         return ids
 
     def reset_sequences(self) -> None:
-        statements = connection.ops.sequence_reset_sql(no_style(), list(dict.fromkeys(self.written)))
+        statements = connection.ops.sequence_reset_sql(
+            no_style(), list(dict.fromkeys(self.written))
+        )
         with connection.cursor() as cursor:
             for sql in statements:
                 cursor.execute(sql)
@@ -119,10 +133,12 @@ class Writer:
     # --- structure and people -----------------------------------------------------------------
 
     def teams(self, teams: list[TeamSpec]) -> list[int]:
-        areas = {}
-        for t in teams:
-            if t.area not in areas:
-                areas[t.area] = m.ServiceArea.objects.get_or_create(name=t.area)[0].pk
+        areas = dict(m.ServiceArea.objects.values_list("name", "pk"))
+        missing = list(dict.fromkeys(t.area for t in teams if t.area not in areas))
+        for name, pk in zip(
+            missing, self.insert(m.ServiceArea, ["name"], [(n,) for n in missing]), strict=True
+        ):
+            areas[name] = pk
         rng = self.rng
         return self.insert(
             m.Team,
@@ -134,7 +150,18 @@ class Writer:
         rng, fake = self.rng, self.fake
         return self.insert(
             m.Worker,
-            ["public_id", "staff_id", "name", "role", "fte", "team_id", "agency", "start_date", "end_date", "user_id"],
+            [
+                "public_id",
+                "staff_id",
+                "name",
+                "role",
+                "fte",
+                "team_id",
+                "agency",
+                "start_date",
+                "end_date",
+                "user_id",
+            ],
             (
                 (
                     _uuid(rng),
@@ -169,25 +196,46 @@ class Writer:
                 f"{rng.choice('ABCDEFGHJKLMNPQRTUVWXYZ')}{rng.randrange(10**12):012d}",
                 k.disabled,
                 False,
-                f"AN{rng.randint(1, 19)} {rng.randint(1, 9)}{rng.choice(LETTERS)}{rng.choice(LETTERS)}",
+                f"AN{rng.randint(1, 19)} {rng.randint(1, 9)}"
+                f"{rng.choice(LETTERS)}{rng.choice(LETTERS)}",
                 None,
             )
 
         return self.insert(
             m.Child,
             [
-                "public_id", "la_child_id", "first_name", "last_name", "date_of_birth",
-                "expected_date_of_birth", "sex", "ethnicity", "upn", "disability", "uasc",
-                "postcode", "date_of_death",
+                "public_id",
+                "la_child_id",
+                "first_name",
+                "last_name",
+                "date_of_birth",
+                "expected_date_of_birth",
+                "sex",
+                "ethnicity",
+                "upn",
+                "disability",
+                "uasc",
+                "postcode",
+                "date_of_death",
             ],  # fmt: skip
             (row(k) for k in kids),
         )
 
-    def involvements(self, pieces: list[Piece], child_ids: list[int], worker_ids: list[int], team_ids: list[int]) -> None:
+    def involvements(
+        self, pieces: list[Piece], child_ids: list[int], worker_ids: list[int], team_ids: list[int]
+    ) -> None:
         pieces = sorted(pieces, key=lambda p: (p.child, p.start))
         self.insert(
             m.Involvement,
-            ["child_id", "worker_id", "team_id", "role", "start_date", "end_date", "reason_for_change"],
+            [
+                "child_id",
+                "worker_id",
+                "team_id",
+                "role",
+                "start_date",
+                "end_date",
+                "reason_for_change",
+            ],
             (
                 (
                     child_ids[p.child],
@@ -204,18 +252,35 @@ class Writer:
 
     # --- case records ---------------------------------------------------------------------------
 
-    def records(self, rec: Records, child_ids: list[int], worker_ids: list[int], team_ids: list[int], mash: int) -> None:
+    def records(
+        self,
+        rec: Records,
+        child_ids: list[int],
+        worker_ids: list[int],
+        team_ids: list[int],
+        mash: int,
+    ) -> None:
         c = child_ids
         contact_ids = self.insert(
             m.Contact,
             ["child_id", "team_id", "received_at", "decided_at", "outcome", "source"],
-            ((c[ch], team_ids[mash], rcv, dec, out, src) for ch, rcv, dec, out, src in rec.contacts),
+            (
+                (c[ch], team_ids[mash], rcv, dec, out, src)
+                for ch, rcv, dec, out, src in rec.contacts
+            ),
         )
         referral_ids = self.insert(
             m.Referral,
             [
-                "child_id", "team_id", "contact_id", "referral_date", "source", "primary_need",
-                "nfa", "closure_date", "closure_reason",
+                "child_id",
+                "team_id",
+                "contact_id",
+                "referral_date",
+                "source",
+                "primary_need",
+                "nfa",
+                "closure_date",
+                "closure_reason",
             ],  # fmt: skip
             (
                 (c[ch], team_ids[team], contact_ids[ct] if ct is not None else None, *rest)
@@ -238,7 +303,14 @@ class Writer:
         )
         s47_ids = self.insert(
             m.Section47,
-            ["child_id", "referral_id", "start_date", "icpc_target_date", "icpc_not_required", "end_date"],
+            [
+                "child_id",
+                "referral_id",
+                "start_date",
+                "icpc_target_date",
+                "icpc_not_required",
+                "end_date",
+            ],
             ((c[ch], rid(ri), s, t, nr, e) for ch, ri, s, t, nr, e in rec.section47s),
         )
         self.insert(
@@ -248,7 +320,14 @@ class Writer:
         )
         plan_ids = self.insert(
             m.CPPlan,
-            ["child_id", "referral_id", "start_date", "end_date", "initial_category", "latest_category"],
+            [
+                "child_id",
+                "referral_id",
+                "start_date",
+                "end_date",
+                "initial_category",
+                "latest_category",
+            ],
             ((c[ch], rid(ri), s, e, a, b) for ch, ri, s, e, a, b in rec.cp_plans),
         )
         self.insert(
@@ -259,9 +338,21 @@ class Writer:
         self.insert(
             m.CareEpisode,
             [
-                "child_id", "start_date", "end_date", "rne", "legal_status", "cin", "place",
-                "place_provider", "rec", "reason_place_change", "home_postcode",
-                "placement_postcode", "placement_la", "in_area", "distance_miles",
+                "child_id",
+                "start_date",
+                "end_date",
+                "rne",
+                "legal_status",
+                "cin",
+                "place",
+                "place_provider",
+                "rec",
+                "reason_place_change",
+                "home_postcode",
+                "placement_postcode",
+                "placement_la",
+                "in_area",
+                "distance_miles",
             ],  # fmt: skip
             ((c[row[0]], *row[1:14], Decimal(str(row[14]))) for row in rec.episodes),
         )
@@ -273,8 +364,13 @@ class Writer:
         self.insert(
             m.CareLeaver,
             [
-                "child_id", "eligibility", "start_date", "end_date", "pathway_plan_date",
-                "latest_review_date", "personal_adviser_id",
+                "child_id",
+                "eligibility",
+                "start_date",
+                "end_date",
+                "pathway_plan_date",
+                "latest_review_date",
+                "personal_adviser_id",
             ],  # fmt: skip
             (
                 (c[ch], elig, s, e, plan, review, worker_ids[pa] if pa is not None else None)
@@ -284,9 +380,27 @@ class Writer:
         rng = self.rng
         self.insert(
             m.Visit,
-            ["public_id", "child_id", "worker_id", "date", "visit_type", "child_seen", "seen_alone", "recorded_at"],
+            [
+                "public_id",
+                "child_id",
+                "worker_id",
+                "date",
+                "visit_type",
+                "child_seen",
+                "seen_alone",
+                "recorded_at",
+            ],
             (
-                (_uuid(rng), c[ch], worker_ids[w] if w is not None else None, d, kind, seen, alone, recorded)
+                (
+                    _uuid(rng),
+                    c[ch],
+                    worker_ids[w] if w is not None else None,
+                    d,
+                    kind,
+                    seen,
+                    alone,
+                    recorded,
+                )
                 for ch, w, d, kind, seen, alone, recorded in rec.visits
             ),
         )
@@ -296,13 +410,21 @@ class Writer:
             ((c[ch], kind, d) for ch, kind, d in sorted(set(rec.health_checks))),
         )
 
-    def extras(self, ex: Extras, child_ids: list[int], worker_ids: list[int], team_ids: list[int]) -> None:
+    def extras(
+        self, ex: Extras, child_ids: list[int], worker_ids: list[int], team_ids: list[int]
+    ) -> None:
         c = child_ids
         self.insert(
             m.Complaint,
             ["child_id", "team_id", "received_date", "stage", "outcome"],
             (
-                (c[ch] if ch is not None else None, team_ids[t] if t is not None else None, d, stage, out)
+                (
+                    c[ch] if ch is not None else None,
+                    team_ids[t] if t is not None else None,
+                    d,
+                    stage,
+                    out,
+                )
                 for ch, t, d, stage, out in ex.complaints
             ),
         )

@@ -28,7 +28,9 @@ class Command(BaseCommand):
     help = "Build the synthetic council with years of case history and demo logins (DEBUG only)."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--scale", type=float, default=1.0, help="Council size (1 = calibrated)")
+        parser.add_argument(
+            "--scale", type=float, default=1.0, help="Council size (1 = calibrated)"
+        )
         parser.add_argument("--seed", type=int, default=1, help="Random seed: same seed, same data")
         parser.add_argument("--as-at", type=date.fromisoformat, default=params.AS_AT)
         parser.add_argument("--if-empty", action="store_true", help="Do nothing if children exist")

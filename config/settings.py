@@ -269,7 +269,12 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # At DEBUG, Django logs every failed template variable lookup with the context it looked
+        # in: child names and dates of birth. Never below INFO, whatever LOG_LEVEL says.
+        "django.template": {"level": "INFO"},
+    },
 }
 
 DJANGO_TABLES2_TEMPLATE = "django_tables2/govuk.html"

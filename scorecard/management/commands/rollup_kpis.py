@@ -37,6 +37,21 @@ class Command(BaseCommand):
             type=date.fromisoformat,
             help="Backfill every date since this one without a complete council snapshot",
         )
+        parser.add_argument(
+            "--quarter-ends",
+            action="store_true",
+            help="Only financial quarter ends in the range (and --to itself)",
+        )
+        parser.add_argument(
+            "--newest-first",
+            action="store_true",
+            help="Newest date first, so the current quarter is ready soonest (make run)",
+        )
+        parser.add_argument(
+            "--skip-existing",
+            action="store_true",
+            help="Leave out dates that already have every measure's council snapshot",
+        )
         parser.add_argument("--codes", nargs="+", help="Only these measure codes")
 
     def handle(self, *args, **options) -> None:
@@ -54,19 +69,28 @@ class Command(BaseCommand):
         elif start and end:
             if end < start:
                 raise CommandError("--to is before --from.")
-            if options.get("month_ends"):
+            if options.get("month_ends") or options.get("quarter_ends"):
                 dates = month_ends(start, end)
+                if options.get("quarter_ends"):
+                    dates = [d for d in dates if d.month in (3, 6, 9, 12)]
                 if end not in dates:
                     dates.append(end)
             else:
                 dates = [start + timedelta(days=n) for n in range((end - start).days + 1)]
         else:
             raise CommandError("Give --date, or both --from and --to.")
+        if options.get("skip_existing"):
+            dates = [d for d in dates if d not in _complete_dates(dates)]
+            if not dates:
+                self.stdout.write("Every date already has its snapshots.")
+                return
+        if options.get("newest_first"):
+            dates = sorted(dates, reverse=True)
         try:
             run = rollup_dates_in_process(
                 dates,
                 codes=options.get("codes"),
-                month_ends=bool(options.get("month_ends")),
+                month_ends=bool(options.get("month_ends") or options.get("quarter_ends")),
                 trigger="command",
                 on_date=self._progress if len(dates) > 1 else None,
             )
@@ -81,3 +105,19 @@ class Command(BaseCommand):
 
     def _progress(self, day: date, seconds: float) -> None:
         self.stdout.write(f"  {day:%Y-%m-%d} done in {seconds:.1f}s")
+
+
+def _complete_dates(dates: list[date]) -> set[date]:
+    """Dates whose council snapshot already holds every registered measure."""
+    from django.db.models import Count
+
+    from scorecard.measures import all_measures
+    from scorecard.models import KpiSnapshot
+
+    wanted = len(all_measures())
+    counts = (
+        KpiSnapshot.objects.filter(scope_level="council", date__in=dates)
+        .values("date")
+        .annotate(n=Count("code", distinct=True))
+    )
+    return {row["date"] for row in counts if row["n"] >= wanted}

@@ -1,0 +1,169 @@
+"""`manage.py perfbench --tier S|L|XL [--suites ...] [--out FILE.json] [--baseline FILE.json]`:
+generate or reuse the tier's PostgreSQL database (perf_s, perf_l, perf_xl on the server of
+DATABASE_URL), run each measured path alternately with its floor, print min/median/max and each
+ratio next to its goal, and exit non-zero on a breach (a breach is measured once more first).
+See docs/performance.md and perf/bench.py."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import connection
+
+from perf import bench
+from perf.reference import codes_without_reference
+
+
+class Command(BaseCommand):
+    help = "Benchmark the scorecard against its reference SQL on a synthetic council tier."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--tier", choices=sorted(bench.TIERS), default="L")
+        parser.add_argument("--suites", nargs="+", choices=bench.SUITES, default=list(bench.SUITES))
+        parser.add_argument("--out", type=Path, help="Write the figures here as JSON")
+        parser.add_argument("--baseline", type=Path, help="Another tier's --out, to compare")
+        parser.add_argument("--repetitions", type=int, default=5, help="At least 5")
+        parser.add_argument("--page-samples", type=int, default=20)
+        parser.add_argument(
+            "--backfill-months", type=int, default=84, help="Month ends in the backfill (goal: 84)"
+        )
+        parser.add_argument("--seed", type=int, default=1)
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if connection.vendor != "postgresql":
+            raise CommandError("perfbench needs PostgreSQL: set DATABASE_URL=postgres://...")
+        if options["repetitions"] < 5:
+            raise CommandError("--repetitions must be at least 5 (medians of five or more).")
+        # The synthetic council's data ends on the report date; the demo runs with it too.
+        settings.REPORTING_DATE = bench.REPORT_DATE
+        tier: str = options["tier"]
+        suites: list[str] = options["suites"]
+        name = bench.tier_database_name(tier)
+        bench.ensure_database(name)
+        url = bench.use_database(name)
+        self.stdout.write(f"perfbench tier {tier} on database {name}")
+
+        results: list[bench.GoalResult] = []
+        report: dict[str, Any] = {"tier": tier, "scale": bench.TIERS[tier], "suites": suites}
+        if "generate" in suites:
+            results.append(bench.ensure_tier(tier, url, options["seed"]))
+        else:
+            bench.run_manage(["migrate", "--noinput"], url)
+            results.append(bench.not_measured("G11", "generate suite not run"))
+        report["machine"] = bench.machine_facts()
+        report["data"] = bench.data_facts()
+        if not report["data"]["Child"]:
+            raise CommandError(f"{name} has no children: run with the generate suite.")
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+        report["reference_sql_missing"] = codes_without_reference()
+        baseline = json.loads(options["baseline"].read_text()) if options["baseline"] else None
+        reps = options["repetitions"]
+
+        if "queries" in suites:
+            goal, counts = self._retry(lambda: bench.suite_queries())
+            goal.detail += "; " + bench.compare_query_counts(counts, baseline)
+            if baseline and "differ" in goal.detail:
+                goal.status = "breach"
+            report["query_counts"] = counts
+            results.append(goal)
+        if "rollup" in suites:
+            goal, figures = self._retry(lambda: bench.suite_rollup(tier, url, reps))
+            report["rollup"] = figures
+            results.append(goal)
+        if "backfill" in suites:
+            months = options["backfill_months"]
+            results.append(self._retry(lambda: bench.suite_backfill(months, reps)))
+        if "pages" in suites:
+            page_goals, figures = self._retry(
+                lambda: bench.suite_pages(tier, options["page_samples"])
+            )
+            report["pages"] = figures
+            results.extend(page_goals)
+
+        results.extend(self._unmeasured(results, baseline, report))
+        report["goals"] = bench.as_json(sorted(results, key=lambda r: int(r.goal[1:])))
+        self._print(report, results)
+        if options["out"]:
+            options["out"].parent.mkdir(parents=True, exist_ok=True)
+            options["out"].write_text(json.dumps(report, indent=2, default=str))
+            self.stdout.write(f"Figures written to {options['out']}")
+        breached = [r.goal for r in results if r.breached]
+        if breached:
+            raise CommandError(f"Goals breached: {', '.join(sorted(set(breached)))}")
+
+    def _retry(self, run: Any) -> Any:
+        """A breach is measured once more before it counts (a neighbour's load spike is not a
+        regression); the second measurement stands."""
+        first = run()
+        if any(g.breached for g in self._goals(first)):
+            self.stdout.write("  breach on first measurement; measuring once more")
+            first = run()
+        for goal in self._goals(first):
+            self.stdout.write(f"  {goal.goal} {goal.status}: {goal.detail}")
+        return first
+
+    @staticmethod
+    def _goals(outcome: Any) -> list[bench.GoalResult]:
+        goals = outcome[0] if isinstance(outcome, tuple) else outcome
+        return goals if isinstance(goals, list) else [goals]
+
+    def _unmeasured(
+        self, results: list[bench.GoalResult], baseline: dict[str, Any] | None, report: dict
+    ) -> list[bench.GoalResult]:
+        done = {r.goal for r in results}
+        extra = []
+        if "G2" not in done:
+            extra.append(self._growth(baseline, report))
+        for goal, why in (
+            ("G6", "deep pages of visits, contacts and audit not benchmarked yet"),
+            ("G8", "locust mixed load against gunicorn not run yet"),
+            ("G9", "recording a visit not benchmarked yet"),
+            ("G10", "import throughput vs bulk_create not benchmarked here yet"),
+        ):
+            if goal not in done:
+                extra.append(bench.not_measured(goal, why))
+        for goal in ("G1", "G3", "G4", "G5", "G7"):
+            if goal not in done and goal not in {e.goal for e in extra}:
+                extra.append(bench.not_measured(goal, "suite not selected"))
+        return extra
+
+    def _growth(self, baseline: dict[str, Any] | None, report: dict) -> bench.GoalResult:
+        """G2 from an L baseline and this XL run (ratios of two runs: a gross figure only)."""
+        mine = (report.get("rollup") or {}).get("rollup_every_measure_s")
+        theirs = ((baseline or {}).get("rollup") or {}).get("rollup_every_measure_s")
+        if report["tier"] != "XL" or not mine or not theirs or baseline.get("tier") != "L":
+            return bench.not_measured("G2", "needs an XL run with an L baseline")
+        growth = mine / theirs
+        return bench.GoalResult(
+            "G2",
+            "pass" if growth <= 10 else "breach",
+            f"rollup L {theirs:.1f} s -> XL {mine:.1f} s: {growth:.1f}x (goal 10x)",
+            {"growth": round(growth, 2)},
+        )
+
+    def _print(self, report: dict[str, Any], results: list[bench.GoalResult]) -> None:
+        machine = report["machine"]
+        self.stdout.write(
+            f"machine: {machine['cpu_count']} CPUs, {machine['memory_gb']} GB, load "
+            f"{machine['load_average']}, {machine['postgresql'].split(' on ')[0]}"
+        )
+        self.stdout.write("data: " + ", ".join(f"{k} {v:,}" for k, v in report["data"].items()))
+        for result in sorted(results, key=lambda r: int(r.goal[1:])):
+            for key in ("rollup", "reference"):
+                if isinstance(t := result.figures.get(key), dict):
+                    self.stdout.write(
+                        f"  {result.goal} {key}: min {t['min']:.3f} s, median {t['median']:.3f} s,"
+                        f" max {t['max']:.3f} s (n={t['n']})"
+                    )
+        for result in sorted(results, key=lambda r: int(r.goal[1:])):
+            style = {
+                "pass": self.style.SUCCESS,
+                "breach": self.style.ERROR,
+            }.get(result.status, self.style.WARNING)
+            self.stdout.write(style(f"{result.goal:>4} {result.status:<12}") + f" {result.detail}")
+            self.stdout.write(f"       goal: {bench.GOALS[result.goal]}")

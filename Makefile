@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 DEMO_ENV := REPORTING_DATE=$${REPORTING_DATE:-2018-09-30}
 
-.PHONY: install run test lint format migrate seed worker beat clean assets
+.PHONY: install run test lint format migrate seed worker beat clean assets perfbench
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	@test -x $(PY) || $$(scripts/find-python) -m venv $(VENV)
@@ -55,6 +55,16 @@ worker: install
 
 beat: install
 	$(VENV)/bin/celery -A config beat --loglevel=INFO
+
+# Benchmark against the reference SQL on a synthetic council tier (PostgreSQL and Redis needed):
+# `make perfbench` (tier L), `make perfbench TIER=S`. The tier's database perf_<tier> is created
+# and generated on first use on the server of DATABASE_URL. See docs/performance.md.
+TIER ?= L
+PERFBENCH_DB ?= postgres://postgres@127.0.0.1:5432/postgres
+PERFBENCH_BROKER ?= redis://127.0.0.1:6379/8
+perfbench: install
+	DATABASE_URL=$${DATABASE_URL:-$(PERFBENCH_DB)} CELERY_BROKER_URL=$${CELERY_BROKER_URL:-$(PERFBENCH_BROKER)} \
+		$(PY) manage.py perfbench --tier $(TIER) --out perf/results/$(TIER).json $(PERFBENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) db.sqlite3 db.sqlite3-wal db.sqlite3-shm staticfiles

@@ -1,0 +1,126 @@
+"""A team manager works the workbench: filter to one worker and one list, sort, page, export,
+add an action inline, and the owner sees it on their own page. Once with JavaScript (htmx
+swaps the results and the row), once without (plain links, forms and redirects)."""
+
+import csv
+import io
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.e2e.conftest import check_page, sign_in
+
+pytestmark = pytest.mark.e2e
+
+WORKER = "Miss Tracey Williams"  # demo-worker's worker, in demo-manager's team
+
+
+def _busiest_list(page) -> str:
+    """The list with the most rows in the "Rows by list" summary of the current results."""
+    counts = {}
+    for row in page.locator("#list-summary tbody tr").all():
+        cells = row.locator("td").all_inner_texts()
+        counts[row.locator("th").inner_text()] = sum(int(c) for c in cells)
+    return max(counts, key=counts.get)
+
+
+def _work_the_workbench(page, *, js: bool, shot: str) -> tuple[str, str]:
+    """Returns the description of the action added and the child it is for."""
+    results = page.locator("#workbench-results")
+    page.goto("/surgeries/")
+    expect(page.locator("h1")).to_have_text("Children needing action")
+    total = int(page.locator("#result-count").inner_text())
+    assert total > 50, "the seeded council should give the manager more than one page"
+    check_page(page, f"{shot}-workbench", axe=js)
+
+    # Sort by child (surname), then page on.
+    page.locator("thead").get_by_role("link", name="Child", exact=True).click()
+    expect(page).to_have_url(re.compile(r"[?&]sort=child"))
+    expect(page.locator("th[aria-sort=ascending]")).to_have_text("Child")
+    page.get_by_role("navigation", name="Pages of children needing action").get_by_role(
+        "link", name="Next page"
+    ).click()
+    expect(page).to_have_url(re.compile(r"(?=.*[?&]page=2)(?=.*[?&]sort=child)"))
+    expect(page.locator(".govuk-pagination__link[aria-current=page]")).to_have_text("2")
+    expect(page.locator("th[aria-sort=ascending]")).to_have_text("Child")
+    check_page(page, f"{shot}-workbench-page-2", axe=js)
+
+    # Filter to one worker, then to that worker's busiest list.
+    page.get_by_label("Allocated worker").select_option(label=WORKER)
+    page.get_by_role("button", name="Apply filters").click()
+    expect(page.locator(".moj-filter-tags")).to_contain_text(f"Allocated worker: {WORKER}")
+    chosen = _busiest_list(page)
+    page.get_by_label("List", exact=True).select_option(label=chosen)
+    page.get_by_role("button", name="Apply filters").click()
+    expect(page.locator(".moj-filter-tags")).to_contain_text(f"List: {chosen}")
+    expect(page).to_have_url(re.compile(r"(?=.*[?&]worker=\d)(?=.*[?&]list=\w)"))
+    rows = results.locator("tbody tr[id]")
+    expect(rows.first).to_be_visible()
+    count = int(page.locator("#result-count").inner_text())
+    assert 0 < count < total
+    for row in rows.all():
+        expect(row.locator("td").nth(0)).to_have_text(chosen)
+        expect(row.locator("td").nth(3)).to_have_text(WORKER)
+    check_page(page, f"{shot}-workbench-filtered", axe=js)
+
+    # Export exactly these rows.
+    with page.expect_download() as download:
+        page.get_by_role("link", name="CSV of these rows").click()
+    assert download.value.suggested_filename == "children-needing-action-2018-09-30.csv"
+    with open(download.value.path(), encoding="utf-8-sig") as exported_file:
+        exported = list(csv.reader(io.StringIO(exported_file.read())))
+    assert len(exported) - 1 == count, exported[:2]
+
+    # Add an action inline on the first row: to the allocated worker, due in a fortnight.
+    row = rows.first
+    row_id = row.get_attribute("id")
+    child = row.locator("th a").inner_text()
+    before = int(row.locator("[data-open-actions]").get_attribute("data-open-actions"))
+    how = "htmx" if js else "no JavaScript"
+    description = f"Arrange a home visit with {child} this week ({how})"
+    row.locator("summary").click()
+    row.get_by_label("Action").fill(description)
+    expect(row.get_by_label("Owner")).to_have_value(
+        row.get_by_label("Owner").locator("option", has_text=WORKER).get_attribute("value")
+    )
+    row.get_by_label("Due date").fill("2018-10-12")
+    row.get_by_label("Barrier").select_option(label="Recording delay")
+    url_before = page.url
+    row.get_by_role("button", name="Add action").click()
+    row = page.locator(f"tr#{row_id}")
+    if js:
+        # htmx redrew only the row: same page, the count went up and the row says so.
+        expect(row.get_by_text("Action added")).to_be_visible()
+        assert page.url == url_before
+    else:
+        expect(page.locator(".govuk-notification-banner--success")).to_contain_text("Action added")
+        expect(page).to_have_url(url_before)
+    expect(row.locator("[data-open-actions]")).to_have_attribute(
+        "data-open-actions", str(before + 1)
+    )
+    check_page(page, f"{shot}-workbench-action-added", axe=js)
+    return description, child
+
+
+def _owner_sees_it(page, council, description: str, child: str, shot: str, js: bool) -> None:
+    page.get_by_role("button", name="Sign out").click()
+    sign_in(page, "demo-worker", council.password, start="/surgeries/actions/mine/")
+    expect(page.locator("h1")).to_have_text("My actions")
+    mine = page.locator("table tbody tr", has_text=description)
+    expect(mine).to_have_count(1)
+    expect(mine).to_contain_text(child)
+    check_page(page, f"{shot}-owner-my-actions", axe=js)
+
+
+def test_team_manager_works_the_workbench_with_javascript(page, live_server, council):
+    sign_in(page, "demo-manager", council.password)
+    description, child = _work_the_workbench(page, js=True, shot="manager-js")
+    _owner_sees_it(page, council, description, child, "manager-js", js=True)
+
+
+def test_team_manager_works_the_workbench_without_javascript(new_context, live_server, council):
+    page = new_context(java_script_enabled=False).new_page()
+    sign_in(page, "demo-manager", council.password)
+    description, child = _work_the_workbench(page, js=False, shot="manager-nojs")
+    _owner_sees_it(page, council, description, child, "manager-nojs", js=False)

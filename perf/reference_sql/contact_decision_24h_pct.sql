@@ -1,0 +1,50 @@
+-- contact_decision_24h_pct: contacts received in the period decided within 24 clock hours; a contact whose
+-- window is still open at the end of the period counts as in time.
+-- Parameters: %(start)s and %(end)s (flow, inclusive).
+WITH
+contact_in AS (
+    -- Contacts received in the period by their Europe/London date.
+    SELECT ct.id, ct.child_id, ct.team_id, ct.received_at, ct.decided_at, ct.outcome,
+           CAST(ct.received_at AT TIME ZONE 'Europe/London' AS date) AS received_on
+      FROM casework_contact ct
+     WHERE CAST(ct.received_at AT TIME ZONE 'Europe/London' AS date) BETWEEN %(start)s AND %(end)s
+),
+measure_rows AS (
+    SELECT ct.team_id, alloc.worker_id,
+           (ct.decided_at IS NOT NULL AND ct.decided_at <= ct.received_at + INTERVAL '24 hours')
+           OR ct.received_at > (CAST(%(end)s AS date) + 1)::timestamp AT TIME ZONE 'Europe/London'
+                               - INTERVAL '24 hours' AS in_numerator
+      FROM contact_in ct
+      LEFT JOIN LATERAL (
+          SELECT i.worker_id, i.team_id FROM casework_involvement i
+           WHERE i.child_id = ct.child_id AND i.role = 'allocated'
+             AND i.start_date <= ct.received_on AND (i.end_date IS NULL OR i.end_date > ct.received_on)
+           LIMIT 1
+      ) alloc ON true
+),
+scoped AS (
+    SELECT m.worker_id, m.team_id, t.service_area_id AS area_id, m.in_numerator
+      FROM measure_rows m
+      LEFT JOIN casework_team t ON t.id = m.team_id
+)
+-- One pass over the rows: council, service area, team and worker totals.
+SELECT level, scope_id, numerator, denominator
+  FROM (
+    SELECT CASE
+               WHEN GROUPING(area_id) = 0 THEN 'service_area'
+               WHEN GROUPING(team_id) = 0 THEN 'team'
+               WHEN GROUPING(worker_id) = 0 THEN 'worker'
+               ELSE 'council'
+           END AS level,
+           CASE
+               WHEN GROUPING(area_id) = 0 THEN area_id
+               WHEN GROUPING(team_id) = 0 THEN team_id
+               WHEN GROUPING(worker_id) = 0 THEN worker_id
+               ELSE 0
+           END AS scope_id,
+           count(*) FILTER (WHERE in_numerator) AS numerator,
+           count(*) AS denominator
+      FROM scoped
+     GROUP BY GROUPING SETS ((), (area_id), (team_id), (worker_id))
+  ) AS by_scope
+ WHERE scope_id IS NOT NULL

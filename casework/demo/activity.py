@@ -233,8 +233,10 @@ class Builder:
                 self._episodes(j)
             if j.short_break is not None:
                 s, e = j.short_break
+                # A series of short breaks (V3); every fifth child a single short break (V4).
+                status = "V4" if j.child % 5 == 0 else "V3"
                 rec.episodes.append(
-                    (j.child, s, e, "S", "V3", "N1", "H5", "PR1", "", "", *self._postcodes(False))
+                    (j.child, s, e, "S", status, "N1", "H5", "PR1", "", "", *self._postcodes(False))
                 )
 
     def _cp_reviews(self, j: Journey, ci: int, timely: Quota) -> None:
@@ -471,8 +473,15 @@ class Builder:
             if in_period and (j.child not in latest or latest[j.child].ref < j.ref):
                 latest[j.child] = j
 
+        by_child: dict[int, list[list]] = defaultdict(list)
+        for j in self.journeys:
+            if j.child in latest:
+                by_child[j.child].extend(self.visits.get(id(j), []))
+
         def seen(j: Journey) -> bool:
-            return any(x[1] for x in self.visits[id(j)])
+            """As the measure reads it: any visit of the child at which they were seen, from the
+            referral to the end of the period."""
+            return any(x[1] and j.ref <= x[0] <= end for x in by_child[j.child])
 
         for j in latest.values():
             # Everyone else referred in the period has been seen since the referral.
@@ -570,7 +579,7 @@ class Builder:
             if a[3] is not None:
                 seeds[a[0]].append(a[3])
         stale = Schedule(P.CIC_ASSESSMENT_STALE)
-        dates = sorted(set(quarters) | {date(2018, 4, 30)})
+        dates = sorted(set(quarters) | {d for d in P.CIC_ASSESSMENT_STALE if d <= self.as_at})
 
         def stale_cohort(q: date) -> list[Member]:
             return [Member(j.child, j.care.start) for j in care if j.care.open_at(q)]

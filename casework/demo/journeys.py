@@ -340,6 +340,14 @@ def control(
 # --- the cohort open at the as-at date ------------------------------------------------------------
 
 
+def previous_quarter(as_at: date) -> tuple[date, date]:
+    """First and last day of the quarter before the as-at date's quarter."""
+    from casework.demo.timeline import quarter_of
+
+    end = quarter_of(add_months(quarter_of(as_at), -3))
+    return add_months(end, -3) + timedelta(days=1), end
+
+
 def _age(rng: random.Random, mean: float, lo: int, hi: int) -> int:
     for _ in range(100):
         a = int(rng.expovariate(1 / mean))
@@ -408,7 +416,7 @@ def placed_cp(as_at: date, factor: float, draws: Draws) -> list[Journey]:
     rng = draws.rng
     factory = cp_factory(draws)
     out = []
-    total = round(P.CP_STOCK[as_at] * factor)
+    total = round(Schedule(P.CP_STOCK)(as_at) * factor)
     old = round(P.D_CP_OVER_2Y * factor)
     for i in range(total):
         age = rng.randint(735, 1000) if i < old else _age(rng, P.D_CP_MEAN_AGE_DAYS, 0, 720)
@@ -422,7 +430,7 @@ def placed_cic(as_at: date, factor: float, draws: Draws) -> list[Journey]:
     rng = draws.rng
     factory = cic_factory(draws)
     out = []
-    for _ in range(round(P.CIC_STOCK[as_at] * factor)):
+    for _ in range(round(Schedule(P.CIC_STOCK)(as_at) * factor)):
         j = factory(as_at - timedelta(days=_age(rng, P.D_CIC_MEAN_AGE_DAYS, 0, 5000)))
         j.end, j.sub = None, "cic"
         out.append(j)
@@ -432,10 +440,12 @@ def placed_cic(as_at: date, factor: float, draws: Draws) -> list[Journey]:
 def placed_cl(as_at: date, factor: float, draws: Draws) -> list[Journey]:
     rng = draws.rng
     out = []
-    total = round(P.CL_STOCK[as_at] * factor)
+    total = round(Schedule(P.CL_STOCK)(as_at) * factor)
     owed = round(P.D_CL_OWED_PLAN * factor)
     with_plan = round(P.D_CL_WITH_PLAN * factor)
     current = round(P.D_CL_PLAN_CURRENT * factor)
+    # Reviewed in the quarter before the as-at quarter: inside six months at both quarter ends.
+    last_q_start, last_q_end = previous_quarter(as_at)
     for i in range(total):
         j = Journey(CL, as_at - timedelta(days=rng.randint(0, 1150)), None, sub="cl")
         if i < owed:
@@ -443,18 +453,18 @@ def placed_cl(as_at: date, factor: float, draws: Draws) -> list[Journey]:
         else:
             j.cl_elig = "qualifying"
         if i < current:
-            # Reviewed in April-June 2018: inside six months at both June and September.
             j.pathway = j.start + timedelta(days=rng.randint(5, 60))
-            if j.pathway <= date(2018, 6, 30):
-                lo = max(j.pathway, date(2018, 4, 1))
-                j.pathway_review = rand_day(rng, lo, date(2018, 6, 30))
+            if j.pathway <= last_q_end:
+                lo = max(j.pathway, last_q_start)
+                j.pathway_review = rand_day(rng, lo, last_q_end)
             else:
                 j.pathway = min(j.pathway, as_at)
         elif i < with_plan:
-            j.start = min(j.start, date(2017, 10, 1) - timedelta(days=rng.randint(0, 500)))
+            j.start = min(j.start, add_months(as_at, -12) - timedelta(days=rng.randint(0, 500)))
             j.pathway = j.start + timedelta(days=rng.randint(5, 60))
             if rng.random() < 0.6:
-                j.pathway_review = rand_day(rng, j.pathway, max(j.pathway, date(2017, 12, 20)))
+                stale = add_months(as_at, -9) - timedelta(days=10)
+                j.pathway_review = rand_day(rng, j.pathway, max(j.pathway, stale))
         out.append(j)
     rng.shuffle(out)
     return out
@@ -661,10 +671,12 @@ def finalize(j: Journey, as_at: date, draws: Draws) -> None:
         if not j.sub and j.cl_elig != "qualifying" and rng.random() < 0.75:
             j.pathway = _clip(j.start + timedelta(days=rng.randint(5, 90)), j.end)
             last = min(j.end or as_at, as_at)
-            if rng.random() < 0.9 or (last > date(2018, 6, 30) and j.start < date(2018, 4, 1)):
-                # Histories open at the end of June 2018 mostly had their review that quarter.
-                if last > date(2018, 6, 30) and j.start < date(2018, 4, 1):
-                    j.pathway_review = rand_day(rng, date(2018, 4, 1), date(2018, 6, 30))
+            q_start, q_end = previous_quarter(as_at)
+            open_then = last > q_end and j.start < q_start
+            if rng.random() < 0.9 or open_then:
+                # Records open at the previous quarter end had their review in that quarter.
+                if open_then:
+                    j.pathway_review = rand_day(rng, q_start, q_end)
                 else:
                     j.pathway_review = rand_day(rng, j.pathway, max(j.pathway, last))
         return
@@ -673,7 +685,7 @@ def finalize(j: Journey, as_at: date, draws: Draws) -> None:
         j.a_auth = _clip(add_wd(j.ref, j.a_len), j.end)
         if j.a_auth > as_at:
             j.a_auth = None
-        j.care = make_care_period(j.start, j.end, rng)
+        j.care = make_care_period(j.start, j.end, as_at, rng)
         return
     if j.kind == CP:
         j.s47_end = j.start
@@ -732,9 +744,9 @@ def _finalize_placed_cin(j: Journey, as_at: date, rng: random.Random) -> None:
         j.plans = [(j.plans[0][0], None)]
 
 
-def make_care_period(start: date, end: date | None, rng: random.Random) -> CarePeriod:
+def make_care_period(start: date, end: date | None, as_at: date, rng: random.Random) -> CarePeriod:
     period = CarePeriod(start, end)
-    last = end or date(2018, 9, 30)
+    last = end or as_at
     roll = rng.random()
     status = "V2" if roll < 0.45 else "C1" if roll < 0.7 else "C2" if roll < 0.93 else "E1"
     period.statuses = [(start, status)]

@@ -80,13 +80,8 @@ def assign_children(journeys: list[Journey], as_at: date, rng: random.Random) ->
     readmit = Quota(Schedule(P.READMISSION, quarterly=True), rng)
     repeat_history = Quota(lambda d: P.CP_REPEAT_HISTORY, rng)
     placed_cp = [j for j in journeys if j.kind == CP and j.sub]
-    d_repeat = set(
-        id(j)
-        for j in rng.sample(
-            placed_cp,
-            min(len(placed_cp), round(P.D_CP_REPEAT * len(placed_cp) / P.CP_STOCK[as_at])),
-        )
-    )
+    repeats = round(P.D_CP_REPEAT * len(placed_cp) / Schedule(P.CP_STOCK)(as_at))
+    d_repeat = {id(j) for j in rng.sample(placed_cp, min(len(placed_cp), repeats))}
 
     def new_kid(j: Journey) -> Kid:
         first = j.first

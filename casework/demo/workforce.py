@@ -24,6 +24,7 @@ from casework.demo.timeline import (
     add_months,
     add_wd,
     month_end,
+    next_working_day,
     quarter_ends,
     quarter_of,
     rand_day,
@@ -177,7 +178,9 @@ def build_workers(
                         "safeguarding",
                     )
                 ):
-                    w = hire(pool, date(2018, 9, 3), "asye")
+                    # The new ASYE intake starts together early in the last quarter.
+                    intake = next_working_day(q.replace(day=3))
+                    w = hire(pool, intake, "asye")
                     asye += 1
                 else:
                     w = hire(pool, rand_day(rng, prev + timedelta(days=1), q - timedelta(days=20)))

@@ -71,13 +71,16 @@ class Command(BaseCommand):
                 goal.status = "breach"
             report["query_counts"] = counts
             results.append(goal)
+            self._save(options["out"], report, results)
         if "rollup" in suites:
             goal, figures = self._retry(lambda: bench.suite_rollup(tier, url, reps))
             report["rollup"] = figures
             results.append(goal)
+            self._save(options["out"], report, results)
         if "backfill" in suites:
             months = options["backfill_months"]
             results.append(self._retry(lambda: bench.suite_backfill(months, reps)))
+            self._save(options["out"], report, results)
         if "pages" in suites:
             page_goals, figures = self._retry(
                 lambda: bench.suite_pages(tier, options["page_samples"])
@@ -89,12 +92,24 @@ class Command(BaseCommand):
         report["goals"] = bench.as_json(sorted(results, key=lambda r: int(r.goal[1:])))
         self._print(report, results)
         if options["out"]:
-            options["out"].parent.mkdir(parents=True, exist_ok=True)
-            options["out"].write_text(json.dumps(report, indent=2, default=str))
+            self._save(options["out"], report, results, final=True)
             self.stdout.write(f"Figures written to {options['out']}")
         breached = [r.goal for r in results if r.breached]
         if breached:
             raise CommandError(f"Goals breached: {', '.join(sorted(set(breached)))}")
+
+    def _save(
+        self, out: Path | None, report: dict, results: list[bench.GoalResult], final: bool = False
+    ) -> None:
+        """Written after every suite, so a long run cut short still leaves its figures (marked
+        partial until the run completes)."""
+        if not out:
+            return
+        report = {**report, "partial": not final}
+        if not final:
+            report["goals"] = bench.as_json(results)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(json.dumps(report, indent=2, default=str))
 
     def _retry(self, run: Any) -> Any:
         """A breach is measured once more before it counts (a neighbour's load spike is not a
@@ -102,7 +117,11 @@ class Command(BaseCommand):
         first = run()
         if any(g.breached for g in self._goals(first)):
             self.stdout.write("  breach on first measurement; measuring once more")
+            earlier = {g.goal: g.detail for g in self._goals(first)}
             first = run()
+            # Kept: a count that differs between two runs is a finding, not noise.
+            for goal in self._goals(first):
+                goal.figures["first_measurement"] = earlier.get(goal.goal, "")
         for goal in self._goals(first):
             self.stdout.write(f"  {goal.goal} {goal.status}: {goal.detail}")
         return first

@@ -30,6 +30,9 @@ What the fixture does and why:
   duration this process sends tasks there by default, so engineers and CI jobs sharing one Redis
   database never pick up each other's tasks. Tasks the worker itself fans out go to the same
   queue (CELERY_TASK_DEFAULT_QUEUE in its environment).
+- Every test that does not ask for this fixture runs tasks eagerly, in process, even when
+  CELERY_BROKER_URL is set (an autouse fixture here), so a `.delay().get()` in an ordinary test
+  behaves the same in CI as in `make test` instead of waiting for a worker.
 - If the worker dies, the fixture fails the test with the tail of the worker's log, which is kept
   in `celery_worker_process.log_path`.
 """
@@ -116,6 +119,24 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
     except subprocess.TimeoutExpired:
         process.kill()
         process.wait(timeout=STOP_TIMEOUT)
+
+
+@pytest.fixture(autouse=True)
+def _celery_eager_unless_real_worker(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Every other test runs tasks in process, as `make test` does without a broker. With
+    CELERY_BROKER_URL set (CI) a `.delay().get()` would otherwise wait for ever for a worker
+    that is not there."""
+    if "celery_worker_process" in request.fixturenames:
+        yield
+        return
+    from config.celery import app
+
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    try:
+        yield
+    finally:
+        app.conf.task_always_eager = previous
 
 
 @pytest.fixture(scope="session")

@@ -23,7 +23,12 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--tier", choices=sorted(bench.TIERS), default="L")
-        parser.add_argument("--suites", nargs="+", choices=bench.SUITES, default=list(bench.SUITES))
+        parser.add_argument(
+            "--suites",
+            nargs="+",
+            choices=bench.SUITES,
+            default=[s for s in bench.SUITES if s != "workbench"],
+        )
         parser.add_argument("--out", type=Path, help="Write the figures here as JSON")
         parser.add_argument("--baseline", type=Path, help="Another tier's --out, to compare")
         parser.add_argument("--repetitions", type=int, default=5, help="At least 5")
@@ -81,9 +86,10 @@ class Command(BaseCommand):
             months = options["backfill_months"]
             results.append(self._retry(lambda: bench.suite_backfill(months, reps)))
             self._save(options["out"], report, results)
-        if "pages" in suites:
+        if "pages" in suites or "workbench" in suites:
+            with_scorecard = "pages" in suites
             page_goals, figures = self._retry(
-                lambda: bench.suite_pages(tier, options["page_samples"])
+                lambda: bench.suite_pages(tier, options["page_samples"], with_scorecard)
             )
             report["pages"] = figures
             results.extend(page_goals)

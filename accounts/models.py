@@ -42,8 +42,11 @@ class User(AbstractUser):
 
     @property
     def needs_second_factor(self) -> bool:
-        return self.otp_required or (
-            self.role is not None and self.role.value in settings.OTP_REQUIRED_ROLES
+        # Anyone who can reach the admin (staff) needs it too, whatever their role.
+        return (
+            self.otp_required
+            or self.is_staff
+            or (self.role is not None and self.role.value in settings.OTP_REQUIRED_ROLES)
         )
 
 

@@ -30,6 +30,7 @@ from casework.models import (
 )
 from casework.queries import allocations_open_at, open_at, team_at
 from scorecard.measures.base import add_months
+from scorecard.measures.children_in_care import period_of_care_start
 from scorecard.measures.cohorts import Category, open_children
 
 FLOW_MONTHS = 6
@@ -346,6 +347,8 @@ def _children_in_care(children: QuerySet, as_at: date, teams: dict[int, str]) ->
     cic = children.filter(category=Category.CIC).annotate(
         worker_name=Subquery(allocations_open_at(as_at).values("worker__name")[:1]),
         episode_start=Subquery(current.values("start_date")[:1]),
+        # "Date started to be looked after" is the start of the current period of care.
+        period_start=period_of_care_start(as_at),
         legal_status=Subquery(current.values("legal_status")[:1]),
         need=Subquery(current.values("cin")[:1]),
         place=Subquery(current.values("place")[:1]),
@@ -367,6 +370,7 @@ def _children_in_care(children: QuerySet, as_at: date, teams: dict[int, str]) ->
         "disability",
         "uasc",
         "episode_start",
+        "period_start",
         "legal_status",
         "need",
         "place",
@@ -395,7 +399,7 @@ def _children_in_care(children: QuerySet, as_at: date, teams: dict[int, str]) ->
                 *_person(person, as_at),
                 _yes_no(row["uasc"]),
                 _yes_no(row["disability"]),
-                row["episode_start"],
+                row["period_start"] or row["episode_start"],
                 row["need"],
                 None,
                 row["episode_start"],

@@ -17,6 +17,7 @@ from accounts.roles import Role
 from casework.annex_a_export import build_lists, write_workbook
 from casework.importers.annex_a import AnnexAImporter
 from casework.importers.cin_census import CINCensusImporter
+from casework.importers.common import child_ids
 from casework.importers.pipeline import run_import
 from casework.importers.ssda903 import SSDA903Importer
 from casework.models import ImportRun
@@ -57,7 +58,15 @@ class UploadForm(forms.Form):
         "Annex A: the .xlsx workbook.",
     )
     la_code = forms.CharField(
-        label="Council's LA code (SSDA903 only)", required=False, max_length=3
+        label="Council's LA code (SSDA903 only)",
+        help_text="As the return's PL_LA column gives it, for example E10000013",
+        required=False,
+        max_length=9,
+    )
+    as_at = forms.DateField(
+        label="Annex A snapshot date (Annex A only)",
+        help_text="The date the lists were run, for example 30/09/2018. Allocations start then.",
+        required=False,
     )
     quarantine = forms.BooleanField(
         label="Load the valid records and quarantine the invalid ones for review",
@@ -95,11 +104,12 @@ def imports(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         kind = form.cleaned_data["kind"]
         importer_class = IMPORTERS[kind][0]
-        importer = (
-            importer_class(la_code=form.cleaned_data["la_code"] or None)
-            if kind == ImportRun.Kind.SSDA903
-            else importer_class()
-        )
+        if kind == ImportRun.Kind.SSDA903:
+            importer = importer_class(la_code=form.cleaned_data["la_code"] or None)
+        elif kind == ImportRun.Kind.ANNEX_A:
+            importer = importer_class(as_at=form.cleaned_data["as_at"])
+        else:
+            importer = importer_class()
         with tempfile.TemporaryDirectory() as folder:
             paths = []
             for n, upload in enumerate(form.cleaned_data["files"]):
@@ -143,9 +153,13 @@ def annex_a(request: HttpRequest) -> HttpResponse:
     if request.GET and form.is_valid():
         as_at: date = form.cleaned_data["as_at"]
         lists = build_lists(as_at)
-        count = sum(len(rows) for rows in lists.values())
+        la_ids = {str(row[0]) for number, rows in lists.items() if number <= 10 for row in rows}
         record_access(
-            request, action="export", count=count, filters={"annex_a_as_at": as_at.isoformat()}
+            request,
+            action="export",
+            child_ids=sorted(child_ids(la_ids).values()),
+            count=sum(len(rows) for rows in lists.values()),
+            filters={"annex_a_as_at": as_at.isoformat()},
         )
         response = HttpResponse(
             write_workbook(as_at, lists),

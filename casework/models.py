@@ -464,7 +464,9 @@ class CareEpisode(Stamped):
     reason_place_change = models.CharField(max_length=5, blank=True)
     home_postcode = models.CharField(max_length=10, blank=True)
     placement_postcode = models.CharField(max_length=10, blank=True)
-    placement_la = models.CharField("Placement LA code", max_length=3, blank=True)
+    placement_la = models.CharField(
+        "Placement LA code", max_length=9, blank=True, help_text="ONS code, e.g. E10000013"
+    )
     in_area = models.BooleanField("Placed inside the council's area", null=True, blank=True)
     distance_miles = models.DecimalField(max_digits=6, decimal_places=1, null=True, blank=True)
     history = HistoricalRecords()

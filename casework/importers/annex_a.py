@@ -50,8 +50,10 @@ from casework.models import (
     Visit,
     Worker,
 )
+from casework.reporting import reporting_date
 
 STORED_LISTS = {1, 3, 4, 5, 6, 7, 8, 9}
+ICPC_PLAN = "Did the Initial Child Protection Conference Result in a Child Protection Plan"
 PREFIX = re.compile(r"^[a-z]\)\s*")
 DATE_FORMATS = ("%d/%m/%Y", "%Y-%m-%d")
 ELIGIBILITY = {e.label.lower(): e.value for e in CareLeaver.Eligibility}
@@ -165,6 +167,13 @@ class AnnexAImporter:
         return records
 
     def validate(self, records: list[Record]) -> None:
+        leavers: dict[str, int] = {}
+        for r in records:
+            if r.data["_list"] == 9 and r.data.get(ID):
+                key = str(r.data[ID])
+                if key in leavers:
+                    r.problem(ID, f"repeats the care leaver in row {leavers[key]} of List 9.")
+                leavers.setdefault(key, r.row)
         for r in records:
             number = r.data["_list"]
             if number == 11:
@@ -178,12 +187,9 @@ class AnnexAImporter:
                 not in {*SEX, "not stated/recorded", "unknown", "not known", "other"}
             ):
                 r.problem(GENDER, f"'{r.data[GENDER]}' is not a recognised gender.")
-            if number == 9 and r.data.get("Eligibility Category"):
-                if self._eligibility(r.data["Eligibility Category"]) is None:
-                    r.problem(
-                        "Eligibility Category",
-                        f"'{r.data['Eligibility Category']}' is not a care-leaver eligibility category.",
-                    )
+            category = r.data.get("Eligibility Category")
+            if number == 9 and category and self._eligibility(category) is None:
+                r.problem("Eligibility Category", f"'{category}' is not an eligibility category.")
             starts_ends = {
                 6: ("CIN Start Date", "CIN Closure Date"),
                 7: ("Child Protection Plan Start Date", "Child Protection Plan End Date"),
@@ -199,13 +205,9 @@ class AnnexAImporter:
                 if not r.data.get(s) and not any(p.field == s for p in r.problems):
                     r.problem(s, "is missing.")
         if self.as_at is None:
-            dates = [
-                v.date() if isinstance(v, datetime) else v
-                for r in records
-                for v in r.data.values()
-                if isinstance(v, date)
-            ]
-            self.as_at = max(dates) if dates else timezone.localdate()
+            # A snapshot date from the file would be unsafe (an expected date of birth is in the
+            # future): default to the app's reporting date; the upload page asks for it.
+            self.as_at = reporting_date()
 
     @staticmethod
     def _eligibility(value: str) -> str | None:
@@ -326,13 +328,7 @@ class AnnexAImporter:
                 {
                     "child_id": cid(d),
                     "date": d[icpc_key],
-                    "plan_made": bool(
-                        yes(
-                            d.get(
-                                "Did the Initial Child Protection Conference Result in a Child Protection Plan"
-                            )
-                        )
-                    ),
+                    "plan_made": bool(yes(d.get(ICPC_PLAN))),
                 }
                 for d in by_list[5]
                 if d.get(icpc_key)
@@ -376,6 +372,8 @@ class AnnexAImporter:
                 if d.get("Date of Last Social Work Visit")
             ]
         )
+        # Only List 7 says whether the child was seen alone: other lists leave the field as
+        # the app recorded it.
         counts["visits"] = _upsert_grouped(
             Visit,
             ["child_id", "date"],
@@ -385,8 +383,8 @@ class AnnexAImporter:
                     "date": day,
                     "visit_type": kind,
                     "child_seen": True,
-                    "seen_alone": bool(alone),
                     "recorded_at": datetime.combine(day, time(17), tzinfo=tz),
+                    **({} if alone is None else {"seen_alone": alone}),
                 }
                 for c, day, kind, alone in visits
             ],
@@ -414,12 +412,13 @@ class AnnexAImporter:
             ],
             scope_field="child_id",
         ).as_dict()
-        counts["care_episodes"] = upsert(
+        counts["care_episodes"] = _upsert_grouped(
             CareEpisode,
             ["child_id", "start_date"],
             [self._episode(cid(d), d) for d in by_list[8] if self._episode_start(d)],
-            scope_field="child_id",
-        ).as_dict()
+            # Annex A does not say why the episode started: keep the 903's reason.
+            create_only=("rne",),
+        )
         counts["care_leavers"] = self._care_leavers([(cid(d), d) for d in by_list[9]], as_at)
         counts["allocations"] = self._allocations(records, ids, teams, as_at)
         for number in sorted(set(by_list) - STORED_LISTS):
@@ -447,12 +446,11 @@ class AnnexAImporter:
             "place": str(d.get("Placement Type") or "").split(":")[0][:3],
             "place_provider": str(d.get("Placement Provider") or "").split(" ")[0][:3],
             "placement_postcode": str(d.get("Placement postcode") or "")[:10],
-            "placement_la": str(d.get("LA of Placement") or "")[:3],
-            "in_area": True
-            if location == "in area"
-            else False
-            if location == "out of area"
-            else None,
+            "placement_la": str(d.get("LA of Placement") or "")[:9],
+            # Only a stated location changes in_area; a blank one keeps what the 903 said.
+            **(
+                {"in_area": location == "in area"} if location in {"in area", "out of area"} else {}
+            ),
         }
 
     def _care_leavers(self, rows: list[tuple[int, dict[str, Any]]], as_at: date) -> dict[str, int]:

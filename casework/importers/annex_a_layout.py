@@ -1,3 +1,4 @@
+# ruff: noqa: E501 - the headers are Ofsted's text, kept whole so they match the template.
 """Ofsted's Annex A (ILACS) lists: sheet names and column headers, shared by the importer and
 the exporter so the two can't drift. Headers follow Ofsted's template as published in the
 liia-tools sample; List 9 carries two extra pathway-plan columns the template's later editions

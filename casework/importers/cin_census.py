@@ -171,7 +171,9 @@ class CINCensusImporter:
             return None
 
     def validate(self, records: list[Record]) -> None:
-        seen: dict[str, int] = {}
+        # A child may appear in several years' files (the later file wins at load); within one
+        # file a repeated child is an error.
+        seen: dict[tuple[str, str], int] = {}
         for record in records:
             d = record.data
             la_id = d["la_child_id"]
@@ -179,12 +181,13 @@ class CINCensusImporter:
                 record.problem("ChildIdentifiers/LAchildID", "is missing.")
             elif len(la_id) > 36:
                 record.problem("ChildIdentifiers/LAchildID", "is longer than 36 characters.")
-            elif la_id in seen:
+            elif (record.file, la_id) in seen:
                 record.problem(
-                    "ChildIdentifiers/LAchildID", f"repeats the child in row {seen[la_id]}."
+                    "ChildIdentifiers/LAchildID",
+                    f"repeats the child in row {seen[(record.file, la_id)]} of {record.file}.",
                 )
             else:
-                seen[la_id] = record.row
+                seen[(record.file, la_id)] = record.row
             if not d["date_of_birth"] and not d["expected_date_of_birth"]:
                 record.problem(
                     "ChildIdentifiers/PersonBirthDate",

@@ -136,6 +136,7 @@ def _jsonable(value: Any) -> Any:
 def _finish(run: ImportRun, problems: list[Problem], counts: dict[str, Any]) -> ImportResult:
     run.finished_at = timezone.now()
     run.counts = counts
-    run.errors = [p.as_dict() for p in problems[:5000]]
+    # Every problem is kept: the report promises the whole list.
+    run.errors = [p.as_dict() for p in problems]
     run.save()
     return ImportResult(run, problems)

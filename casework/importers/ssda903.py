@@ -15,6 +15,7 @@ import io
 from collections import defaultdict
 from collections.abc import Sequence
 from datetime import date
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
@@ -82,7 +83,8 @@ def read_csv(path: Path) -> tuple[str, list[dict[str, str]]]:
     missing = sorted(TABLES[best] - columns)
     raise StructuralError(
         path.name,
-        f"Not a recognised SSDA903 table: closest is '{best}', missing columns {', '.join(missing)}.",
+        f"Not a recognised SSDA903 table: closest is '{best}', "
+        f"missing columns {', '.join(missing)}.",
     )
 
 
@@ -122,32 +124,83 @@ class SSDA903Importer:
         return records
 
     def validate(self, records: list[Record]) -> None:
-        headers = {r.data["CHILD"] for r in records if r.table == "header" and r.data.get("CHILD")}
-        known = headers | set(child_ids({r.data.get("CHILD", "") for r in records} - headers))
+        # Header rows are validated first: a child whose header row is invalid is not "known",
+        # so its other rows are reported (and quarantined) rather than failing at load.
+        for r in records:
+            if r.table == "header":
+                self._validate_header(r)
+        headers = {
+            r.data["CHILD"]
+            for r in records
+            if r.table == "header" and r.valid and r.data.get("CHILD")
+        }
+        invalid_headers = {
+            r.data.get("CHILD") for r in records if r.table == "header" and not r.valid
+        }
+        already = set(
+            child_ids({r.data.get("CHILD", "") for r in records} - headers - invalid_headers)
+        )
+        known = headers | already
+        open_sw: dict[str, list[Record]] = defaultdict(list)
         episodes: dict[str, list[Record]] = defaultdict(list)
         for r in records:
             d = r.data
             if not d.get("CHILD"):
                 r.problem("CHILD", "is missing.")
                 continue
-            if r.table != "header" and d["CHILD"] not in known:
+            if r.table != "header" and d["CHILD"] in invalid_headers:
+                r.problem("CHILD", "the child's header row is invalid.")
+            elif r.table != "header" and d["CHILD"] not in known:
                 r.problem("CHILD", "is not in the header table or already loaded (orphan record).")
             if r.table == "header":
-                if sex_code(d.get("SEX")) is None:
-                    r.problem("SEX", f"'{d.get('SEX')}' is not a sex code (1 or 2).")
-                if d.get("DOB") is None and not any(p.field == "DOB" for p in r.problems):
-                    r.problem("DOB", "is missing.")
+                continue
+            if (
+                r.table == "reviews"
+                and d.get("REVIEW") is None
+                and not any(p.field == "REVIEW" for p in r.problems)
+            ):
+                r.problem("REVIEW", "is missing.")
             elif r.table == "episodes":
                 self._validate_episode(r)
                 if r.data.get("DECOM"):
                     episodes[d["CHILD"]].append(r)
             elif r.table == "sw_episodes":
+                if d.get("SW_DECOM") is None and not any(p.field == "SW_DECOM" for p in r.problems):
+                    r.problem("SW_DECOM", "is missing.")
+                if not d.get("SW_ID"):
+                    r.problem("SW_ID", "is missing.")
                 if d.get("SW_DECOM") and d.get("SW_DEC") and d["SW_DEC"] < d["SW_DECOM"]:
                     r.problem("SW_DEC", "is before SW_DECOM.")
+                if d.get("SW_DEC") is None:
+                    open_sw[d["CHILD"]].append(r)
+        # One open allocated worker per child (a database constraint): a second open social
+        # worker episode, or one while the app already holds an open allocation, is reported.
+        held = set(
+            Involvement.objects.filter(
+                child__la_child_id__in=list(open_sw),
+                role=Involvement.Role.ALLOCATED_WORKER,
+                end_date__isnull=True,
+            ).values_list("child__la_child_id", flat=True)
+        )
+        for child, rows in open_sw.items():
+            starts = {r.data.get("SW_DECOM") for r in rows}
+            for r in rows[1:] if len(starts) > 1 else []:
+                r.problem("SW_DEC", "another social worker episode of this child is also open.")
+            if child in held and rows:
+                existing_starts = set(
+                    Involvement.objects.filter(
+                        child__la_child_id=child,
+                        role=Involvement.Role.ALLOCATED_WORKER,
+                        end_date__isnull=True,
+                    ).values_list("start_date", flat=True)
+                )
+                for r in rows:
+                    if r.data.get("SW_DECOM") not in existing_starts:
+                        r.problem("SW_DEC", "the child already has an open allocated worker.")
         # Episodes repeated across years merge on (child, DECOM): only the latest copy counts
         # in the overlap check. Overlaps make the child's whole care history doubtful, so
         # every episode of that child is flagged.
-        for child, chain in episodes.items():
+        for chain in episodes.values():
             latest: dict[date, Record] = {}
             for r in sorted(chain, key=lambda r: r.data["_order"]):
                 latest[r.data["DECOM"]] = r
@@ -166,6 +219,14 @@ class SSDA903Importer:
                         r.problem("CHILD", "another episode of this child is invalid.")
 
     @staticmethod
+    def _validate_header(r: Record) -> None:
+        d = r.data
+        if sex_code(d.get("SEX")) is None:
+            r.problem("SEX", f"'{d.get('SEX')}' is not a sex code (1 or 2).")
+        if d.get("DOB") is None and not any(p.field == "DOB" for p in r.problems):
+            r.problem("DOB", "is missing.")
+
+    @staticmethod
     def _validate_episode(r: Record) -> None:
         d = r.data
         if d.get("DECOM") is None and not any(p.field == "DECOM" for p in r.problems):
@@ -179,6 +240,11 @@ class SSDA903Importer:
             r.problem("PLACE_PROVIDER", f"'{d['PLACE_PROVIDER']}' is not a valid code.")
         if not d.get("PLACE"):
             r.problem("PLACE", "is missing.")
+        if d.get("PL_DISTANCE"):
+            try:
+                d["PL_DISTANCE"] = Decimal(d["PL_DISTANCE"]).quantize(Decimal("0.1"))
+            except InvalidOperation:
+                r.problem("PL_DISTANCE", f"'{d['PL_DISTANCE']}' is not a number of miles.")
 
     def load(self, records: list[Record]) -> dict[str, Any]:
         counts: dict[str, Any] = {}
@@ -233,7 +299,8 @@ class SSDA903Importer:
         return counts
 
     def _episode_row(self, child_id: int, d: dict[str, Any]) -> dict[str, Any]:
-        pl_la = d.get("PL_LA", "")[:3]
+        # PL_LA is the 9-character ONS code (E10000013) in current returns.
+        pl_la = d.get("PL_LA", "")[:9]
         in_area = None
         if pl_la and self.la_code:
             in_area = pl_la == self.la_code

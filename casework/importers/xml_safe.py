@@ -30,7 +30,8 @@ def parse_xml(path: Path, *, max_bytes: int | None = None) -> Element:
     except DefusedXmlException as exc:
         raise StructuralError(
             path.name,
-            f"Refused: the file declares a DTD, entity or external reference ({type(exc).__name__}).",
+            "Refused: the file declares a DTD, entity or external reference "
+            f"({type(exc).__name__}).",
         ) from None
     except Exception as exc:  # ParseError and encoding errors
         raise StructuralError(path.name, f"Not well-formed XML: {exc}") from None

@@ -29,6 +29,7 @@ class Command(BaseCommand):
         rows = options["episodes"]
         peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         self.stdout.write(
-            f"{connection.vendor}: {rows:,} episodes (+{rows // 4:,} header rows) in {elapsed:.1f} s = "
-            f"{rows / elapsed:,.0f} episode rows/s (Python CPU {cpu:.1f} s); outcome {result.run.outcome}; peak RSS {peak_mb:,.0f} MB"
+            f"{connection.vendor}: {rows:,} episodes (+{rows // 4:,} header rows) in "
+            f"{elapsed:.1f} s = {rows / elapsed:,.0f} episode rows/s (Python CPU {cpu:.1f} s); "
+            f"outcome {result.run.outcome}; peak RSS {peak_mb:,.0f} MB"
         )

@@ -11,7 +11,7 @@ from django.core.management import CommandError, call_command
 
 from casework.importers.pipeline import run_import
 from casework.importers.ssda903 import SSDA903Importer
-from casework.models import CareEpisode, CareReview, Child, ImportRun, QuarantinedRecord
+from casework.models import CareReview, Child, ImportRun, QuarantinedRecord
 from scorecard.measures import Period, get
 
 AS_AT = date(2018, 3, 31)

@@ -265,25 +265,36 @@ def data_facts() -> dict[str, int]:
 
 
 def suite_queries(day: date = NIGHT) -> tuple[GoalResult, dict[str, int]]:
+    """Statements per measure: computing the measure at every scope (the grouped read, which
+    must not grow with the data) and, reported beside it, writing its snapshots (the upsert runs
+    in batches of UPSERT_BATCH scopes and the stale-scope delete depends on what the date held
+    before, so the write count legitimately varies with the tier and the database's state)."""
     from scorecard.measures import registry
-    from scorecard.rollup import organisation_at, snapshot_measure
+    from scorecard.rollup import measure_tallies, organisation_at, snapshot_measure
 
     org = organisation_at(day)
     counts: dict[str, int] = {}
+    writes: dict[str, int] = {}
     for measure in registry.all_measures():
+        with CaptureQueriesContext(connection) as captured:
+            measure_tallies(measure, day, org)
+        counts[measure.code] = len(captured.captured_queries)
         with CaptureQueriesContext(connection) as captured:
             snapshot_measure(measure, day, org=org, keep_cohort=False)
         # Transaction control is not a statement of the measure.
-        counts[measure.code] = sum(
+        writes[measure.code] = sum(
             1
             for q in captured.captured_queries
             if not q["sql"].startswith(("SAVEPOINT", "RELEASE SAVEPOINT", "BEGIN", "COMMIT"))
         )
     over = {code: n for code, n in counts.items() if n > 5}
-    detail = f"max {max(counts.values())} statements per measure" + (
-        f"; over 5: {over}" if over else ""
+    detail = (
+        f"compute: max {max(counts.values())} statements per measure"
+        + (f"; over 5: {over}" if over else "")
+        + f"; compute and write together: max {max(writes.values())}"
     )
-    return GoalResult("G3", "breach" if over else "pass", detail, {"per_measure": counts}), counts
+    figures = {"per_measure": counts, "with_snapshot_write": writes}
+    return GoalResult("G3", "breach" if over else "pass", detail, figures), counts
 
 
 def compare_query_counts(counts: dict[str, int], baseline: dict[str, Any] | None) -> str:

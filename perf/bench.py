@@ -38,7 +38,7 @@ import django
 from django.db import connection, connections
 from django.test.utils import CaptureQueriesContext
 
-from perf.reference import reference_codes, reference_params, reference_sql
+from perf.reference import every_measure, reference_codes, reference_params, reference_sql
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -269,13 +269,12 @@ def suite_queries(day: date = NIGHT) -> tuple[GoalResult, dict[str, int]]:
     must not grow with the data) and, reported beside it, writing its snapshots (the upsert runs
     in batches of UPSERT_BATCH scopes and the stale-scope delete depends on what the date held
     before, so the write count legitimately varies with the tier and the database's state)."""
-    from scorecard.measures import registry
     from scorecard.rollup import measure_tallies, organisation_at, snapshot_measure
 
     org = organisation_at(day)
     counts: dict[str, int] = {}
     writes: dict[str, int] = {}
-    for measure in registry.all_measures():
+    for measure in every_measure():
         with CaptureQueriesContext(connection) as captured:
             measure_tallies(measure, day, org)
         counts[measure.code] = len(captured.captured_queries)

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 from functools import cache
+from importlib import import_module
 from pathlib import Path
 
 from django.db import connection
@@ -26,15 +27,24 @@ REFERENCE_DIR = Path(__file__).resolve().parent / "reference_sql"
 ScopeKey = tuple[str, int]
 
 
+def every_measure() -> list[Measure]:
+    """Every registered measure. registry.all_measures() loads the measure modules only when the
+    registry is empty, so a process that imported one measure module first would see just that
+    module's measures: import them all here."""
+    for module in registry.MODULES:
+        import_module(module)
+    return registry.all_measures()
+
+
 def reference_codes() -> list[str]:
     """Registered measure codes that have a reference statement, in registry order."""
     present = {path.stem for path in REFERENCE_DIR.glob("*.sql")}
-    return [m.code for m in registry.all_measures() if m.code in present]
+    return [m.code for m in every_measure() if m.code in present]
 
 
 def codes_without_reference() -> list[str]:
     present = set(reference_codes())
-    return [m.code for m in registry.all_measures() if m.code not in present]
+    return [m.code for m in every_measure() if m.code not in present]
 
 
 @cache

@@ -33,8 +33,10 @@ run: seed
 		--quarter-ends --newest-first --skip-existing > rollup.log 2>&1 &)
 	$(DEMO_ENV) $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
+# pytest's exit code 5 means it collected no tests: a run that tested nothing must fail.
 test: install
-	$(PY) -m pytest $(PYTEST_ARGS)
+	@$(PY) -m pytest $(PYTEST_ARGS); status=$$?; \
+	if [ $$status -eq 5 ]; then echo "pytest collected no tests" >&2; exit 1; fi; exit $$status
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -31,18 +31,26 @@ def register(cls: type[Measure]) -> type[Measure]:
     return cls
 
 
+_loaded = False
+
+
 def _load() -> None:
+    # Keyed on a flag, not on an empty registry: importing one measure module first (config.urls
+    # imports casework.annex_a_export, which imports children_in_care) registers a few measures,
+    # and an emptiness check would then never load the others.
+    global _loaded
+    if _loaded:
+        return
     for module in MODULES:
         import_module(module)
+    _loaded = True
 
 
 def all_measures() -> list[Measure]:
-    if not _REGISTRY:
-        _load()
+    _load()
     return list(_REGISTRY.values())
 
 
 def get(code: str) -> Measure:
-    if not _REGISTRY:
-        _load()
+    _load()
     return _REGISTRY[code]

@@ -21,7 +21,9 @@ from perf.reference import (
     empty_result,
     orm_results,
     reference_codes,
+    reference_params,
     reference_results,
+    reference_sql,
 )
 from scorecard.measures import registry
 from scorecard.measures.base import Measure, Result
@@ -115,3 +117,30 @@ def test_measures_without_reference_sql_are_the_documented_ones() -> None:
     )[0]
     listed = {line.strip(" -`") for line in section.splitlines() if line.startswith("- `")}
     assert listed == set(codes_without_reference())
+
+
+# (reference statement, table, the index a period or as-at filter should use on it)
+INDEX_USE = (
+    ("visit_recorded_late_pct", "casework_visit"),
+    ("complaints_q", "casework_complaint"),
+    ("momo_statements_q", "casework_voicestatement"),
+    ("cic_readmission_12m_pct", "casework_careepisode"),
+    ("open_children", "casework_involvement"),
+)
+
+
+@pytest.mark.parametrize(("code", "table"), INDEX_USE)
+def test_reference_statement_reaches_its_table_through_an_index(
+    small_council: None, code: str, table: str
+) -> None:
+    """With sequential scans priced out, PostgreSQL can only avoid one if an index serves the
+    filter: a Seq Scan left on the table means the column it filters on is not indexed. (A small
+    test council would otherwise be scanned whatever the indexes.)"""
+    measure = registry.get(code)
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("EXPLAIN " + reference_sql(code), reference_params(measure, DATES[0]))
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+        cursor.execute("SET LOCAL enable_seqscan = on")
+    assert f"Seq Scan on {table} " not in plan + " ", plan
+    assert table in plan

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import threading
 import time
-import uuid
 from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -23,7 +22,8 @@ from datetime import date
 from typing import Any
 
 from django.conf import settings
-from django.db import connections
+from django.core.exceptions import EmptyResultSet
+from django.db import connections, transaction
 from django.db.models import (
     CharField,
     Count,
@@ -33,7 +33,6 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
-    UUIDField,
     Value,
     Window,
 )
@@ -60,13 +59,10 @@ COLUMNS = (
     "r_list",
     "r_kind",
     "r_open_actions",
-    "r_child_uuid",
-    "r_first_name",
-    "r_last_name",
-    "r_worker_name",
-    "r_team_name",
 )
-COUNT_COLUMNS = ("r_list", "r_kind")
+# Sort keys that need a display column inside the union (added only when that sort is asked
+# for; otherwise the page's names are read afterwards in a fixed number of queries).
+SORT_COLUMNS = {"child": "r_last_name", "worker": "r_worker_name", "team": "r_team_name"}
 
 # Sort keys offered to users, mapped to union columns (ties broken by child then list).
 SORTS = {
@@ -126,6 +122,8 @@ class RowFilter:
     min_days_overdue: int | None = None
     has_open_action: bool | None = None
     due_soon_wd: int = field(default_factory=lambda: settings.TIMESCALES["due_soon_wd"])
+    # Only these children (a row redrawn, an action's child, a surgery's agenda).
+    child_ids: tuple[int, ...] | None = None
 
     def as_dict(self) -> dict[str, Any]:
         """For the access audit: the filter, never a name."""
@@ -190,7 +188,10 @@ def _scope_q(scope: Scope, as_at: date) -> Q:
         rows |= Q(team_id__in=sorted(scope.team_ids))
     if scope.worker_ids:
         rows |= Q(worker_id__in=sorted(scope.worker_ids))
-    return rows & scope.child_q(as_at, "child_id")
+    # The visible children as an uncorrelated IN (evaluated once, then primary-key lookups):
+    # the measures' per-row expressions then run for the scope's children, not the council's.
+    visible = Child.objects.filter(scope.child_q(as_at)).values("pk")
+    return Q(child_id__in=visible) & rows
 
 
 def _branch(
@@ -212,7 +213,10 @@ def _branch(
     else:
         last_due = workingdays.add_working_days(as_at, filters.due_soon_wd)
         rows = measure.due_soon(period, last_due)
-    rows = rows.filter(child_id__isnull=False).filter(_scope_q(scope, as_at))
+    rows = rows.filter(child_id__isnull=False)
+    if filters.child_ids is not None:
+        rows = rows.filter(child_id__in=list(filters.child_ids))
+    rows = rows.filter(_scope_q(scope, as_at))
     if team_ids is not None:
         rows = rows.filter(team_id__in=list(team_ids))
     if filters.worker_id is not None:
@@ -267,17 +271,29 @@ def _branch(
         rows = rows.filter(r_open_actions__gt=0)
     elif filters.has_open_action is False:
         rows = rows.filter(r_open_actions=0)
-    if "r_child_uuid" in columns:
+    if "r_last_name" in columns:
+        rows = rows.annotate(
+            r_last_name=Subquery(child.values("last_name")[:1], output_field=CharField())
+        )
+    if "r_worker_name" in columns:
         worker = Worker.objects.filter(pk=OuterRef("worker_id"))
+        rows = rows.annotate(
+            r_worker_name=Subquery(worker.values("name")[:1], output_field=CharField())
+        )
+    if "r_team_name" in columns:
         team = Team.objects.filter(pk=OuterRef("team_id"))
         rows = rows.annotate(
-            r_child_uuid=Subquery(child.values("public_id")[:1], output_field=UUIDField()),
-            r_first_name=Subquery(child.values("first_name")[:1], output_field=CharField()),
-            r_last_name=Subquery(child.values("last_name")[:1], output_field=CharField()),
-            r_worker_name=Subquery(worker.values("name")[:1], output_field=CharField()),
-            r_team_name=Subquery(team.values("name")[:1], output_field=CharField()),
+            r_team_name=Subquery(team.values("name")[:1], output_field=CharField())
         )
     return rows.order_by().values(*columns)
+
+
+def _with_sort_column(columns: Sequence[str], sort: str) -> tuple[str, ...]:
+    key = sort.lstrip("-")
+    extra = "r_category" if key == "category" else SORT_COLUMNS.get(key)
+    if extra and "r_child" in columns and extra not in columns:
+        return (*columns, extra)
+    return tuple(columns)
 
 
 def exception_rows(
@@ -295,8 +311,7 @@ def exception_rows(
     filters = filters or RowFilter()
     if scope.is_empty:
         return None
-    if sort.lstrip("-") == "category" and "r_category" not in columns:
-        columns = (*columns, "r_category")
+    columns = _with_sort_column(columns, sort)
     kinds = [filters.kind] if filters.kind in (OVERDUE, DUE_SOON) else [OVERDUE, DUE_SOON]
     teams = sorted(team_ids) if team_ids is not None else None
     branches = [
@@ -313,6 +328,8 @@ def exception_rows(
         if not filters.lists or listdef.code in filters.lists
         for kind in kinds
     ]
+    # A measure with no due-soon rows (count lists) gives `.none()`: leave it out of the union.
+    branches = [b for b in branches if not b.query.is_empty()]
     if not branches:
         return None
     union = branches[0].union(*branches[1:], all=True) if len(branches) > 1 else branches[0]
@@ -336,13 +353,17 @@ class CompiledUnion:
     sql: str
     params: tuple[Any, ...]
     alias: str
+    columns: tuple[str, ...] = ()
 
 
 def compile_union(union: QuerySet | CompiledUnion | None) -> CompiledUnion | None:
     if union is None or isinstance(union, CompiledUnion):
         return union
-    sql, params = union.query.get_compiler(using=union.db).as_sql()
-    return CompiledUnion(sql, tuple(params), union.db)
+    try:
+        sql, params = union.query.get_compiler(using=union.db).as_sql()
+    except EmptyResultSet:
+        return None
+    return CompiledUnion(sql, tuple(params), union.db, tuple(getattr(union, "_fields", ()) or ()))
 
 
 # Compiled unions by everything that shapes their SQL. Building and compiling the measures'
@@ -375,8 +396,7 @@ def compiled_rows(
         scope,
         filters,
         teams,
-        tuple(columns),
-        sort.lstrip("-") == "category",
+        _with_sort_column(columns, sort),
         tuple(sorted(settings.TIMESCALES.items())),
         tuple(x.code for x in surgery_lists()),
         # The in-memory calendar is reloaded after a rebuild: a new copy is a new generation.
@@ -416,7 +436,12 @@ def _child_where(qn, child_ids: Iterable[int] | None) -> tuple[str, list[int]]:
 
 def _run(compiled: CompiledUnion, sql: str, params: Sequence[Any]) -> list[dict[str, Any]]:
     connection = connections[compiled.alias]
-    with connection.cursor() as cursor:
+    with transaction.atomic(using=compiled.alias), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # The union's estimated cost passes PostgreSQL's JIT threshold, and compiling a plan
+            # this size takes minutes while running it takes milliseconds: no JIT for this
+            # statement's transaction only.
+            cursor.execute("SET LOCAL jit = off")
         cursor.execute(sql, params)
         names = [d[0] for d in cursor.description]
         raw = cursor.fetchall()
@@ -446,6 +471,8 @@ def fetch_rows(
     qn = connections[compiled.alias].ops.quote_name
     descending = sort.startswith("-")
     column = SORTS.get(sort.lstrip("-"), SORTS["days"])
+    if column != "r_days" and column not in compiled.columns:
+        column = "r_days"
     if column == "r_days":
         # More days overdue is a lower working-day number of the due date.
         expr, descending = f"c.{qn('working_day_number')}", not descending
@@ -453,7 +480,7 @@ def fetch_rows(
         expr = f"u.{qn(column)}"
     direction = "DESC" if descending else "ASC"
     order = [f"({expr} IS NULL) ASC", f"{expr} {direction}"]
-    ties = ("r_last_name", "r_child", "r_list", "r_kind")
+    ties = ("r_child", "r_list", "r_kind")
     order += [f"u.{qn(c)} ASC" for c in ties if c != column]
     cal = qn(CalendarDay._meta.db_table)
     # Identifiers are quoted constants and the sort column comes from SORTS, never the request;
@@ -501,34 +528,36 @@ def _convert(row: dict[str, Any]) -> dict[str, Any]:
         value = row.get(key)
         if isinstance(value, str):
             row[key] = date.fromisoformat(value[:10])
-    value = row.get("r_child_uuid")
-    if value is not None and not isinstance(value, uuid.UUID):
-        row["r_child_uuid"] = uuid.UUID(str(value))
     return row
 
 
-def categories_of(child_ids: Iterable[int], *, as_at: date) -> dict[int, str]:
-    """The category of each child at the date, in one query."""
-    ids = sorted(set(child_ids))
-    if not ids:
-        return {}
-    return dict(
-        Child.objects.filter(pk__in=ids)
-        .annotate(c=category_at(as_at))
-        .order_by()
-        .values_list("pk", "c")
-    )
-
-
 def to_rows(values: Iterable[dict[str, Any]], *, as_at: date) -> list[ExceptionRow]:
-    """Dicts from the union to rows with the list label, the rule in words and the category."""
+    """Dicts from the union to rows with the display columns: the children (names, public id,
+    category at the date), workers and teams of the page in three queries, whatever its length;
+    the list label and the rule in words from the registry."""
     lists = lists_by_code()
     values = list(values)
-    categories = {}
-    if values and "r_category" not in values[0]:
-        categories = categories_of((v["r_child"] for v in values), as_at=as_at)
+    child_ids = {v["r_child"] for v in values}
+    children: dict[int, tuple[Any, str, str, str]] = {}
+    if child_ids:
+        children = {
+            pk: (public_id, first, last, category)
+            for pk, public_id, first, last, category in Child.objects.filter(pk__in=child_ids)
+            .annotate(c=category_at(as_at))
+            .order_by()
+            .values_list("pk", "public_id", "first_name", "last_name", "c")
+        }
+    worker_ids = {v["r_worker"] for v in values if v["r_worker"]}
+    workers = (
+        dict(Worker.objects.filter(pk__in=worker_ids).values_list("pk", "name"))
+        if worker_ids
+        else {}
+    )
+    team_ids = {v["r_team"] for v in values if v["r_team"]}
+    teams = dict(Team.objects.filter(pk__in=team_ids).values_list("pk", "name")) if team_ids else {}
     rows = []
     for v in values:
+        public_id, first, last, category = children.get(v["r_child"], (None, "", "", ""))
         listdef = lists.get(v["r_list"])
         rows.append(
             ExceptionRow(
@@ -540,13 +569,13 @@ def to_rows(values: Iterable[dict[str, Any]], *, as_at: date) -> list[ExceptionR
                 list_code=v["r_list"],
                 kind=v["r_kind"],
                 days_overdue=v["r_days"],
-                category=v.get("r_category") or categories.get(v["r_child"], ""),
+                category=category or "",
                 open_actions=v["r_open_actions"] or 0,
-                child_public_id=v["r_child_uuid"],
-                first_name=v["r_first_name"] or "",
-                last_name=v["r_last_name"] or "",
-                worker_name=v["r_worker_name"] or "",
-                team_name=v["r_team_name"] or "",
+                child_public_id=public_id,
+                first_name=first or "",
+                last_name=last or "",
+                worker_name=workers.get(v["r_worker"], ""),
+                team_name=teams.get(v["r_team"], ""),
                 list_label=listdef.label if listdef else v["r_list"],
                 rule=listdef.measure.row_rule(v["r_basis"], v["r_due"]) if listdef else "",
             )
@@ -575,21 +604,18 @@ def exception_counts(
 def failing_pairs(*, as_at: date, child_ids: Iterable[int]) -> set[tuple[int, str]]:
     """(child, list) pairs still failing at the date, for the given children: whether an action's
     reason still holds ("No longer overdue" otherwise) and a surgery's impact. One query."""
-    ids = sorted(set(child_ids))
+    ids = tuple(sorted(set(child_ids)))
     if not ids:
         return set()
     compiled = compiled_rows(
         scope=Scope(everything=True),
         as_at=as_at,
-        filters=RowFilter(kind=OVERDUE),
+        filters=RowFilter(kind=OVERDUE, child_ids=ids),
         columns=("r_child", "r_list"),
     )
     if compiled is None:
         return set()
-    qn = connections[compiled.alias].ops.quote_name
-    where, params = _child_where(qn, ids)
-    sql = f"SELECT DISTINCT u.{qn('r_child')}, u.{qn('r_list')} FROM ({compiled.sql}) u{where}"  # noqa: S608
-    return {(r["r_child"], r["r_list"]) for r in _run(compiled, sql, (*compiled.params, *params))}
+    return {(r["r_child"], r["r_list"]) for r in _run(compiled, compiled.sql, compiled.params)}
 
 
 __all__ = [

@@ -3,7 +3,8 @@ scope, list choices from the measure registry."""
 
 from __future__ import annotations
 
-from typing import Any
+import builtins
+from typing import Any, cast
 
 from django import forms
 from django.conf import settings
@@ -18,7 +19,7 @@ ACTION_CHOICES = [("", "Any"), ("yes", "Has an open action"), ("no", "No open ac
 
 class WorkbenchFilterForm(forms.Form):
     list = forms.ChoiceField(label="List", required=False)
-    worker = forms.ModelChoiceField(
+    worker: forms.ModelChoiceField = forms.ModelChoiceField(
         label="Allocated worker", queryset=None, required=False, empty_label="All workers"
     )
     category = forms.ChoiceField(
@@ -45,10 +46,12 @@ class WorkbenchFilterForm(forms.Form):
 
     def __init__(self, *args: Any, user, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["list"].choices = [("", "All lists")] + [
+        cast(forms.ChoiceField, self.fields["list"]).choices = [("", "All lists")] + [
             (x.code, x.label) for x in ex.surgery_lists()
         ]
-        self.fields["worker"].queryset = workers_in_scope(user=user).filter(
+        cast(forms.ModelChoiceField, self.fields["worker"]).queryset = workers_in_scope(
+            user=user
+        ).filter(
             role__in=[
                 "social_worker",
                 "asye",
@@ -78,9 +81,9 @@ class WorkbenchFilterForm(forms.Form):
             due_soon_wd=settings.TIMESCALES["due_soon_wd"] if due_soon is None else due_soon,
         )
 
-    def selected(self, query) -> list[dict[str, str]]:
+    def selected(self, query) -> builtins.list[dict[str, str]]:
         """The "selected filters" tags, each with a link that removes it."""
-        tags = []
+        tags: builtins.list[dict[str, str]] = []
         if not (self.is_bound and self.is_valid()):
             return tags
         for name, field in self.fields.items():
@@ -90,7 +93,7 @@ class WorkbenchFilterForm(forms.Form):
             if isinstance(field, forms.ChoiceField) and not isinstance(
                 field, forms.ModelChoiceField
             ):
-                text = dict(field.choices).get(value, value)
+                text = dict(cast(builtins.list, field.choices)).get(value, value)
             else:
                 text = str(value)
             remaining = query.copy()

@@ -3,7 +3,7 @@ The rules (scope, dates, who may do what) live in services.py."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 
@@ -32,9 +32,11 @@ class ActionForm(forms.Form):
 
     def __init__(self, *args: Any, owners, barriers, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["list_code"].choices = [(x.code, x.label) for x in ex.surgery_lists()]
-        self.fields["owner"].queryset = owners
-        self.fields["barrier"].queryset = barriers
+        cast(forms.ChoiceField, self.fields["list_code"]).choices = [
+            (x.code, x.label) for x in ex.surgery_lists()
+        ]
+        cast(forms.ModelChoiceField, self.fields["owner"]).queryset = owners
+        cast(forms.ModelChoiceField, self.fields["barrier"]).queryset = barriers
 
 
 class CloseActionForm(forms.Form):
@@ -74,10 +76,12 @@ class SurgeryForm(forms.Form):
 
     def __init__(self, *args: Any, areas, teams, workers, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["service_area"].queryset = areas
-        self.fields["teams"].queryset = teams
-        self.fields["attendees"].queryset = workers
-        self.fields["lists"].choices = [(x.code, x.label) for x in ex.surgery_lists()]
+        cast(forms.ModelChoiceField, self.fields["service_area"]).queryset = areas
+        cast(forms.ModelChoiceField, self.fields["teams"]).queryset = teams
+        cast(forms.ModelChoiceField, self.fields["attendees"]).queryset = workers
+        cast(forms.ChoiceField, self.fields["lists"]).choices = [
+            (x.code, x.label) for x in ex.surgery_lists()
+        ]
         if not areas.exists():
             del self.fields["service_area"]
 
@@ -95,4 +99,4 @@ class DiscussionForm(forms.Form):
 
     def __init__(self, *args: Any, barriers, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["barrier"].queryset = barriers
+        cast(forms.ModelChoiceField, self.fields["barrier"]).queryset = barriers

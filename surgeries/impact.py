@@ -8,6 +8,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from django.db.models import Count, F, Q
 
@@ -60,7 +61,7 @@ def surgery_impacts(surgeries: Sequence[Surgery], *, as_at: date) -> dict[int, I
             for child_id, codes in children.items()
             if not any((child_id, code) in still_failing for code in codes)
         )
-        s = stats.get(surgery_id, {})
+        s: dict[str, Any] = dict(stats.get(surgery_id) or {})
         impacts[surgery_id] = Impact(
             children=len(children),
             left=left,

@@ -115,9 +115,9 @@ def workbench_export(
 def exception_row(*, user, as_at: date, child_id: int, list_code: str) -> ex.ExceptionRow | None:
     """One (child, list) row as the workbench shows it, for redrawing a row after an action."""
     scope = scope_for(user)
-    filters = ex.RowFilter(lists=(list_code,))
+    filters = ex.RowFilter(lists=(list_code,), child_ids=(child_id,))
     union = ex.compiled_rows(scope=scope, as_at=as_at, filters=filters)
-    values = ex.fetch_rows(union, as_at=as_at, limit=2, child_ids=[child_id])
+    values = ex.fetch_rows(union, as_at=as_at, limit=2)
     rows = ex.to_rows(values, as_at=as_at)
     return rows[0] if rows else None
 
@@ -276,7 +276,11 @@ def surgery_agenda(*, user, surgery: Surgery, as_at: date) -> Agenda:
         )
         return Agenda(
             rows=[i for i in items if i.kind != AgendaItem.Kind.CARRIED],
-            carried=[i.carried_action for i in items if i.kind == AgendaItem.Kind.CARRIED],
+            carried=[
+                i.carried_action
+                for i in items
+                if i.kind == AgendaItem.Kind.CARRIED and i.carried_action is not None
+            ],
             actions=actions,
             discussions=discussions,
             frozen=True,
@@ -307,11 +311,11 @@ def surgery_child(*, user, surgery: Surgery, public_id: Any) -> tuple[Child, lis
         )
     else:
         scope = scope_for(user)
-        filters = ex.RowFilter(lists=tuple(surgery.lists))
+        filters = ex.RowFilter(lists=tuple(surgery.lists), child_ids=(child.pk,))
         union = ex.compiled_rows(
             scope=scope, as_at=as_at, filters=filters, team_ids=surgery_team_ids(surgery)
         )
-        values = ex.fetch_rows(union, as_at=as_at, limit=100, child_ids=[child.pk])
+        values = ex.fetch_rows(union, as_at=as_at, limit=100)
         rows = ex.to_rows(values, as_at=as_at)
         carried = carried_forward_actions(user=user, surgery=surgery, as_at=as_at)
         if not rows and not carried.filter(child=child).exists():

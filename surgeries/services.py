@@ -151,7 +151,8 @@ def _team_managers(team_ids: Iterable[int]) -> dict[int, list[User]]:
         user__groups__name=Role.TEAM_MANAGER.value,
     ).select_related("user")
     for worker in workers:
-        managers[worker.team_id].append(worker.user)
+        if worker.user is not None:
+            managers[worker.team_id].append(worker.user)
     return managers
 
 
@@ -277,7 +278,7 @@ def send_weekly_digests(*, today: date) -> int:
     sent = 0
     for worker in managers:
         user = worker.user
-        if not user.email:
+        if user is None or not user.email:
             continue
         try:
             with transaction.atomic():

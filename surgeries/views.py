@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 from django_tables2 import RequestConfig
 
 from accounts.audit import record_access
+from accounts.models import User
 from accounts.roles import Role
 from accounts.scope import scope_for
 from casework.models import ServiceArea
@@ -75,6 +76,11 @@ def audited_404(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
             raise
 
     return wrapper
+
+
+def _user(request: HttpRequest) -> User:
+    """The signed-in user (LoginRequiredMiddleware guards every surgery page)."""
+    return cast(User, request.user)
 
 
 def _list_labels() -> dict[str, str]:
@@ -250,7 +256,7 @@ def action_new(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         try:
             services.action_create(
-                user=request.user,
+                user=_user(request),
                 child=child,
                 list_code=form.cleaned_data["list_code"],
                 description=form.cleaned_data["description"],
@@ -405,7 +411,7 @@ def surgery_list(request: HttpRequest) -> HttpResponse:
     records = [row.record for row in table.page.object_list] if table.page else []
     impacts = surgery_impacts(records, as_at=as_at)
     for surgery in records:
-        surgery.impact = impacts.get(surgery.pk)  # type: ignore[attr-defined]
+        surgery.impact = impacts.get(surgery.pk)
     return render(
         request,
         "surgeries/surgery_list.html",
@@ -414,7 +420,7 @@ def surgery_list(request: HttpRequest) -> HttpResponse:
 
 
 def _surgery_form(request: HttpRequest, data=None) -> SurgeryForm:
-    user = request.user
+    user = _user(request)
     scope = scope_for(user)
     areas = ServiceArea.objects.none()
     if user.role == Role.HEAD_OF_SERVICE:
@@ -436,7 +442,7 @@ def surgery_new(request: HttpRequest) -> HttpResponse:
         data = form.cleaned_data
         try:
             surgery = services.surgery_create(
-                user=request.user,
+                user=_user(request),
                 title=data["title"],
                 date=data["date"],
                 service_area=data.get("service_area"),
@@ -492,7 +498,7 @@ def surgery_child(request: HttpRequest, public_id, child_id) -> HttpResponse:
     if data is not None and form.is_valid():
         try:
             services.surgery_record_discussion(
-                user=request.user,
+                user=_user(request),
                 surgery=surgery,
                 child=child,
                 note=form.cleaned_data["note"],
@@ -538,7 +544,7 @@ def surgery_child(request: HttpRequest, public_id, child_id) -> HttpResponse:
 def surgery_close(request: HttpRequest, public_id) -> HttpResponse:
     surgery = queries.get_surgery_or_404(user=request.user, public_id=public_id)
     try:
-        services.surgery_close(user=request.user, surgery=surgery, as_at=reporting_date())
+        services.surgery_close(user=_user(request), surgery=surgery, as_at=reporting_date())
     except services.ServiceError as error:
         messages.error(request, " ".join(error.messages))
     else:

@@ -26,7 +26,9 @@ if PRODUCTION:
     DEBUG = env.bool("DEBUG", default=False)
     ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
 else:
-    SECRET_KEY = env("SECRET_KEY", default="dev-only-insecure-key-not-for-production-0123456789abcdef")
+    SECRET_KEY = env(
+        "SECRET_KEY", default="dev-only-insecure-key-not-for-production-0123456789abcdef"
+    )
     DEBUG = env.bool("DEBUG", default=True)
     ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 

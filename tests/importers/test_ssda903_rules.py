@@ -9,7 +9,10 @@ from casework.importers.ssda903 import SSDA903Importer
 from casework.models import CareEpisode, ImportRun
 
 HEADER = "CHILD,SEX,DOB,ETHNIC,UPN,MOTHER,MC_DOB\nA1,1,01/02/2010,WBRI,A123456789012,,\n"
-EPISODES = "CHILD,DECOM,RNE,LS,CIN,PLACE,PLACE_PROVIDER,DEC,REC,REASON_PLACE_CHANGE,HOME_POST,PL_POST,URN,PL_LA\n"
+EPISODES = (
+    "CHILD,DECOM,RNE,LS,CIN,PLACE,PLACE_PROVIDER,DEC,REC,REASON_PLACE_CHANGE,"
+    "HOME_POST,PL_POST,URN,PL_LA\n"
+)
 
 
 def write(folder: Path, name: str, text: str) -> Path:

@@ -122,6 +122,8 @@ class Command(BaseCommand):
         regression); the second measurement stands."""
         first = run()
         if any(g.breached for g in self._goals(first)):
+            for goal in self._goals(first):
+                self.stdout.write(f"  first measurement: {goal.goal} {goal.status}: {goal.detail}")
             self.stdout.write("  breach on first measurement; measuring once more")
             earlier = {g.goal: g.detail for g in self._goals(first)}
             first = run()

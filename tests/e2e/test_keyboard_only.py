@@ -1,0 +1,166 @@
+"""Keyboard only: the skip link comes first, focus is always visible, nothing traps focus, and
+the workbench filters, the inline action form and the surgery forms work without a mouse."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.e2e.conftest import check_page, screenshot, sign_in
+
+pytestmark = pytest.mark.e2e
+
+FOCUSED = """() => {
+    const el = document.activeElement;
+    if (!el || el === document.body) return null;
+    const style = getComputedStyle(el);
+    const outline = style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) > 0
+        && style.outlineColor !== 'rgba(0, 0, 0, 0)';
+    const shadow = style.boxShadow !== 'none';
+    const background = style.backgroundColor;
+    return {
+        tag: el.tagName.toLowerCase(),
+        id: el.id,
+        name: el.getAttribute('name'),
+        text: (el.innerText || el.value || '').trim().slice(0, 60),
+        classes: el.className && typeof el.className === 'string' ? el.className : '',
+        visible: outline || shadow,
+        inFooter: !!el.closest('footer'),
+        background,
+    };
+}"""
+
+
+def _tab(page, *, back: bool = False) -> dict:
+    page.keyboard.press("Shift+Tab" if back else "Tab")
+    focused = page.evaluate(FOCUSED)
+    assert focused is not None, "focus fell out of the page"
+    assert focused["visible"], f"no visible focus indicator on {focused}"
+    return focused
+
+
+def _tab_until(page, match, *, limit: int = 80, back: bool = False) -> dict:
+    seen = []
+    for _ in range(limit):
+        focused = _tab(page, back=back)
+        if match(focused):
+            return focused
+        seen.append(focused["text"] or focused["name"] or focused["tag"])
+    raise AssertionError(f"not reached in {limit} Tab presses; went through {seen}")
+
+
+def _skip_link_first(page) -> None:
+    """On a freshly loaded page the first Tab reaches the skip link, which moves focus to the
+    main content."""
+    page.keyboard.press("Tab")
+    focused = page.evaluate(FOCUSED)
+    assert focused and "govuk-skip-link" in focused["classes"], f"first Tab reached {focused}"
+    assert focused["visible"]
+    expect(page.locator(".govuk-skip-link")).to_be_in_viewport()
+    page.keyboard.press("Enter")
+    expect(page.locator("#main-content")).to_be_focused()
+
+
+def _no_trap(page, *, limit: int = 400) -> None:
+    """Tab on from the main content: focus keeps moving and reaches the footer's last link."""
+    last = None
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        focused = page.evaluate(FOCUSED)
+        if focused is None:
+            break  # past the last element, back to the browser
+        assert focused["visible"], f"no visible focus indicator on {focused}"
+        key = (focused["tag"], focused["id"], focused["name"], focused["text"])
+        assert key != last, f"focus stuck on {focused}"
+        last = key
+        if focused["inFooter"]:
+            return
+    raise AssertionError(f"the footer was not reached by Tab; last focus {last}")
+
+
+def test_workbench_by_keyboard(page, live_server, council):
+    sign_in(page, "demo-manager", council.password, start="/surgeries/")
+    expect(page.locator("h1")).to_have_text("Children needing action")
+    _skip_link_first(page)
+
+    # Filters: choose a worker and a list with the arrow keys, apply with Enter.
+    _tab_until(page, lambda f: f["name"] == "list")
+    page.keyboard.press("ArrowDown")
+    chosen = page.locator("select[name=list] option:checked").inner_text()
+    assert chosen != "All lists"
+    _tab(page)  # the worker
+    page.keyboard.press("ArrowDown")
+    worker = page.locator("select[name=worker] option:checked").inner_text()
+    _tab_until(page, lambda f: f["text"] == "Apply filters", back=True)
+    page.keyboard.press("Enter")
+    expect(page.locator(".moj-filter-tags")).to_contain_text(f"List: {chosen}")
+    expect(page.locator(".moj-filter-tags")).to_contain_text(f"Allocated worker: {worker}")
+
+    # If that pair has no rows, take the list alone.
+    if page.locator("#workbench-results tbody tr[id]").count() == 0:
+        page.goto(re.sub(r"worker=\d+&?", "", page.url))
+    row = page.locator("#workbench-results tbody tr[id]").first
+    row_id = row.get_attribute("id")
+    page.reload()
+    _skip_link_first(page)
+    # The inline action form: open the row's details with Enter, fill it, submit with Enter.
+    _tab_until(page, lambda f: f["tag"] == "summary", limit=200)
+    page.keyboard.press("Enter")
+    _tab(page)
+    page.keyboard.type("Keyboard-only action: book a joint visit")
+    _tab(page)  # owner: the allocated worker is chosen already
+    _tab(page)  # due date, typed as the en-GB date picker reads it
+    page.keyboard.type("12102018")
+    _tab(page)
+    page.keyboard.press("ArrowDown")
+    focused = _tab(page)
+    assert focused["text"] == "Add action"
+    page.keyboard.press("Enter")
+    expect(page.locator(f"tr#{row_id}").get_by_text("Action added")).to_be_visible()
+    screenshot(page, "keyboard-workbench-action-added")
+    _no_trap(page)
+
+
+def test_surgery_forms_by_keyboard(page, live_server, council):
+    sign_in(page, "demo-chair", council.password, start="/surgeries/meetings/new/")
+    expect(page.locator("h1")).to_have_text("Plan a surgery")
+    _skip_link_first(page)
+    _tab_until(page, lambda f: f["name"] == "title")
+    page.keyboard.type("Keyboard surgery")
+    _tab(page)  # the meeting date, filled in already
+    focused = _tab(page)
+    assert focused["name"] == "service_area"
+    page.keyboard.press("ArrowDown")
+    _tab_until(page, lambda f: f["text"] == "Create surgery", limit=200)
+    page.keyboard.press("Enter")
+    expect(page.locator("h1")).to_have_text("Keyboard surgery")
+    check_page(page)
+
+    # The success banner takes focus when the page loads (GOV.UK Frontend); start afresh.
+    page.reload()
+    _skip_link_first(page)
+    _tab_until(
+        page,
+        lambda f: (
+            f["tag"] == "a"
+            and "/children/"
+            in (page.evaluate("() => document.activeElement.getAttribute('href')") or "")
+        ),
+        limit=200,
+    )
+    name = page.evaluate("() => document.activeElement.innerText")
+    page.keyboard.press("Enter")
+    expect(page.locator("h1")).to_have_text(name)
+    _skip_link_first(page)
+    _tab_until(page, lambda f: f["name"] == "note", limit=100)
+    page.keyboard.type("Talked through by keyboard.")
+    _tab(page)
+    page.keyboard.press("ArrowDown")
+    focused = _tab(page)
+    assert focused["text"] == "Save discussion"
+    page.keyboard.press("Enter")
+    expect(page.locator(".govuk-notification-banner--success")).to_contain_text(
+        "Discussion recorded"
+    )
+    screenshot(page, "keyboard-surgery-discussion")
+    _no_trap(page)

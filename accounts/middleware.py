@@ -83,7 +83,9 @@ class SecondFactorMiddleware:
         match = request.resolver_match
         if match and match.url_name in self.EXEMPT_URL_NAMES:
             return None
-        if not user.needs_second_factor or user.is_verified():
+        # OTPMiddleware gives the user is_verified(); a user without it is not verified.
+        verified = getattr(user, "is_verified", lambda: False)()
+        if not user.needs_second_factor or verified:
             return None
         from django.urls import reverse
         from django.utils.http import urlencode

@@ -189,7 +189,9 @@ def build_lists(as_at: date) -> dict[int, list[list[Any]]]:
         )
 
     children = open_children(as_at)
-    cin = children.filter(category=Category.CIN).annotate(
+    cin = children.filter(
+        category=Category.CIN
+    ).annotate(  # type: ignore[misc]  # annotation
         worker_name=Subquery(allocations_open_at(as_at).values("worker__name")[:1]),
         # A child in need with no open referral is open through a short-break episode (V3/V4):
         # that episode's start is when the child became a child in need.

@@ -52,7 +52,8 @@ class UploadForm(forms.Form):
     kind = forms.ChoiceField(
         label="Which return", choices=ImportRun.Kind.choices, widget=forms.RadioSelect
     )
-    files = MultipleFileField(
+    # Declared fields leave the class attributes (form.files is still the upload dict).
+    files = MultipleFileField(  # type: ignore[assignment]
         label="Files",
         help_text="CIN census: .xml. SSDA903: the .csv tables (several years: oldest first). "
         "Annex A: the .xlsx workbook.",

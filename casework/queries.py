@@ -6,6 +6,7 @@ from datetime import date
 
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.db.models.expressions import Combinable
+from django.db.models.functions import Coalesce
 
 from casework.models import Child, Involvement, Referral
 
@@ -38,11 +39,9 @@ def allocated_worker_at(as_at: AsAt, child_ref: str = "pk") -> Subquery:
     return Subquery(allocations_open_at(as_at, child_ref).values("worker_id")[:1])
 
 
-def team_at(as_at: AsAt, child_ref: str = "pk") -> Subquery:
+def team_at(as_at: AsAt, child_ref: str = "pk") -> Coalesce:
     """The team a child belongs to at D: the allocated worker's team, else the open referral's
     responsible team (DESIGN.md section 6, Scopes). Use as an annotation for display."""
-    from django.db.models.functions import Coalesce
-
     return Coalesce(
         Subquery(allocations_open_at(as_at, child_ref).values("team_id")[:1]),
         Subquery(

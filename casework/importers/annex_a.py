@@ -272,7 +272,7 @@ class AnnexAImporter:
                 "referral_date": d["Date of Referral"],
                 "source": str(d.get("Referral Source") or "")[:4],
                 "nfa": bool(yes(d.get("Referral NFA?"))),
-                "team_id": teams.get(d.get(TEAM), (default_team, None))[0],
+                "team_id": teams.get(str(d.get(TEAM) or ""), (default_team, {}))[0],
             }
             for d in by_list[3]
             if d.get("Date of Referral")
@@ -283,7 +283,7 @@ class AnnexAImporter:
                 "primary_need": str(d.get("Primary Need Code") or "").split(" ")[0][:4],
                 "closure_date": d.get("CIN Closure Date"),
                 "closure_reason": str(d.get("Reason for Closure") or "").split(" ")[0][:4],
-                "team_id": teams.get(d.get(TEAM), (default_team, None))[0],
+                "team_id": teams.get(str(d.get(TEAM) or ""), (default_team, {}))[0],
             }
             for d in by_list[6]
         ]
@@ -431,8 +431,8 @@ class AnnexAImporter:
             d.get("Start date of current legal status"),
             d.get("Start Date of Most Recent Placement"),
         ]
-        starts = [s for s in starts if s]
-        return max(starts) if starts else d.get("Date Started to be Looked After")
+        known: list[date] = [s for s in starts if s]
+        return max(known) if known else d.get("Date Started to be Looked After")
 
     def _episode(self, child_id: int, d: dict[str, Any]) -> dict[str, Any]:
         location = str(d.get("Placement Location") or "").lower()
@@ -454,7 +454,7 @@ class AnnexAImporter:
         }
 
     def _care_leavers(self, rows: list[tuple[int, dict[str, Any]]], as_at: date) -> dict[str, int]:
-        data = []
+        data: list[dict[str, Any]] = []
         for child_id, d in rows:
             eligibility = (
                 self._eligibility(d.get("Eligibility Category") or "")

@@ -25,7 +25,8 @@ from casework.models import ImportRun, QuarantinedRecord
 
 
 class Importer(Protocol):
-    kind: str
+    @property
+    def kind(self) -> str: ...
 
     def parse(self, paths: Sequence[Path]) -> list[Record]: ...
 

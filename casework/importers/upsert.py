@@ -6,7 +6,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import connection, models
+from django.db import connection
 from django.utils import timezone
 
 CHUNK = 5000
@@ -31,7 +31,7 @@ def _chunks(items: Sequence[Any], size: int = CHUNK) -> Iterable[Sequence[Any]]:
 
 
 def upsert(
-    model: type[models.Model],
+    model: type[Any],
     key_fields: Sequence[str],
     rows: Sequence[dict[str, Any]],
     *,
@@ -82,7 +82,7 @@ def upsert(
     return counts
 
 
-def _copy_create(model: type[models.Model], rows: Sequence[dict[str, Any]]) -> None:
+def _copy_create(model: type[Any], rows: Sequence[dict[str, Any]]) -> None:
     """COPY new rows into the model's table, straight from the row dicts: defaults and
     created/updated stamps are filled as save() would fill them; psycopg adapts the Python
     values; the database assigns the primary keys."""
@@ -97,7 +97,7 @@ def _copy_create(model: type[models.Model], rows: Sequence[dict[str, Any]]) -> N
         else:
             constant = f.get_default()
             fillers.append((f.attname, lambda constant=constant: constant))
-    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    columns = ", ".join(connection.ops.quote_name(str(f.column)) for f in fields)
     table = connection.ops.quote_name(model._meta.db_table)
     with connection.cursor() as cursor:
         raw = cursor.cursor  # the psycopg cursor under Django's wrapper

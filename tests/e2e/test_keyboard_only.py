@@ -79,7 +79,8 @@ def _no_trap(page, *, limit: int = 400) -> None:
 
 
 def test_workbench_by_keyboard(page, live_server, council):
-    sign_in(page, "demo-manager", council.password, start="/surgeries/")
+    sign_in(page, "demo-manager", council.password)
+    page.goto("/surgeries/")
     expect(page.locator("h1")).to_have_text("Children needing action")
     _skip_link_first(page)
 
@@ -122,7 +123,8 @@ def test_workbench_by_keyboard(page, live_server, council):
 
 
 def test_surgery_forms_by_keyboard(page, live_server, council):
-    sign_in(page, "demo-chair", council.password, start="/surgeries/meetings/new/")
+    sign_in(page, "demo-chair", council.password)
+    page.goto("/surgeries/meetings/new/")
     expect(page.locator("h1")).to_have_text("Plan a surgery")
     _skip_link_first(page)
     _tab_until(page, lambda f: f["name"] == "title")

@@ -48,6 +48,8 @@ PLACE_CHANGE = (
     "PLACE",
     "OTHER",
 )
+# Decision time bands for contacts: within 24 hours, within 48, later (clock hours).
+DECISION_HOURS = ((0.3, 23.4), (24.6, 47.4), (48.6, 160.0))
 POSTCODE_LETTERS = "ABDEFGHJLNPQRSTUWXYZ"
 OTHER_LAS = ("801", "802", "803", "805", "806", "807", "808", "810", "811", "812", "813", "815")
 
@@ -122,25 +124,56 @@ class Builder:
                 items.append([self._contact_child(day), decided, outcome, None])
         within24 = Schedule(P.CONTACT_24H, quarterly=True)
         within48 = Schedule(P.CONTACT_48H, quarterly=True)
+        rows: list[list] = []
         for q, items in sorted(by_quarter.items()):
             rng.shuffle(items)
             n = len(items)
             n24 = round(n * within24(q))
             n48 = max(n24, round(n * within48(q)))
-            for i, (child, decided, outcome, j) in enumerate(items):
-                if i < n24:
-                    hours = rng.uniform(0.3, 23.4)
-                elif i < n48:
-                    hours = rng.uniform(24.6, 47.4)
-                else:
-                    hours = rng.uniform(48.6, 160)
-                received = (decided.astimezone(UTC) - timedelta(hours=hours)).astimezone(LONDON)
-                index = len(self.rec.contacts)
-                self.rec.contacts.append(
-                    (child, received, decided, outcome, rng.choice(REFERRAL_SOURCES))
-                )
-                if j is not None:
-                    j.contact_index = index
+            for i, item in enumerate(items):
+                rows.append([*item, 0 if i < n24 else 1 if i < n48 else 2])
+        self._even_up_decisions(rows, within24, within48)
+        for child, decided, outcome, j, band in rows:
+            low, high = DECISION_HOURS[band]
+            hours = rng.uniform(low, high)
+            received = (decided.astimezone(UTC) - timedelta(hours=hours)).astimezone(LONDON)
+            index = len(self.rec.contacts)
+            self.rec.contacts.append(
+                (child, received, decided, outcome, rng.choice(REFERRAL_SOURCES))
+            )
+            if j is not None:
+                j.contact_index = index
+
+    def _even_up_decisions(self, rows: list[list], within24: Schedule, within48: Schedule) -> None:
+        """The measures group contacts by the quarter they were received in, which for a slow
+        decision early in a quarter is the quarter before. Count by received quarter and move
+        contacts decided a week or more into their quarter (whose received date stays in it
+        whatever the band) between bands until each quarter's shares are exact."""
+        by_received: dict[date, list[list]] = defaultdict(list)
+        for row in rows:
+            decided, band = row[1], row[4]
+            # The latest received time the band allows, so a boundary case counts as earlier.
+            received = decided.astimezone(UTC) - timedelta(hours=DECISION_HOURS[band][1])
+            by_received[quarter_of(received.astimezone(LONDON).date())].append(row)
+        for q, items in by_received.items():
+            q_start = add_months(q, -3) + timedelta(days=1)
+            n = len(items)
+            want = [round(n * within24(q))]
+            want.append(max(want[0], round(n * within48(q))) - want[0])
+            want.append(n - want[0] - want[1])
+            have = [sum(1 for r in items if r[4] == b) for b in range(3)]
+            movable = [r for r in items if (r[1].date() - q_start).days >= 8]
+            self.rng.shuffle(movable)
+            for row in movable:
+                band = row[4]
+                if have[band] <= want[band]:
+                    continue
+                for target in range(3):
+                    if have[target] < want[target]:
+                        have[band] -= 1
+                        have[target] += 1
+                        row[4] = target
+                        break
 
     def _contact_child(self, day: date) -> int:
         rng = self.rng
@@ -263,6 +296,35 @@ class Builder:
                 break
             self.rec.cp_reviews.append((j.child, ci, due, held))
             due = add_months(held, 6)
+
+    def even_up_reviews(self) -> None:
+        """Exactly the quarter's share of review conferences held in it were on time
+        (calibration target rcpc_timely_pct). Draws made for reviews that a plan's end cut off
+        skew the kept ones, so the due date of a few held reviews moves either side of the
+        held date; the next review's due date, set from the held date, stays."""
+        rng = self.rng
+        rate = Schedule(P.RCPC_TIMELY, quarterly=True)
+        by_quarter: dict[date, list[int]] = defaultdict(list)
+        for i, (_child, _plan, _due, held) in enumerate(self.rec.cp_reviews):
+            if held is not None:
+                by_quarter[quarter_of(held)].append(i)
+        dues = {(r[1], r[2]) for r in self.rec.cp_reviews}
+        for q, indexes in by_quarter.items():
+            on_time = [i for i in indexes if self.rec.cp_reviews[i][3] <= self.rec.cp_reviews[i][2]]
+            late = [i for i in indexes if self.rec.cp_reviews[i][3] > self.rec.cp_reviews[i][2]]
+            want = round(rate(q) * len(indexes))
+            if len(on_time) > want:
+                flip, days = rng.sample(on_time, len(on_time) - want), (-10, -1)
+            else:
+                flip, days = rng.sample(late, min(len(late), want - len(on_time))), (0, 10)
+            for i in flip:
+                child, plan, due, held = self.rec.cp_reviews[i]
+                new_due = held + timedelta(days=rng.randint(*days))
+                if (plan, new_due) in dues:
+                    continue
+                dues.discard((plan, due))
+                dues.add((plan, new_due))
+                self.rec.cp_reviews[i] = (child, plan, new_due, held)
 
     def _postcode(self, area: str, districts: int) -> str:
         """A made-up postcode: AN is the synthetic council's area, QX anywhere else (no UK
@@ -620,6 +682,7 @@ class Builder:
     def run(self) -> Records:
         self.front_door()
         self.casework()
+        self.even_up_reviews()
         self.visit_plan()
         self.control_seen()
         self.control_not_seen()

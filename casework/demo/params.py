@@ -123,6 +123,14 @@ READMISSION = {
     date(2018, 6, 30): 0.195,
     date(2018, 9, 30): 0.23,
 }
+# Exact readmissions: a count for a quarter, and a share for a 12-month window (its quarters
+# share what the counted quarters leave). calibration target: cic_readmitted_q 16 in 2018/19 Q2;
+# cic_readmission_12m_pct 20.5 (Oct 2017-Sep 2018), 18.3 (Oct 2016-Sep 2017)
+READMITTED_IN_QUARTER = {date(2018, 9, 30): 16}
+READMISSION_WINDOWS = (
+    (date(2016, 10, 1), date(2017, 9, 30), 0.183),
+    (date(2017, 10, 1), date(2018, 9, 30), 0.205),
+)
 # Share of child protection plans that are a second or later plan (history; the D cohort is exact).
 CP_REPEAT_HISTORY = 0.22
 

@@ -13,7 +13,7 @@ from datetime import date, timedelta
 
 from casework.demo import params as P
 from casework.demo.journeys import CIC, CL, CP, Journey, Quota
-from casework.demo.timeline import Schedule, add_months
+from casework.demo.timeline import Schedule, add_months, quarter_of
 
 
 @dataclass(eq=False)
@@ -72,12 +72,56 @@ def _age_years(kind: str, rng: random.Random) -> float:
     return rng.triangular(0, 17.5, 9)
 
 
+def readmission_draws(journeys: list[Journey], as_at: date, rng: random.Random) -> set[int]:
+    """The periods of care (journey ids) that should be readmissions: per quarter, a count where
+    params gives one, else the quarter's share of its 12-month window's target, else the
+    READMISSION schedule's share."""
+    factor_rate = Schedule(P.READMISSION, quarterly=True)
+    by_quarter: dict[date, list[Journey]] = {}
+    for j in journeys:
+        if j.kind == CIC:
+            by_quarter.setdefault(quarter_of(j.start), []).append(j)
+    for items in by_quarter.values():
+        items.sort(key=lambda j: (j.start, j.ref))
+    want = {q: round(factor_rate(q) * len(items)) for q, items in by_quarter.items()}
+    counted = {}
+    for q, count in P.READMITTED_IN_QUARTER.items():
+        if q in by_quarter:
+            # The count scales with the council, as the stocks do.
+            counted[q] = round(count * _scale(journeys, as_at))
+            want[q] = counted[q]
+    for start, end, pct in P.READMISSION_WINDOWS:
+        quarters = [q for q in by_quarter if start <= q <= end]
+        total = round(pct * sum(len(by_quarter[q]) for q in quarters))
+        free = [q for q in quarters if q not in counted]
+        left = total - sum(counted.get(q, 0) for q in quarters)
+        admissions = sum(len(by_quarter[q]) for q in free)
+        given = 0
+        for i, q in enumerate(sorted(free)):
+            if i == len(free) - 1:
+                share = left - given
+            else:
+                share = round(left * len(by_quarter[q]) / max(1, admissions))
+            want[q] = max(0, share)
+            given += want[q]
+    chosen: set[int] = set()
+    for q, items in by_quarter.items():
+        chosen |= {id(j) for j in rng.sample(items, min(len(items), want.get(q, 0)))}
+    return chosen
+
+
+def _scale(journeys: list[Journey], as_at: date) -> float:
+    """This locality's size relative to the calibrated council (children in care at D)."""
+    in_care = sum(1 for j in journeys if j.kind == CIC and j.end is None)
+    return in_care / Schedule(P.CIC_STOCK)(as_at)
+
+
 def assign_children(journeys: list[Journey], as_at: date, rng: random.Random) -> list[Kid]:
     kids: list[Kid] = []
     freed: list[tuple[date, int]] = []
     recent, cp_pool, care_pool, leavers = Pool(), Pool(), Pool(), Pool()
     rereferral = Quota(Schedule(P.REREFERRAL), rng)
-    readmit = Quota(Schedule(P.READMISSION, quarterly=True), rng)
+    wanted_readmissions = readmission_draws(journeys, as_at, rng)
     repeat_history = Quota(lambda d: P.CP_REPEAT_HISTORY, rng)
     placed_cp = [j for j in journeys if j.kind == CP and j.sub]
     repeats = round(P.D_CP_REPEAT * len(placed_cp) / Schedule(P.CP_STOCK)(as_at))
@@ -125,14 +169,14 @@ def assign_children(journeys: list[Journey], as_at: date, rng: random.Random) ->
             )
         else:
             want_rerefer = rereferral(first)
-            if j.kind == CIC and readmit(j.start):
+            if j.kind == CIC and id(j) in wanted_readmissions:
                 kid = care_pool.find(
                     rng,
                     lambda k: (
                         fits(k, j)
                         and (k.last_ref is not None and k.last_ref >= year_before) == want_rerefer
                     ),
-                ) or care_pool.find(rng, lambda k: fits(k, j))
+                ) or care_pool.find(rng, lambda k: fits(k, j), tries=1000)
             elif j.kind == CP and (id(j) in d_repeat if j.sub else repeat_history(j.start)):
                 kid = cp_pool.find(
                     rng,

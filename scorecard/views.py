@@ -263,7 +263,15 @@ def scorecard_figures(
         measure_codes = [c for c in measure_codes if c in wanted]
     stored = services.snapshot_results(measure_codes, scope, [quarter.end])
     snapshot = bool(measure_codes) and len(stored) == len(measure_codes)
-    return services.scorecard_rows(quarter, scope, snapshot=snapshot, codes=wanted), snapshot
+    rows = services.scorecard_rows(quarter, scope, snapshot=snapshot, codes=wanted)
+    return sorted(rows, key=lambda row: report_position(row.code)), snapshot
+
+
+def report_position(code: str) -> int:
+    """Where a measure's section comes in the report: its module's place in the registry's
+    MODULES. The registry's own order follows whichever module was imported first."""
+    module = type(registry.get(code)).__module__
+    return registry.MODULES.index(module) if module in registry.MODULES else len(registry.MODULES)
 
 
 @require_GET

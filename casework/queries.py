@@ -4,7 +4,7 @@ measures and the lists: every "open at D" and "team at D" rule is written once, 
 from collections.abc import Iterable
 from datetime import date
 
-from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.db.models.expressions import Combinable
 from django.db.models.functions import Coalesce
 
@@ -51,18 +51,30 @@ def team_at(as_at: AsAt, child_ref: str = "pk") -> Coalesce:
 
 
 def in_teams_at(as_at: AsAt, team_ids: Iterable[int], child_ref: str = "pk") -> Q:
-    """Filter for children belonging at D to one of the teams. Written with EXISTS rather than a
-    comparison on `team_at` so PostgreSQL can use the (team, role, start_date) index."""
+    """Filter for children belonging at D to one of the teams: allocated at D to a worker in
+    them, or with no allocation at D and an open referral to one of them.
+
+    Written as uncorrelated `IN (SELECT child_id ...)` sets rather than per-child EXISTS: both
+    SQLite and PostgreSQL build each set once, where a correlated OR of EXISTS made SQLite probe
+    every child (minutes at 48,000 children)."""
     team_ids = list(team_ids)
-    allocated = allocations_open_at(as_at, child_ref)
-    return Q(Exists(allocated.filter(team_id__in=team_ids))) | (
-        ~Q(Exists(allocated))
-        & Q(Exists(referrals_open_at(as_at, child_ref).filter(team_id__in=team_ids)))
+    allocations = Involvement.objects.filter(open_at(as_at), role=Involvement.Role.ALLOCATED_WORKER)
+    allocated_here = allocations.filter(team_id__in=team_ids).values("child_id")
+    referred_here = (
+        Referral.objects.filter(
+            open_at(as_at, "referral_date", "closure_date"), team_id__in=team_ids
+        )
+        .exclude(child_id__in=allocations.values("child_id"))
+        .values("child_id")
     )
+    return Q(**{f"{child_ref}__in": allocated_here}) | Q(**{f"{child_ref}__in": referred_here})
 
 
 def allocated_to_at(as_at: AsAt, worker_ids: Iterable[int], child_ref: str = "pk") -> Q:
-    return Q(Exists(allocations_open_at(as_at, child_ref).filter(worker_id__in=list(worker_ids))))
+    allocated = Involvement.objects.filter(
+        open_at(as_at), role=Involvement.Role.ALLOCATED_WORKER, worker_id__in=list(worker_ids)
+    )
+    return Q(**{f"{child_ref}__in": allocated.values("child_id")})
 
 
 def children_in_teams(as_at: date, team_ids: Iterable[int]) -> QuerySet[Child]:

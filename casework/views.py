@@ -529,7 +529,8 @@ def caseload(request: HttpRequest) -> HttpResponse:
     as_at = reporting_date()
     role = _user(request).role
     if role not in (Role.SOCIAL_WORKER, Role.TEAM_MANAGER):
-        raise PermissionDenied("The caseload is for social workers and team managers.")
+        # A list of children outside the user's role answers like any out-of-scope record.
+        raise Http404("The caseload is for social workers and team managers.")
     table = CaseloadTable(caseload_children(request.user, as_at))
     if role == Role.SOCIAL_WORKER:
         table.columns.hide("worker_name")

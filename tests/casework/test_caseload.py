@@ -85,4 +85,4 @@ def test_caseload_view_is_audited_with_the_children_shown(cast, as_user):
 
 @pytest.mark.parametrize("who", ["leader", "performance", "chair_a"])
 def test_roles_without_a_caseload_are_refused(cast, as_user, who):
-    assert as_user(getattr(cast, who)).get(reverse("caseload")).status_code == 403
+    assert as_user(getattr(cast, who)).get(reverse("caseload")).status_code == 404

@@ -124,7 +124,7 @@ MATRIX: dict[str, Entry] = {
         None,
         GET_POST,
         roles=frozenset({"social_worker", "team_manager"}),
-        refused=403,  # the caseload is a role's page, not a record: tests/casework/test_caseload
+        refused=404,  # other roles: like any out-of-scope list of children
         shows_record=True,
     ),
     "surgeries:workbench": Entry(_none, None, shows_record=True),

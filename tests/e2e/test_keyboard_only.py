@@ -18,13 +18,15 @@ FOCUSED = """() => {
         && style.outlineColor !== 'rgba(0, 0, 0, 0)';
     const shadow = style.boxShadow !== 'none';
     const background = style.backgroundColor;
+    // The GOV.UK focus state: an outline, a box shadow or the yellow focus colour (#ffdd00).
+    const yellow = background === 'rgb(255, 221, 0)';
     return {
         tag: el.tagName.toLowerCase(),
         id: el.id,
         name: el.getAttribute('name'),
         text: (el.innerText || el.value || '').trim().slice(0, 60),
         classes: el.className && typeof el.className === 'string' ? el.className : '',
-        visible: outline || shadow,
+        visible: outline || shadow || yellow,
         inFooter: !!el.closest('footer'),
         background,
     };

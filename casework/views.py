@@ -529,7 +529,9 @@ def caseload(request: HttpRequest) -> HttpResponse:
     as_at = reporting_date()
     role = _user(request).role
     if role not in (Role.SOCIAL_WORKER, Role.TEAM_MANAGER):
-        # A list of children outside the user's role answers like any out-of-scope record.
+        # A list of children outside the user's role answers like any out-of-scope record,
+        # and the refusal is audited like one.
+        record_access(request, action="refused", status_code=404)
         raise Http404("The caseload is for social workers and team managers.")
     table = CaseloadTable(caseload_children(request.user, as_at))
     if role == Role.SOCIAL_WORKER:

@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 DEMO_ENV := REPORTING_DATE=$${REPORTING_DATE:-2018-09-30}
 
-.PHONY: install run test lint format migrate seed worker beat clean assets perfbench
+.PHONY: install run test e2e lint format migrate seed worker beat clean assets perfbench
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	@test -x $(PY) || $$(scripts/find-python) -m venv $(VENV)
@@ -37,6 +37,11 @@ run: seed
 test: install
 	@$(PY) -m pytest $(PYTEST_ARGS); status=$$?; \
 	if [ $$status -eq 5 ]; then echo "pytest collected no tests" >&2; exit 1; fi; exit $$status
+
+# The browser journeys in Debian's Chromium (tests/e2e), against PostgreSQL when DATABASE_URL
+# points at it (the live server's threads need their own connections).
+e2e: install
+	$(PY) -m pytest -m e2e tests/e2e $(PYTEST_ARGS)
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -224,6 +224,7 @@ def scorecard_rows(
     *,
     snapshot: bool = False,
     codes: Sequence[str] | None = None,
+    stored: dict[tuple[str, date], Result] | None = None,
 ) -> list[ScorecardRow]:
     """Every scorecard measure at `scope` for a quarter ("2018-19-Q2" or a Quarter: stocks at
     its end, flows over each measure's period to its end) or an as-at date (used as the end).
@@ -231,7 +232,8 @@ def scorecard_rows(
     Live (default) asks each measure for its result now, for this period and the previous
     one. `snapshot=True` reads the nightly KpiSnapshot rows for the end date and the previous
     end instead (one query), so figures match what was reported even after data changes;
-    measures without a snapshot row have value None.
+    measures without a snapshot row have value None. `stored` passes snapshot results the
+    caller has already read (keyed as `snapshot_results` keys them), saving that query.
     """
     end = parse_end(period_or_quarter)
     prev = previous_end(end)
@@ -245,7 +247,8 @@ def scorecard_rows(
     benchmarks = benchmarks_in_force(on, all_codes)
 
     if snapshot:
-        stored = snapshot_results(all_codes, scope, [on, end_date(prev)])
+        if stored is None:
+            stored = snapshot_results(all_codes, scope, [on, end_date(prev)])
         units = {m.code: m.unit for m in measures}
         current = {code: _like_live(stored.get((code, on)), units[code]) for code in all_codes}
         previous = {
@@ -330,6 +333,66 @@ def snapshot_cohort(code: str, scope: MeasureScope, day: date) -> SnapshotCohort
     ).first()
 
 
+@dataclass(frozen=True)
+class PageSnapshots:
+    """What the scorecard page reads from the snapshot table, in one query: the scope's stored
+    results at the trend dates (which include the quarter end and the previous one), and which
+    nights of a range have a complete council snapshot (for the missed-nights warning)."""
+
+    results: dict[tuple[str, date], Result]
+    complete_council_dates: frozenset[date]
+
+    def series(self, dates: Sequence[date]) -> dict[str, list[tuple[date, Decimal | None]]]:
+        """Like `trends`: each code's values at the dates held, oldest first."""
+        series: dict[str, list[tuple[date, Decimal | None]]] = defaultdict(list)
+        for (code, day), result in sorted(self.results.items()):
+            if day in dates:
+                series[code].append((day, result.value))
+        return dict(series)
+
+    def missing_between(self, since: date, until: date) -> list[date]:
+        days = (since + timedelta(days=n) for n in range((until - since).days + 1))
+        return [day for day in days if day not in self.complete_council_dates]
+
+
+def page_snapshots(
+    codes: Sequence[str],
+    scope: MeasureScope,
+    dates: Sequence[date],
+    council_nights: tuple[date, date] | None = None,
+) -> PageSnapshots:
+    """Snapshot rows for `codes` at `scope` on `dates` and, when `council_nights` (since, until)
+    is given, the council rows of every measure on those nights, as `missing_rollup_dates`
+    counts them. One query (a few hundred rows: at most one per measure and date)."""
+    level, scope_id = scope_key(scope)
+    wanted = Q(code__in=list(codes), scope_level=level, scope_id=scope_id, date__in=list(dates))
+    every_code = [m.code for m in registry.all_measures()]
+    if council_nights is not None:
+        since, until = council_nights
+        wanted |= Q(
+            scope_level=ScopeLevel.COUNCIL,
+            scope_id=COUNCIL_SCOPE_ID,
+            date__gte=since,
+            date__lte=until,
+            code__in=every_code,
+        )
+    results: dict[tuple[str, date], Result] = {}
+    council_codes: dict[date, set[str]] = defaultdict(set)
+    code_set, date_set = set(codes), set(dates)
+    rows = KpiSnapshot.objects.filter(wanted).values_list(
+        "code", "date", "scope_level", "scope_id", "numerator", "denominator", "value"
+    )
+    for code, day, row_level, row_scope, numerator, denominator, value in rows:
+        if row_level == level and row_scope == scope_id and code in code_set and day in date_set:
+            results[(code, day)] = Result(code, numerator, denominator, value)
+        if council_nights is not None and row_level == ScopeLevel.COUNCIL:
+            council_codes[day].add(code)
+    complete = frozenset(
+        day for day, found in council_codes.items() if len(found) >= len(every_code)
+    )
+    return PageSnapshots(results, complete)
+
+
 # --- Trends ---------------------------------------------------------------------------------------
 
 
@@ -409,6 +472,8 @@ __all__ = [
     "Unit",
     "benchmarks_in_force",
     "missing_rollup_dates",
+    "PageSnapshots",
+    "page_snapshots",
     "reporting_date",
     "rollup_target_date",
     "scope_from_text",

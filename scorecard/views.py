@@ -17,6 +17,7 @@ from urllib.parse import urlencode
 import django_tables2 as tables
 from django.db.models import (
     BooleanField,
+    CharField,
     ExpressionWrapper,
     F,
     Model,
@@ -149,21 +150,39 @@ class ScopeOption:
 
 def scope_options(user: Any, user_scope: Scope) -> list[ScopeOption]:
     """The scope picker: the council, every service area and team, and the user's own
-    caseload for a social worker. Two queries."""
+    caseload for a social worker. One query (areas and teams as one union)."""
     options = [ScopeOption("council", "Whole council", "")]
-    for area in ServiceArea.objects.order_by("name"):
-        options.append(ScopeOption(f"service_area:{area.pk}", area.name, "Service areas"))
-    for team in Team.objects.order_by("name"):
-        options.append(ScopeOption(f"team:{team.pk}", team.name, "Teams"))
-    worker: Worker | None = getattr(user, "worker", None)
-    if worker is not None and worker.pk in user_scope.worker_ids:
-        options.append(ScopeOption(f"worker:{worker.pk}", "My caseload", "Workers"))
+    areas = (
+        ServiceArea.objects.annotate(level=Value("service_area", output_field=CharField()))
+        .order_by()
+        .values_list("level", "pk", "name")
+    )
+    teams = (
+        Team.objects.annotate(level=Value("team", output_field=CharField()))
+        .order_by()
+        .values_list("level", "pk", "name")
+    )
+    groups = {"service_area": "Service areas", "team": "Teams"}
+    found = sorted(
+        areas.union(teams, all=True), key=lambda row: (row[0] != "service_area", row[2], row[1])
+    )
+    for level, pk, name in found:
+        options.append(ScopeOption(f"{level}:{pk}", name, groups[level]))
+    if user_scope.worker_ids:
+        worker: Worker | None = getattr(user, "worker", None)
+        if worker is not None and worker.pk in user_scope.worker_ids:
+            options.append(ScopeOption(f"worker:{worker.pk}", "My caseload", "Workers"))
     return options
 
 
-def scope_label(scope: MeasureScope) -> str:
+def scope_label(scope: MeasureScope, options: Iterable[ScopeOption] = ()) -> str:
+    """The scope's name; from the picker's options when given (no query for an area or team)."""
     if scope.level == "council":
         return "Whole council"
+    value = scope_value(scope)
+    for option in options:
+        if option.value == value and scope.level != "worker":
+            return option.label
     rows = SCOPE_MODELS[scope.level]._default_manager.filter(pk=int(scope.pk or 0))
     name = rows.values_list("name", flat=True).first()
     return str(name or "")
@@ -297,27 +316,54 @@ def _quarter_choices(current: Quarter) -> list[Quarter]:
     return sorted(choices, reverse=True)
 
 
+PageFigures = tuple[
+    list[services.ScorecardRow], bool, list[Quarter], dict[str, dict[date, Any]], list[date]
+]
+
+
+def scorecard_page_figures(quarter: Quarter, scope: MeasureScope) -> PageFigures:
+    """Everything the scorecard page shows from the snapshot table, read in one query: the
+    quarter's figures (snapshot or, when the quarter end is incomplete, calculated now), the
+    trend and the missed nights. Then targets and benchmarks: three queries in all when the
+    snapshot is complete."""
+    trend_quarters = quarter.back(TREND_QUARTERS)
+    ends = sorted({q.end for q in trend_quarters} | {quarter.end, quarter.previous().end})
+    codes = [m.code for m in services.scorecard_measures()]
+    until = min(quarter.end, services.rollup_target_date())
+    nights = (max(quarter.start, until - timedelta(days=6)), until)
+    read = services.page_snapshots(codes, scope, ends, nights if until >= quarter.start else None)
+    snapshot = bool(codes) and all((code, quarter.end) in read.results for code in codes)
+    rows = services.scorecard_rows(
+        quarter, scope, snapshot=snapshot, stored=read.results if snapshot else None
+    )
+    rows.sort(key=lambda row: report_position(row.code))
+    trend = read.series([q.end for q in trend_quarters])
+    trend_values = {code: dict(points) for code, points in trend.items()}
+    missing = read.missing_between(*nights) if until >= quarter.start else []
+    return rows, snapshot, trend_quarters, trend_values, missing
+
+
 @require_GET
 def scorecard_page(request: HttpRequest, quarter: str) -> HttpResponse:
     q = _quarter_or_404(quarter)
     user_scope = scope_for(request.user)
     scope = parse_scope(request.GET.get("scope"), request.user, user_scope)
     drill = can_see_children(request.user, user_scope) and covers(user_scope, scope)
-    rows, from_snapshot = scorecard_figures(q, scope)
-    trend_quarters, trend_values = quarter_trends(scope, q)
+    rows, from_snapshot, trend_quarters, trend_values, missing = scorecard_page_figures(q, scope)
     sections = build_sections(
         rows, q, scope, drill=drill, trend_values=trend_values, trend_quarters=trend_quarters
     )
+    options = scope_options(request.user, user_scope)
     context = {
         "quarter": q,
         "scope": scope,
         "scope_value": scope_value(scope),
-        "scope_label": scope_label(scope),
-        "scope_options": scope_options(request.user, user_scope),
+        "scope_label": scope_label(scope, options),
+        "scope_options": options,
         "quarter_choices": _quarter_choices(q),
         "sections": sections,
         "drill": drill,
-        "missing_nights": missing_nights(q),
+        "missing_nights": missing,
         "from_snapshot": from_snapshot,
         "can_see_children": can_see_children(request.user, user_scope),
         "view_name": "scorecard",

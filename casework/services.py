@@ -68,7 +68,10 @@ def visit_record(
         seen_alone=seen_alone,
         recorded_at=recorded_at,
     )
-    visit.full_clean()
+    # The child was just read (and locked) by primary key and the worker is a loaded row, so
+    # their existence is not checked again; the new public id is a fresh uuid4 (the unique index
+    # still guards it). Three look-ups fewer on every visit recorded (G9: at most 15 statements).
+    visit.full_clean(exclude=["child", "worker", "public_id"])
     visit.save()
     return visit
 

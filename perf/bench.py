@@ -109,7 +109,7 @@ class GoalResult:
     goal: str
     status: str  # "pass", "breach" or "not measured"
     detail: str
-    figures: dict[str, Any] = field(default_factory=dict)
+    figures: dict[Any, Any] = field(default_factory=dict)  # JSON-ready (G5 keys pages by number)
 
     @property
     def breached(self) -> bool:
@@ -533,7 +533,7 @@ def suite_pages(
     client = Client()
     client.force_login(manager)
     workbench = reverse("surgeries:workbench")
-    pages = {}
+    pages: dict[int, dict[str, Any]] = {}
     for number in (1, 5):
         url = f"{workbench}?sort=-days&page={number}"
         timing, queries, sqls = measure_page(client, url, samples)

@@ -22,6 +22,7 @@ from casework.demo.timeline import (
     Schedule,
     add_months,
     add_wd,
+    known,
     quarter_ends,
     quarter_of,
     rand_day,
@@ -108,8 +109,9 @@ class Builder:
     def front_door(self) -> None:
         rng = self.rng
         by_quarter: dict[date, list[list]] = defaultdict(list)
-        with_ref = [j for j in self.journeys if j.ref is not None]
-        for j in with_ref:
+        for j in self.journeys:
+            if j.ref is None:
+                continue
             decided = at(j.ref, rng.randint(9, 17), rng.randint(0, 59))
             by_quarter[quarter_of(j.ref)].append([j.child, decided, "referral", j])
         share = Schedule(P.CONTACT_TO_REFERRAL, quarterly=True)
@@ -347,15 +349,15 @@ class Builder:
         from django.conf import settings
 
         rng = self.rng
-        care = j.care
-        bounds = sorted({p[0] for p in care.placements} | {d for d, _ in care.statuses})
-        moves = {p[0] for p in care.placements[1:]}
+        care = j.period
+        bounds = sorted({p.start for p in care.placements} | {d for d, _ in care.statuses})
+        moves = {p.start for p in care.placements[1:]}
         changes = {d for d, _ in care.statuses[1:]}
         home = None
         for i, start in enumerate(bounds):
             end = bounds[i + 1] if i + 1 < len(bounds) else care.end
             placement = care.placement_at(start)
-            out = bool(placement[2])
+            out = bool(placement.out_of_area)
             if i == 0:
                 rne = "S"
             elif start in moves and start in changes:
@@ -380,7 +382,7 @@ class Builder:
                     rne,
                     care.status_at(start),
                     "N1" if rng.random() < 0.6 else rng.choice(("N2", "N3", "N4", "N5", "N8")),
-                    placement[1],
+                    placement.place,
                     "PR1" if not out else rng.choice(("PR1", "PR4", "PR5")),
                     rec,
                     rng.choice(PLACE_CHANGE) if rne in ("P", "B") else "",
@@ -439,13 +441,14 @@ class Builder:
         for j in self.journeys:
             if j.kind == CL:
                 continue
+            ref = known(j.ref)
             v: list[list] = []
             end = min(j.end or self.as_at + timedelta(days=1), self.as_at + timedelta(days=1))
             if j.kind == CIN:
                 first = rng.randint(0, 5) if rng.random() < 0.72 else rng.randint(6, 14)
-                day = add_wd(j.ref, first) if first else j.ref
+                day = add_wd(ref, first) if first else ref
                 if day >= end:
-                    day = j.ref
+                    day = ref
                 if day >= P.VISITS_FROM:
                     v.append([day, True, "assessment"])
                 phase_end = j.plans[0][0] if j.plans else end
@@ -464,14 +467,14 @@ class Builder:
                 if j.plans:
                     self._cadence(v, j.plans[0][0], end, 8, 19, "cin")
             elif j.kind == CP:
-                s47 = j.s47_start or j.ref
+                s47 = j.s47_start or ref
                 day = add_wd(s47, rng.choice((0, 1, 1, 1, 2, 3)))
                 if day >= P.VISITS_FROM:
                     v.append([min(day, j.start), True, "cp"])
                 self._cadence(v, day, j.start, 5, 10, "assessment")
                 self._cadence(v, j.start, end, 4, 9, "cp", first=rng.choice((0, 1, 2, 3)))
             elif j.kind == CIC:
-                self._cadence(v, j.ref, end, 18, 28, "cla", first=rng.randint(0, 5))
+                self._cadence(v, ref, end, 18, 28, "cla", first=rng.randint(0, 5))
             v = [x for x in v if x[0] <= self.as_at and x[0] < end]
             v.sort(key=lambda x: x[0])
             self.visits[id(j)] = v
@@ -494,18 +497,19 @@ class Builder:
                 want_late = total - round(rate(q) * total)
                 eligible = []
                 for j in cohort:
-                    basis = j.start if category == CP else j.ref
+                    basis = j.start if category == CP else known(j.ref)
                     if wd_between(basis, q) <= window + 1:
                         continue
                     eligible.append(j)
                 rng.shuffle(eligible)
-                late_ids = set()
+                late_ids: set[int] = set()
                 for j in eligible:
                     if len(late_ids) >= want_late:
                         break
                     cut = sub_wd(q, window + rng.randint(1, 12))
                     v = self.visits[id(j)]
-                    if j.ref >= protect_from and not any(x[1] and j.ref <= x[0] < cut for x in v):
+                    ref = known(j.ref)
+                    if ref >= protect_from and not any(x[1] and ref <= x[0] < cut for x in v):
                         continue
                     for x in v:
                         if x[1] and cut <= x[0] <= q:
@@ -514,7 +518,7 @@ class Builder:
                 for j in cohort:
                     if id(j) in late_ids:
                         continue
-                    basis = j.start if category == CP else j.ref
+                    basis = j.start if category == CP else known(j.ref)
                     lo = max(basis, sub_wd(q, window - 1))
                     v = self.visits[id(j)]
                     if any(x[1] and lo <= x[0] <= q for x in v):
@@ -531,8 +535,9 @@ class Builder:
         start, end = add_months(self.as_at, -5) + timedelta(days=1), self.as_at
         latest: dict[int, Journey] = {}
         for j in self.journeys:
-            in_period = j.ref is not None and start <= j.ref <= end and j.a_start is not None
-            if in_period and (j.child not in latest or latest[j.child].ref < j.ref):
+            if j.ref is None or j.a_start is None or not start <= j.ref <= end:
+                continue
+            if j.child not in latest or known(latest[j.child].ref) < j.ref:
                 latest[j.child] = j
 
         by_child: dict[int, list[list]] = defaultdict(list)
@@ -553,7 +558,11 @@ class Builder:
                     v[0][1] = True
                 else:
                     v.append(
-                        [min(j.ref + timedelta(days=1), j.end, self.as_at), True, "assessment"]
+                        [
+                            min(known(j.ref) + timedelta(days=1), j.end, self.as_at),
+                            True,
+                            "assessment",
+                        ]
                     )
         unseen = sum(1 for j in latest.values() if not seen(j))
         spare = [
@@ -607,9 +616,9 @@ class Builder:
 
         def cohort(q: date) -> list[Member]:
             return [
-                Member(j.child, j.care.start, wd_between(j.care.start, q) <= 20)
+                Member(j.child, j.period.start, wd_between(j.period.start, q) <= 20)
                 for j in care
-                if j.care.open_at(q)
+                if j.period.open_at(q)
             ]
 
         def late_by(rate: Schedule):
@@ -644,7 +653,7 @@ class Builder:
         dates = sorted(set(quarters) | {d for d in P.CIC_ASSESSMENT_STALE if d <= self.as_at})
 
         def stale_cohort(q: date) -> list[Member]:
-            return [Member(j.child, j.care.start) for j in care if j.care.open_at(q)]
+            return [Member(j.child, j.period.start) for j in care if j.period.open_at(q)]
 
         placed = place_checks(
             dates=dates,
@@ -654,14 +663,14 @@ class Builder:
             seeds=seeds,
             rng=rng,
         )
-        referral_by_child = {}
+        referral_by_child: dict[int, list[Journey]] = {}
         for j in care:
             referral_by_child.setdefault(j.child, []).append(j)
         taken = {(a[0], a[2]) for a in self.rec.assessments}
         in_time = Quota(Schedule(P.ASSESSMENT_45D, quarterly=True), rng)
         for key, days in placed.items():
             for auth in days:
-                js = [j for j in referral_by_child.get(key, []) if j.care.start <= auth]
+                js = [j for j in referral_by_child.get(key, []) if j.period.start <= auth]
                 ri = self.referral_of.get(id(js[-1])) if js else None
                 length = rng.randint(12, 40) if in_time(auth) else rng.randint(48, 70)
                 start = sub_wd(auth, length)
@@ -675,7 +684,7 @@ class Builder:
             open_now, min(len(open_now), round(P.D_CIC_OPEN_REASSESSMENTS * self.factor))
         ):
             start = sub_wd(self.as_at, rng.randint(1, 40))
-            if (j.child, start) not in taken and start > j.care.start:
+            if (j.child, start) not in taken and start > j.period.start:
                 taken.add((j.child, start))
                 self.rec.assessments.append((j.child, self.referral_of.get(id(j)), start, None))
 

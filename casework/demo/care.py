@@ -8,13 +8,13 @@ import random
 from datetime import date, timedelta
 
 from casework.demo import params as P
-from casework.demo.journeys import CIC, Journey
+from casework.demo.journeys import CIC, Journey, Placement
 from casework.demo.timeline import Schedule, add_months, quarter_ends, rand_day
 
 
 def _moves_in_year(j: Journey, as_at: date) -> int:
     since = add_months(as_at, -12)
-    return sum(1 for p in j.care.placements[1:] if since < p[0] <= as_at)
+    return sum(1 for p in j.period.placements[1:] if since < p.start <= as_at)
 
 
 def fix_moves(journeys: list[Journey], as_at: date, factor: float, rng: random.Random) -> None:
@@ -27,22 +27,22 @@ def fix_moves(journeys: list[Journey], as_at: date, factor: float, rng: random.R
     if len(many) > target:
         for j in rng.sample(many, len(many) - target):
             while _moves_in_year(j, as_at) > 2:
-                recent = [p for p in j.care.placements[1:] if since < p[0] <= as_at]
-                j.care.placements.remove(recent[-1])
+                recent = [p for p in j.period.placements[1:] if since < p.start <= as_at]
+                j.period.placements.remove(recent[-1])
     else:
         few = sorted(
             (j for j in placed if _moves_in_year(j, as_at) < 3),
             key=lambda j: (-_moves_in_year(j, as_at), rng.random()),
         )
         for j in few[: target - len(many)]:
-            lo = max(since, j.care.start) + timedelta(days=1)
+            lo = max(since, j.period.start) + timedelta(days=1)
             if (as_at - lo).days < 10:
                 continue
             while _moves_in_year(j, as_at) < 3:
                 day = rand_day(rng, lo, as_at)
-                if all(p[0] != day for p in j.care.placements):
-                    j.care.placements.append([day, rng.choice(("U4", "U6", "K2", "R1")), None])
-                    j.care.placements.sort(key=lambda p: p[0])
+                if all(p.start != day for p in j.period.placements):
+                    j.period.placements.append(Placement(day, rng.choice(("U4", "U6", "K2", "R1"))))
+                    j.period.placements.sort(key=lambda p: p.start)
 
 
 def fix_legal_status(
@@ -54,31 +54,31 @@ def fix_legal_status(
     care = [j for j in journeys if j.kind == CIC]
     prev = P.CONTROLLED_FROM - timedelta(days=92)
     for q in quarter_ends(P.CONTROLLED_FROM, as_at):
-        cohort = [j for j in care if j.care.open_at(q)]
-        v2 = [j for j in cohort if j.care.status_at(q) == "V2"]
+        cohort = [j for j in care if j.period.open_at(q)]
+        v2 = [j for j in cohort if j.period.status_at(q) == "V2"]
         want = round(target(q) * factor)
         if len(v2) > want:
             for j in rng.sample(v2, len(v2) - want):
-                floor = max([prev, j.care.start] + [d for d, _ in j.care.statuses if d <= q])
+                floor = max([prev, j.period.start] + [d for d, _ in j.period.statuses if d <= q])
                 when = rand_day(rng, floor + timedelta(days=1), q)
                 if when <= floor:
                     continue
                 # An interim care order replaces section 20 accommodation.
-                kept = [s for s in j.care.statuses if s[0] < when]
-                later = [s for s in j.care.statuses if s[0] > when and s[1] not in ("V2", "C1")]
-                j.care.statuses = kept + [(when, "C1")] + later
+                kept = [s for s in j.period.statuses if s[0] < when]
+                later = [s for s in j.period.statuses if s[0] > when and s[1] not in ("V2", "C1")]
+                j.period.statuses = kept + [(when, "C1")] + later
         elif len(v2) < want:
             fresh = [
                 j
                 for j in cohort
-                if j.care.start > prev
-                and j.care.status_at(q) != "V2"
-                and j.care.statuses[0][1] != "V2"
+                if j.period.start > prev
+                and j.period.status_at(q) != "V2"
+                and j.period.statuses[0][1] != "V2"
             ]
             for j in rng.sample(fresh, min(len(fresh), want - len(v2))):
-                j.care.statuses[0] = (j.care.start, "V2")
-                j.care.statuses = [j.care.statuses[0]] + [
-                    s for s in j.care.statuses[1:] if s[0] > q or s[1] != j.care.status_at(q)
+                j.period.statuses[0] = (j.period.start, "V2")
+                j.period.statuses = [j.period.statuses[0]] + [
+                    s for s in j.period.statuses[1:] if s[0] > q or s[1] != j.period.status_at(q)
                 ]
         prev = q
 
@@ -89,14 +89,14 @@ def fix_area(journeys: list[Journey], as_at: date, factor: float, rng: random.Ra
     target = Schedule(P.OUT_OF_COUNTY)
     care = [j for j in journeys if j.kind == CIC]
     for q in quarter_ends(P.CONTROLLED_FROM, as_at):
-        current = [j.care.placement_at(q) for j in care if j.care.open_at(q)]
-        fixed_out = sum(1 for p in current if p[2] is True)
-        free = [p for p in current if p[2] is None]
+        current = [j.period.placement_at(q) for j in care if j.period.open_at(q)]
+        fixed_out = sum(1 for p in current if p.out_of_area is True)
+        free = [p for p in current if p.out_of_area is None]
         need = max(0, min(len(free), round(target(q) * factor) - fixed_out))
         chosen = set(map(id, rng.sample(free, need)))
         for p in free:
-            p[2] = id(p) in chosen
+            p.out_of_area = id(p) in chosen
     for j in care:
-        for p in j.care.placements:
-            if p[2] is None:
-                p[2] = rng.random() < 0.15
+        for p in j.period.placements:
+            if p.out_of_area is None:
+                p.out_of_area = rng.random() < 0.15

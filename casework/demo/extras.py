@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import NamedTuple
 
 from casework.demo import params as P
 from casework.demo.journeys import CL, Journey
@@ -104,7 +105,7 @@ def build_extras(
             for a in out.child_accounts
             if a[1] <= q - timedelta(days=7) and (a[2] is None or a[2] > start + timedelta(days=7))
         ]
-        by_child = {}
+        by_child: dict[int, tuple] = {}
         for a in accounts:
             by_child.setdefault(a[0], a)
         chosen = rng.sample(sorted(by_child), min(children, len(by_child)))
@@ -130,27 +131,34 @@ def _open_journey(journeys: list[Journey], day: date, rng: random.Random) -> Jou
     return None
 
 
+class Risk(NamedTuple):
+    title: str
+    owner: str
+    scores: dict[date, tuple[int, int]]  # quarter end -> (likelihood, impact)
+    default: tuple[int, int]
+
+
 RISKS = (
-    (
+    Risk(
         "Failure to protect children and young people from abuse or neglect that could have "
         "been predicted or prevented",
         "Director of Children's Services",
         {date(2018, 3, 31): (4, 4), date(2018, 6, 30): (4, 4), date(2018, 9, 30): (3, 4)},
         (4, 5),
     ),
-    (
+    Risk(
         "Worsening educational outcomes and a widening gap for vulnerable children",
         "Head of Education",
         {},
         (3, 4),
     ),
-    (
+    Risk(
         "Recruitment and retention of a stable social care workforce",
         "Head of Workforce Development",
         {date(2018, 9, 30): (4, 4)},
         (4, 4),
     ),
-    (
+    Risk(
         "Sufficiency of local placements for children in care",
         "Head of Commissioning",
         {date(2018, 6, 30): (4, 4), date(2018, 9, 30): (4, 4)},

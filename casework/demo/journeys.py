@@ -24,21 +24,39 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from casework.demo import params as P
-from casework.demo.timeline import Schedule, add_months, add_wd, month_ends, rand_day, sub_wd
+from casework.demo.timeline import (
+    Schedule,
+    add_months,
+    add_wd,
+    known,
+    month_ends,
+    rand_day,
+    sub_wd,
+)
 
 FAR = date(9999, 12, 31)
 
 CIN, CP, CIC, CL = "cin", "cp", "cic", "cl"
 
 
+@dataclass(eq=False, slots=True)
+class Placement:
+    """A placement within a period of care: its start, the 903 placement type and whether it is
+    outside the council's area (None until `care.fix_area` decides)."""
+
+    start: date
+    place: str
+    out_of_area: bool | None = None
+
+
 @dataclass(eq=False)
 class CarePeriod:
-    """A period of care: placements (start, placement type, in area or None if undecided) and
-    legal status changes (date, status). Episodes are the union of both sets of boundaries."""
+    """A period of care: placements and legal status changes (date, status). Episodes are the
+    union of both sets of boundaries."""
 
     start: date
     end: date | None
-    placements: list[list] = field(default_factory=list)  # [start, place, out of area]
+    placements: list[Placement] = field(default_factory=list)
     statuses: list[tuple[date, str]] = field(default_factory=list)
     rec: str = ""
 
@@ -49,10 +67,10 @@ class CarePeriod:
                 current = status
         return current
 
-    def placement_at(self, day: date) -> list:
+    def placement_at(self, day: date) -> Placement:
         current = self.placements[0]
         for placement in self.placements:
-            if placement[0] <= day:
+            if placement.start <= day:
                 current = placement
         return current
 
@@ -88,7 +106,7 @@ class Journey:
     s47_start: date | None = None
     s47_end: date | None = None
     icpc: date | None = None
-    care: CarePeriod | None = None
+    care: CarePeriod | None = None  # see `period`
     short_break: tuple[date, date | None] | None = None
     extra_assessments: list[tuple[date, date | None]] = field(default_factory=list)
     cl_elig: str = ""
@@ -106,14 +124,20 @@ class Journey:
         end = self.end or FAR
         if self.kind == CL:
             return [(CL, self.start, end)]
+        ref = known(self.ref)
         if self.kind == CP:
-            return [(CIN, self.ref, self.start), (CP, self.start, end)]
+            return [(CIN, ref, self.start), (CP, self.start, end)]
         if self.kind == CIC:
             out = [(CIC, self.start, end)]
-            if self.ref < self.start:
-                out.insert(0, (CIN, self.ref, self.start))
+            if ref < self.start:
+                out.insert(0, (CIN, ref, self.start))
             return out
-        return [(CIN, self.ref, end)]
+        return [(CIN, ref, end)]
+
+    @property
+    def period(self) -> CarePeriod:
+        """The period of care of a journey in care (set by `finalize`)."""
+        return known(self.care)
 
     @property
     def first(self) -> date:
@@ -310,14 +334,14 @@ def control(
     made.extend(active)
 
     for prev, m in zip(months, months[1:], strict=False):
-        active = [j for j in active if j.end > prev]
+        active = [j for j in active if known(j.end) > prev]
         flow = max(0.0, starts_per_month * factor - placed_starts.get(m, 0))
         n_flow = int(flow) + (rng.random() < flow - int(flow))
         for _ in range(n_flow):
             j = cap(factory(rand_day(rng, prev + timedelta(days=1), m)))
             made.append(j)
             active.append(j)
-        survivors = [j for j in active if j.end > m]
+        survivors = [j for j in active if known(j.end) > m]
         target = max(0, round(stock(m) * factor) - background.get(m, 0))
         if len(survivors) > target:
             for j in rng.sample(survivors, len(survivors) - target):
@@ -327,9 +351,9 @@ def control(
             for _ in range(target - len(survivors)):
                 for _try in range(20):
                     j = factory(rand_day(rng, prev + timedelta(days=1), m))
-                    if j.end > m:
+                    if known(j.end) > m:
                         break
-                if j.end <= m:
+                if known(j.end) <= m:
                     j.end = m + timedelta(days=rng.randint(1, 60))
                 j = cap(j)
                 made.append(j)
@@ -408,7 +432,7 @@ def placed_cin(as_at: date, factor: float, draws: Draws) -> list[Journey]:
         j.short_break = (j.a_auth + timedelta(days=rng.randint(20, 60)), None)
         out.append(j)
     for j in out:
-        j.start = j.ref
+        j.start = known(j.ref)
     return out
 
 
@@ -583,20 +607,21 @@ def fix_referrals_assessed(journeys: list[Journey], as_at: date, rng: random.Ran
                 for j in assessed
                 if j.kind == CIN and not j.sub and not j.plans and j.s47_start is None
             ]
-            spare.sort(key=lambda j: (j.end - j.ref, rng.random()))
+            spare.sort(key=lambda j: (known(j.end) - known(j.ref), rng.random()))
             for j in spare[: len(assessed) - want]:
                 j.assessed, j.a_start, j.a_auth, j.outcome = False, None, None, "nfa"
         elif len(assessed) < want:
             spare = [j for j in items if j.kind == CIN and not j.sub and j.a_start is None]
             for j in rng.sample(spare, min(len(spare), want - len(assessed))):
-                j.assessed, j.a_start = True, j.ref
-                j.a_auth = min(j.end, add_wd(j.ref, rng.randint(2, 8)))
+                ref = known(j.ref)
+                j.assessed, j.a_start = True, ref
+                j.a_auth = min(known(j.end), add_wd(ref, rng.randint(2, 8)))
 
 
 def _late(j: Journey) -> bool:
     from casework.demo.timeline import wd_between
 
-    return wd_between(j.a_start, j.a_auth) > 45
+    return wd_between(known(j.a_start), known(j.a_auth)) > 45
 
 
 def fix_assessment_timeliness(journeys: list[Journey], as_at: date, rng: random.Random) -> None:
@@ -619,25 +644,28 @@ def fix_assessment_timeliness(journeys: list[Journey], as_at: date, rng: random.
                     break
                 if _late(j):
                     continue
+                a_start, a_auth = known(j.a_start), known(j.a_auth)
                 hi = min(q, j.end or as_at, as_at)
                 if j.kind == CIN and j.plans:
-                    hi = min(hi, j.end - timedelta(days=20))
-                lo = max(j.a_auth, add_wd(j.a_start, 47))
+                    hi = min(hi, known(j.end) - timedelta(days=20))
+                lo = max(a_auth, add_wd(a_start, 47))
                 if lo > hi:
                     continue
-                j.a_auth = rand_day(rng, lo, hi)
-                if wd_between(j.a_start, j.a_auth) <= 45:
+                j.a_auth = a_auth = rand_day(rng, lo, hi)
+                if wd_between(a_start, a_auth) <= 45:
                     continue
                 if j.kind == CIN and j.plans:
-                    start = add_wd(j.a_auth, rng.randint(1, 5))
-                    j.plans = [(start, j.plans[0][1])] if start < j.end - timedelta(days=7) else []
+                    start = add_wd(a_auth, rng.randint(1, 5))
+                    keep = start < known(j.end) - timedelta(days=7)
+                    j.plans = [(start, j.plans[0][1])] if keep else []
                 need -= 1
         elif len(late) > want:
             late_movable = [j for j in movable if _late(j)]
             rng.shuffle(late_movable)
             for j in late_movable[: len(late) - want]:
-                lo = max(q_start, j.a_start + timedelta(days=1))
-                hi = min(add_wd(j.a_start, 43), j.a_auth)
+                a_start = known(j.a_start)
+                lo = max(q_start, a_start + timedelta(days=1))
+                hi = min(add_wd(a_start, 43), known(j.a_auth))
                 if lo <= hi:
                     j.a_auth = rand_day(rng, lo, hi)
 
@@ -681,17 +709,16 @@ def finalize(j: Journey, as_at: date, draws: Draws) -> None:
                     j.pathway_review = rand_day(rng, j.pathway, max(j.pathway, last))
         return
     if j.kind == CIC:
-        j.a_start = j.ref
-        j.a_auth = _clip(add_wd(j.ref, j.a_len), j.end)
-        if j.a_auth > as_at:
-            j.a_auth = None
+        j.a_start = ref = known(j.ref)
+        auth = _clip(add_wd(ref, j.a_len), j.end)
+        j.a_auth = auth if auth <= as_at else None
         j.care = make_care_period(j.start, j.end, as_at, rng)
         return
     if j.kind == CP:
         j.s47_end = j.start
         j.icpc = j.start
-        j.a_start = j.ref
-        auth = add_wd(j.ref, j.a_len)
+        j.a_start = ref = known(j.ref)
+        auth = add_wd(ref, j.a_len)
         j.a_auth = _clip(auth, j.end) if j.end or auth <= as_at else None
         j.plans = []
         return
@@ -701,19 +728,21 @@ def finalize(j: Journey, as_at: date, draws: Draws) -> None:
         return
     if not j.assessed:
         return
-    j.a_start = _clip(j.ref + timedelta(days=rng.choice((0, 0, 1, 2))), j.end)
-    j.a_auth = _clip(add_wd(j.a_start, j.a_len), j.end)
+    # A journey from the controllers: closed by the as-at date.
+    end = known(j.end)
+    j.a_start = a_start = _clip(known(j.ref) + timedelta(days=rng.choice((0, 0, 1, 2))), end)
+    j.a_auth = a_auth = _clip(add_wd(a_start, j.a_len), end)
     if j.outcome == "plan":
-        plan = add_wd(j.a_auth, j.plan_gap)
-        if plan < j.end - timedelta(days=14):
-            j.plans = [(plan, j.end)]
+        plan = add_wd(a_auth, j.plan_gap)
+        if plan < end - timedelta(days=14):
+            j.plans = [(plan, end)]
     if j.s47:
-        j.s47_start = _clip(j.a_start + timedelta(days=rng.randint(0, 5)), j.end)
-        j.s47_end = _clip(j.s47_start + timedelta(days=rng.randint(8, 25)), j.end)
+        j.s47_start = s47_start = _clip(a_start + timedelta(days=rng.randint(0, 5)), end)
+        j.s47_end = _clip(s47_start + timedelta(days=rng.randint(8, 25)), end)
         if j.icpc_no_plan:
-            moved = _next_wd(j.s47_start)
+            moved = _next_wd(s47_start)
             icpc = add_wd(moved, j.icpc_gap)
-            if icpc <= j.end:
+            if icpc <= end:
                 j.s47_start = moved
                 j.icpc = icpc
                 j.s47_end = icpc
@@ -722,8 +751,8 @@ def finalize(j: Journey, as_at: date, draws: Draws) -> None:
 def _finalize_placed_cin(j: Journey, as_at: date, rng: random.Random) -> None:
     if j.sub == "short_breaks":
         # A disabled child on a series of short breaks: reassessed each year, a new plan after.
-        auth = j.a_auth
-        plans = []
+        auth = known(j.a_auth)
+        plans: list[tuple[date, date | None]] = []
         while True:
             plan = add_wd(auth, rng.randint(1, 8))
             nxt_start = plan + timedelta(days=rng.randint(300, 340))
@@ -761,14 +790,14 @@ def make_care_period(start: date, end: date | None, as_at: date, rng: random.Ran
             period.statuses.append(
                 (when + timedelta(days=rng.randint(60, (last - when).days - 1)), "C2")
             )
-    period.placements = [[start, _place(rng), None]]
+    period.placements = [Placement(start, _place(rng))]
     day = start
     while True:
         rate = 0.9 if (day - start).days < 365 else 0.3
         day = day + timedelta(days=int(rng.expovariate(rate / 365)) + 7)
         if day >= last:
             break
-        period.placements.append([day, _place(rng), None])
+        period.placements.append(Placement(day, _place(rng)))
     period.rec = (
         "" if end is None else rng.choice(("E4A", "E4A", "E4A", "E11", "E45", "E41", "E17", "E8"))
     )

@@ -221,8 +221,8 @@ def assign_children(journeys: list[Journey], as_at: date, rng: random.Random) ->
                 care_pool.add(kid)
                 if kid.care_end and kid.age_on(kid.care_end) >= 15.5:
                     leavers.add(kid)
-        kid = pick_existing(j)
-        kid = take(kid) if kid else new_kid(j)
+        found = pick_existing(j)
+        kid = take(found) if found else new_kid(j)
         if j.ref:
             j.rereferral = kid.last_ref is not None and kid.last_ref >= add_months(j.ref, -12)
             kid.last_ref = j.ref

@@ -5,7 +5,7 @@ from __future__ import annotations
 import bisect
 import calendar
 import random
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date, timedelta
 
 from casework import workingdays
@@ -43,7 +43,7 @@ def quarter_of(day: date) -> date:
 class Schedule:
     """A value over time, linear between dated points and flat outside them."""
 
-    def __init__(self, points: dict[date, float], quarterly: bool = False):
+    def __init__(self, points: Mapping[date, float], quarterly: bool = False):
         self.days = sorted(points)
         self.values = [points[d] for d in self.days]
         # A flow's rate is the quarter's: every day of a quarter reads its quarter end's value.
@@ -60,6 +60,14 @@ class Schedule:
         d0, d1 = self.days[i - 1], self.days[i]
         v0, v1 = self.values[i - 1], self.values[i]
         return v0 + (v1 - v0) * (day - d0).days / (d1 - d0).days
+
+
+def known[T](value: T | None) -> T:
+    """A value the generator has set by this stage (a journey's referral, the end of a closed
+    spell...): narrows the Optional for the type checker and fails loudly if it is not set."""
+    if value is None:
+        raise ValueError("the generator expected this value to be set by now")
+    return value
 
 
 def rand_day(rng: random.Random, lo: date, hi: date) -> date:

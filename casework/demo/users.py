@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db.models import Count, Q
 
+from accounts.models import User
 from accounts.roles import Role
 from casework.models import Involvement, ServiceArea, Team, Worker
 
@@ -27,10 +27,9 @@ DEMO_USERS = (
 )
 
 
-def create_demo_users(as_at: date) -> dict[str, object]:
+def create_demo_users(as_at: date) -> dict[str, User]:
     """Create (or refresh) the demo logins and link the chair, manager and worker to workers of a
     safeguarding team: the worker holds a caseload at the as-at date."""
-    User = get_user_model()
     area = ServiceArea.objects.get(name="Safeguarding")
     open_alloc = Q(
         involvements__role=Involvement.Role.ALLOCATED_WORKER,
@@ -48,8 +47,12 @@ def create_demo_users(as_at: date) -> dict[str, object]:
         .order_by("team__name", "staff_id")
     )
     # A typical caseload if there is one (a small council may have none in that range).
-    worker = holders.filter(role=Worker.Role.SOCIAL_WORKER, caseload__range=(8, 20)).first()
-    worker = worker or holders.first()
+    worker = (
+        holders.filter(role=Worker.Role.SOCIAL_WORKER, caseload__gte=8, caseload__lte=20).first()
+        or holders.first()
+    )
+    if worker is None:
+        raise ValueError(f"No safeguarding social worker holds a caseload at {as_at}.")
     team: Team = worker.team
     manager = (
         Worker.objects.filter(team=team, role=Worker.Role.TEAM_MANAGER).order_by("staff_id").first()
@@ -60,7 +63,7 @@ def create_demo_users(as_at: date) -> dict[str, object]:
         .first()
     )
     links = {"demo-worker": worker, "demo-manager": manager, "demo-chair": chair}
-    users = {}
+    users: dict[str, User] = {}
     for username, role in DEMO_USERS:
         user, _ = User.objects.get_or_create(username=username)
         user.set_password(DEMO_PASSWORD)

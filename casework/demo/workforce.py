@@ -23,6 +23,7 @@ from casework.demo.timeline import (
     Schedule,
     add_months,
     add_wd,
+    known,
     month_end,
     next_working_day,
     quarter_ends,
@@ -112,7 +113,7 @@ class Piece:
 
 
 def build_teams(unit: int, factor: float, suffix: str) -> list[TeamSpec]:
-    teams = []
+    teams: list[TeamSpec] = []
     for pool, names in TEAM_NAMES.items():
         n = max(1, round(len(names) * min(1.0, factor * 1.5))) if factor < 1 else len(names)
         for name in names[:n]:
@@ -282,8 +283,8 @@ def build_segments(
     allocated_pct, allocated_timely_pct)."""
     open_now = [j for j in journeys if j.end is None and j.kind != CL]
     recent = [j for j in open_now if j.sub == "assess_in_time"]
-    in_window = [j for j in recent if wd_between(j.ref, as_at) <= 4]
-    waiting = [j for j in recent if 6 <= wd_between(j.ref, as_at) <= 25]
+    in_window = [j for j in recent if wd_between(known(j.ref), as_at) <= 4]
+    waiting = [j for j in recent if 6 <= wd_between(known(j.ref), as_at) <= 25]
     unallocated = set(
         map(
             id,
@@ -293,7 +294,9 @@ def build_segments(
     unallocated |= set(
         map(id, rng.sample(waiting, min(len(waiting), round(P.D_UNALLOCATED_LATE * factor))))
     )
-    others = [j for j in open_now if id(j) not in unallocated and wd_between(j.ref, as_at) > 20]
+    others = [
+        j for j in open_now if id(j) not in unallocated and wd_between(known(j.ref), as_at) > 20
+    ]
     late = set(map(id, rng.sample(others, min(len(others), round(P.D_ALLOCATED_LATE * factor)))))
     segments: list[Segment] = []
     for j in journeys:
@@ -308,14 +311,15 @@ def build_segments(
                 delay = rng.randint(6, 12)
             else:
                 delay = rng.choice((0, 0, 1, 1, 2, 3))
-            first = add_wd(j.ref, delay)
+            first = add_wd(known(j.ref), delay)
             if j.end is None:
                 first = min(first, as_at)
         end = j.end
         if end is not None and first >= end:
-            first = j.ref if j.ref and j.ref < end else (j.start if j.start < end else None)
-            if first is None:
+            earlier = j.ref if j.ref and j.ref < end else (j.start if j.start < end else None)
+            if earlier is None:
                 continue
+            first = earlier
         if j.kind == CL:
             parts = [("leaving", first, end)]
         elif j.kind == CIC:

@@ -64,6 +64,14 @@ def _converter(field: models.Field) -> Callable:
     return lambda v: v
 
 
+def _column(model: type[models.Model], name: str) -> tuple[models.Field, str]:
+    """The model field `name` (a field name or a foreign key's attname) and its column."""
+    field = model._meta.get_field(name)
+    if not isinstance(field, models.Field) or field.column is None:
+        raise TypeError(f"{model.__name__}.{name} is not stored in a column")
+    return field, field.column
+
+
 class Writer:
     def __init__(
         self,
@@ -90,11 +98,11 @@ class Writer:
         meta = model._meta
         stamped = any(f.name == "created_at" for f in meta.fields)
         names = ["id", *columns] + (["created_at", "updated_at"] if stamped else [])
-        fields = [meta.get_field(c) for c in names]
-        convert = [_converter(f) for f in fields]
+        fields = [_column(model, c) for c in names]
+        convert = [_converter(f) for f, _ in fields]
         table = connection.ops.quote_name(meta.db_table)
-        cols = ", ".join(connection.ops.quote_name(f.column) for f in fields)
-        first = (model.objects.aggregate(top=Max("pk"))["top"] or 0) + 1
+        cols = ", ".join(connection.ops.quote_name(column) for _, column in fields)
+        first = (model._default_manager.aggregate(top=Max("pk"))["top"] or 0) + 1
         ids: list[int] = []
         tail = (self.stamp, self.stamp) if stamped else ()
         iterator = iter(rows)

@@ -38,7 +38,8 @@ def leading_indexed_columns(model: type[models.Model]) -> set[str]:
     """Field names that are the first column of some index on the model's table."""
     leading: set[str] = set()
     for field in model._meta.concrete_fields:
-        if field.primary_key or field.unique or field.db_index:
+        # django-stubs omit Field.db_index, which Field.__init__ sets on every field.
+        if field.primary_key or field.unique or field.db_index:  # type: ignore[attr-defined]
             leading.add(field.name)
     for index in model._meta.indexes:
         if index.fields:

@@ -21,7 +21,9 @@ def _parse(chart: charts.Chart) -> ElementTree.Element:
     assert root.get("role") == "img"
     title = root.find(f"{SVG}title")
     assert title is not None and title.text
-    ids = root.get("aria-labelledby").split()
+    labelledby = root.get("aria-labelledby")
+    assert labelledby is not None
+    ids = labelledby.split()
     assert title.get("id") in ids
     for element in root.iter():
         assert element.get("style") is None  # CSP: no inline style

@@ -163,7 +163,7 @@ class Command(BaseCommand):
         """G2 from an L baseline and this XL run (ratios of two runs: a gross figure only)."""
         mine = (report.get("rollup") or {}).get("rollup_every_measure_s")
         theirs = ((baseline or {}).get("rollup") or {}).get("rollup_every_measure_s")
-        if report["tier"] != "XL" or not mine or not theirs or baseline.get("tier") != "L":
+        if report["tier"] != "XL" or not mine or not theirs or (baseline or {}).get("tier") != "L":
             return bench.not_measured("G2", "needs an XL run with an L baseline")
         growth = mine / theirs
         return bench.GoalResult(

@@ -174,8 +174,9 @@ class ExceptionRow:
 
     @property
     def key(self) -> str:
-        """A stable DOM id for the row (no personal data: internal ids only)."""
-        return f"row-{self.child_id}-{self.list_code}"
+        """A stable DOM id for the row (no personal data: internal ids only). An event list may
+        hold a child both overdue and due soon, so the kind is part of it."""
+        return f"row-{self.child_id}-{self.list_code}-{self.kind}"
 
 
 def _scope_q(scope: Scope, as_at: date) -> Q:

@@ -112,10 +112,15 @@ def workbench_export(
     return ex.to_rows(ex.fetch_rows(union, as_at=as_at, sort=sort, limit=limit), as_at=as_at)
 
 
-def exception_row(*, user, as_at: date, child_id: int, list_code: str) -> ex.ExceptionRow | None:
-    """One (child, list) row as the workbench shows it, for redrawing a row after an action."""
+def exception_row(
+    *, user, as_at: date, child_id: int, list_code: str, kind: str = ""
+) -> ex.ExceptionRow | None:
+    """One (child, list, kind) row as the workbench shows it, for redrawing a row after an
+    action. Without a kind (an older form), the first of the child's rows on the list."""
     scope = scope_for(user)
-    filters = ex.RowFilter(lists=(list_code,), child_ids=(child_id,))
+    if kind not in (ex.OVERDUE, ex.DUE_SOON):
+        kind = ""
+    filters = ex.RowFilter(lists=(list_code,), kind=kind, child_ids=(child_id,))
     union = ex.compiled_rows(scope=scope, as_at=as_at, filters=filters)
     values = ex.fetch_rows(union, as_at=as_at, limit=2)
     rows = ex.to_rows(values, as_at=as_at)

@@ -280,6 +280,7 @@ def action_new(request: HttpRequest) -> HttpResponse:
             as_at=as_at,
             child_id=child.pk,
             list_code=form.cleaned_data.get("list_code") or request.POST.get("list_code", ""),
+            kind=request.POST.get("kind", ""),
         )
         context = {
             "row": row,

@@ -22,7 +22,7 @@ import importlib
 import os
 import shutil
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -288,6 +288,25 @@ def totp_token(username: str) -> str:
     if device.last_t is not None and totp.t() <= device.last_t:
         totp.time += device.step * (device.last_t + 1 - totp.t())
     return f"{totp.token():0{device.digits}d}"
+
+
+def wait_until(condition: Callable[[], bool], what: str, *, timeout_ms: int = TIMEOUT_MS) -> None:
+    """Wait for a condition the browser cannot see (a database row, a clock), polling it, up to
+    the journeys' timeout."""
+    deadline = time.monotonic() + timeout_ms / 1000
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout_ms} ms waiting until {what}")
+        time.sleep(0.1)
+
+
+def second_factor_allowed(username: str) -> bool:
+    """django-otp throttles a device after a wrong code (1 s, doubling with each failure): a
+    person reads the error and tries again; a test must wait as long."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user__username=username).latest("pk")
+    return bool(device.verify_is_allowed()[0])
 
 
 def sign_in(page, username: str, password: str, *, start: str = "/") -> None:

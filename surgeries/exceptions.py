@@ -13,11 +13,13 @@ annotations (`child_id` is an annotation on child rows but a real column on even
 
 from __future__ import annotations
 
+import json
 import threading
 import time
+import uuid
 from collections import OrderedDict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
@@ -25,9 +27,11 @@ from django.conf import settings
 from django.core.exceptions import EmptyResultSet
 from django.db import connections, transaction
 from django.db.models import (
+    BooleanField,
     CharField,
     Count,
     F,
+    Func,
     IntegerField,
     OuterRef,
     Q,
@@ -179,9 +183,41 @@ class ExceptionRow:
         return f"row-{self.child_id}-{self.list_code}-{self.kind}"
 
 
+class _VisibleChildren:
+    """Stands in the compiled SQL's parameters for the ids of the children the user may see;
+    `CompiledUnion.bind` puts the ids in its place when the statement runs. The SQL itself is
+    then the same for every request of the scope (and cacheable) while the ids are read fresh."""
+
+    def __repr__(self) -> str:
+        return "<visible children>"
+
+
+VISIBLE = _VisibleChildren()
+
+
+class InVisibleChildren(Func):
+    """`child_id` is one of the visible children, as ONE parameter: `= ANY(array)` on
+    PostgreSQL, `IN (SELECT value FROM json_each(json))` on SQLite. Measured on a team
+    manager's workbench (EXPLAIN ANALYZE, docs/performance.md): with the scope as an IN
+    subquery the planner computed each measure for every child of the council and joined the
+    team's children afterwards; with the ids as a constant array each measure's scan starts
+    from the child (or event) index for those ids only."""
+
+    conditional = True
+    output_field = BooleanField()
+
+    def as_sql(self, compiler, connection, **extra_context):
+        # The left side is a compiled column; the ids are a parameter.
+        lhs, params = compiler.compile(self.source_expressions[0])
+        if connection.vendor == "postgresql":
+            return f"{lhs} = ANY(%s)", (*params, VISIBLE)
+        return f"{lhs} IN (SELECT value FROM json_each(%s))", (*params, VISIBLE)  # noqa: S608
+
+
 def _scope_q(scope: Scope, as_at: date) -> Q:
     """Rows inside the user's scope: the row's own team or worker (as the measure's team and
-    worker scopes count them) and the child visible to the user at the date."""
+    worker scopes count them) and the child visible to the user at the date (the ids are bound
+    when the statement runs: `visible_child_ids`)."""
     if scope.everything:
         return Q()
     rows = Q(pk__in=[])
@@ -189,10 +225,19 @@ def _scope_q(scope: Scope, as_at: date) -> Q:
         rows |= Q(team_id__in=sorted(scope.team_ids))
     if scope.worker_ids:
         rows |= Q(worker_id__in=sorted(scope.worker_ids))
-    # The visible children as an uncorrelated IN (evaluated once, then primary-key lookups):
-    # the measures' per-row expressions then run for the scope's children, not the council's.
-    visible = Child.objects.filter(scope.child_q(as_at)).values("pk")
-    return Q(child_id__in=visible) & rows
+    return Q(InVisibleChildren(F("child_id"))) & rows
+
+
+def visible_child_ids(scope: Scope, as_at: date, using: str = "default") -> list[int]:
+    """The children the scope sees at the date (accounts.scope's one rule). One query."""
+    if scope.everything:
+        return []
+    return sorted(
+        Child.objects.using(using)
+        .filter(scope.child_q(as_at))
+        .order_by()
+        .values_list("pk", flat=True)
+    )
 
 
 def _branch(
@@ -356,6 +401,19 @@ class CompiledUnion:
     alias: str
     columns: tuple[str, ...] = ()
 
+    @property
+    def needs_children(self) -> bool:
+        return any(p is VISIBLE for p in self.params)
+
+    def bind(self, child_ids: Sequence[int]) -> CompiledUnion:
+        """The same SQL with the visible children's ids in place of `VISIBLE`."""
+        if connections[self.alias].vendor == "postgresql":
+            value: Any = list(child_ids)
+        else:
+            value = json.dumps(list(child_ids))
+        params = tuple(value if p is VISIBLE else p for p in self.params)
+        return replace(self, params=params)
+
 
 def compile_union(union: QuerySet | CompiledUnion | None) -> CompiledUnion | None:
     if union is None or isinstance(union, CompiledUnion):
@@ -378,7 +436,7 @@ _cache: OrderedDict[tuple, tuple[float, CompiledUnion | None]] = OrderedDict()
 _cache_lock = threading.Lock()
 
 
-def compiled_rows(
+def _compiled_sql(
     *,
     scope: Scope,
     as_at: date,
@@ -388,7 +446,8 @@ def compiled_rows(
     sort: str = "",
     using: str = "default",
 ) -> CompiledUnion | None:
-    """`exception_rows` compiled to SQL, from the cache when the same union was built lately."""
+    """`exception_rows` compiled to SQL, from the cache when the same union was built lately
+    (the visible children still a placeholder: `compiled_rows` binds them)."""
     filters = filters or RowFilter()
     teams = tuple(sorted(team_ids)) if team_ids is not None else None
     key = (
@@ -420,6 +479,33 @@ def compiled_rows(
     return compiled
 
 
+def compiled_rows(
+    *,
+    scope: Scope,
+    as_at: date,
+    filters: RowFilter | None = None,
+    team_ids: Iterable[int] | None = None,
+    columns: Sequence[str] = COLUMNS,
+    sort: str = "",
+    using: str = "default",
+) -> CompiledUnion | None:
+    """The exception rows as SQL ready to run: the SQL from the cache, the scope's children read
+    now (one query; None when the scope sees no child)."""
+    compiled = _compiled_sql(
+        scope=scope,
+        as_at=as_at,
+        filters=filters,
+        team_ids=team_ids,
+        columns=columns,
+        sort=sort,
+        using=using,
+    )
+    if compiled is None or not compiled.needs_children:
+        return compiled
+    ids = visible_child_ids(scope, as_at, using=compiled.alias)
+    return compiled.bind(ids) if ids else None
+
+
 def clear_compiled_cache() -> None:
     with _cache_lock:
         _cache.clear()
@@ -436,6 +522,8 @@ def _child_where(qn, child_ids: Iterable[int] | None) -> tuple[str, list[int]]:
 
 
 def _run(compiled: CompiledUnion, sql: str, params: Sequence[Any]) -> list[dict[str, Any]]:
+    if compiled.needs_children:
+        raise ValueError("The visible children are not bound: use compiled_rows()")
     connection = connections[compiled.alias]
     with transaction.atomic(using=compiled.alias), connection.cursor() as cursor:
         if connection.vendor == "postgresql":
@@ -470,19 +558,7 @@ def fetch_rows(
     from casework.models import CalendarDay
 
     qn = connections[compiled.alias].ops.quote_name
-    descending = sort.startswith("-")
-    column = SORTS.get(sort.lstrip("-"), SORTS["days"])
-    if column != "r_days" and column not in compiled.columns:
-        column = "r_days"
-    if column == "r_days":
-        # More days overdue is a lower working-day number of the due date.
-        expr, descending = f"c.{qn('working_day_number')}", not descending
-    else:
-        expr = f"u.{qn(column)}"
-    direction = "DESC" if descending else "ASC"
-    order = [f"({expr} IS NULL) ASC", f"{expr} {direction}"]
-    ties = ("r_child", "r_list", "r_kind")
-    order += [f"u.{qn(c)} ASC" for c in ties if c != column]
+    order = _order_by(compiled, sort)
     cal = qn(CalendarDay._meta.db_table)
     # Identifiers are quoted constants and the sort column comes from SORTS, never the request;
     # every value is a parameter.
@@ -501,6 +577,113 @@ def fetch_rows(
         int(offset),
     )
     return _run(compiled, sql, params)
+
+
+def _order_by(compiled: CompiledUnion, sort: str) -> list[str]:
+    """ORDER BY terms over the union `u` joined to the calendar `c`: the asked-for column (days
+    overdue by default), empty values last, ties broken by child, list and kind."""
+    qn = connections[compiled.alias].ops.quote_name
+    descending = sort.startswith("-")
+    column = SORTS.get(sort.lstrip("-"), SORTS["days"])
+    if column != "r_days" and column not in compiled.columns:
+        column = "r_days"
+    if column == "r_days":
+        # More days overdue is a lower working-day number of the due date.
+        expr, descending = f"c.{qn('working_day_number')}", not descending
+    else:
+        expr = f"u.{qn(column)}"
+    direction = "DESC" if descending else "ASC"
+    order = [f"({expr} IS NULL) ASC", f"{expr} {direction}"]
+    ties = ("r_child", "r_list", "r_kind")
+    return order + [f"u.{qn(c)} ASC" for c in ties if c != column]
+
+
+# The display columns a page row carries (read for the page's rows only, in the same statement).
+DISPLAY = ("d_public_id", "d_first_name", "d_last_name", "d_category", "d_worker", "d_team")
+
+
+def fetch_page(
+    compiled: CompiledUnion | None,
+    *,
+    as_at: date,
+    sort: str = DEFAULT_SORT,
+    offset: int = 0,
+    limit: int,
+) -> tuple[list[dict[str, Any]], Counts]:
+    """One page of rows with their display columns AND the counts per list and kind, in ONE
+    statement: the union is computed once (a materialised CTE) and read twice, by the sorted
+    page (LIMIT/OFFSET over a few thousand rows of one scope, never an event table) and by the
+    GROUP BY. The children's names and category, the worker's and the team's names are joined
+    to the page's rows only. Page rows come back in order (`r_pos`)."""
+    counts = Counts()
+    if compiled is None:
+        return [], counts
+    from casework.models import CalendarDay
+
+    connection = connections[compiled.alias]
+    qn = connection.ops.quote_name
+    order = ", ".join(_order_by(compiled, sort))
+    cal = qn(CalendarDay._meta.db_table)
+    child_sql, child_params = (
+        Child.objects.using(compiled.alias)
+        .annotate(
+            d_pk=F("pk"),
+            d_public_id=F("public_id"),
+            d_first_name=F("first_name"),
+            d_last_name=F("last_name"),
+            d_category=category_at(as_at),
+        )
+        .order_by()
+        .values("d_pk", "d_public_id", "d_first_name", "d_last_name", "d_category")
+        .query.get_compiler(using=compiled.alias)
+        .as_sql()
+    )
+    worker, team = qn(Worker._meta.db_table), qn(Team._meta.db_table)
+    columns = [qn(c) for c in compiled.columns]
+    page_columns = ", ".join(f"p.{c}" for c in columns)
+    count_columns = ", ".join(
+        f"u.{c}" if c in (qn("r_list"), qn("r_kind")) else "NULL" for c in columns
+    )
+    n, days, pos = qn("r_n"), qn("r_days"), qn("r_pos")
+    materialized = "MATERIALIZED " if connection.vendor in ("postgresql", "sqlite") else ""
+    # Identifiers are quoted constants and the sort column comes from SORTS, never the request;
+    # every value is a parameter.
+    sql = (
+        f"WITH u AS {materialized}({compiled.sql}) "  # noqa: S608
+        f"SELECT {page_columns}, p.{days}, p.{pos}, NULL AS {n}, "
+        f"ch.{qn('d_public_id')} AS {qn('d_public_id')}, "
+        f"ch.{qn('d_first_name')} AS {qn('d_first_name')}, "
+        f"ch.{qn('d_last_name')} AS {qn('d_last_name')}, "
+        f"ch.{qn('d_category')} AS {qn('d_category')}, "
+        f"w.{qn('name')} AS {qn('d_worker')}, t.{qn('name')} AS {qn('d_team')} "
+        f"FROM (SELECT u.*, (%s - c.{qn('working_day_number')}) AS {days}, "
+        f"ROW_NUMBER() OVER (ORDER BY {order}) AS {pos} "
+        f"FROM u LEFT JOIN {cal} c ON c.{qn('date')} = u.{qn('r_due')} "
+        f"ORDER BY {order} LIMIT %s OFFSET %s) p "
+        f"LEFT JOIN ({child_sql}) ch ON ch.{qn('d_pk')} = p.{qn('r_child')} "
+        f"LEFT JOIN {worker} w ON w.{qn('id')} = p.{qn('r_worker')} "
+        f"LEFT JOIN {team} t ON t.{qn('id')} = p.{qn('r_team')} "
+        f"UNION ALL SELECT {count_columns}, NULL, NULL, COUNT(*), "
+        f"NULL, NULL, NULL, NULL, NULL, NULL "
+        f"FROM u GROUP BY u.{qn('r_list')}, u.{qn('r_kind')}"
+    )
+    params = (
+        *compiled.params,
+        workingdays.working_day_number(as_at),
+        max(0, int(limit)),
+        max(0, int(offset)),
+        *child_params,
+    )
+    page = []
+    for row in _run(compiled, sql, params):
+        if row["r_n"] is None:
+            page.append(row)
+            continue
+        per = counts.by_list.setdefault(row["r_list"], {OVERDUE: 0, DUE_SOON: 0})
+        per[row["r_kind"]] = row["r_n"]
+        counts.total += row["r_n"]
+    page.sort(key=lambda row: row["r_pos"])
+    return page, counts
 
 
 def count_rows(
@@ -529,6 +712,8 @@ def _convert(row: dict[str, Any]) -> dict[str, Any]:
         value = row.get(key)
         if isinstance(value, str):
             row[key] = date.fromisoformat(value[:10])
+    if isinstance(row.get("d_public_id"), str):  # SQLite keeps a UUID as 32 hex digits
+        row["d_public_id"] = uuid.UUID(row["d_public_id"])
     return row
 
 
@@ -538,6 +723,9 @@ def to_rows(values: Iterable[dict[str, Any]], *, as_at: date) -> list[ExceptionR
     the list label and the rule in words from the registry."""
     lists = lists_by_code()
     values = list(values)
+    if values and all("d_public_id" in v for v in values):
+        # `fetch_page` already joined the display columns: no further query.
+        return [_row(v, lists, v) for v in values]
     child_ids = {v["r_child"] for v in values}
     children: dict[int, tuple[Any, str, str, str]] = {}
     if child_ids:
@@ -559,29 +747,39 @@ def to_rows(values: Iterable[dict[str, Any]], *, as_at: date) -> list[ExceptionR
     rows = []
     for v in values:
         public_id, first, last, category = children.get(v["r_child"], (None, "", "", ""))
-        listdef = lists.get(v["r_list"])
-        rows.append(
-            ExceptionRow(
-                child_id=v["r_child"],
-                worker_id=v["r_worker"],
-                team_id=v["r_team"],
-                due_date=v["r_due"],
-                basis_date=v["r_basis"],
-                list_code=v["r_list"],
-                kind=v["r_kind"],
-                days_overdue=v["r_days"],
-                category=category or "",
-                open_actions=v["r_open_actions"] or 0,
-                child_public_id=public_id,
-                first_name=first or "",
-                last_name=last or "",
-                worker_name=workers.get(v["r_worker"], ""),
-                team_name=teams.get(v["r_team"], ""),
-                list_label=listdef.label if listdef else v["r_list"],
-                rule=listdef.measure.row_rule(v["r_basis"], v["r_due"]) if listdef else "",
-            )
-        )
+        display = {
+            "d_public_id": public_id,
+            "d_first_name": first,
+            "d_last_name": last,
+            "d_category": category,
+            "d_worker": workers.get(v["r_worker"], ""),
+            "d_team": teams.get(v["r_team"], ""),
+        }
+        rows.append(_row(v, lists, display))
     return rows
+
+
+def _row(v: dict[str, Any], lists: dict[str, ExceptionList], d: dict[str, Any]) -> ExceptionRow:
+    listdef = lists.get(v["r_list"])
+    return ExceptionRow(
+        child_id=v["r_child"],
+        worker_id=v["r_worker"],
+        team_id=v["r_team"],
+        due_date=v["r_due"],
+        basis_date=v["r_basis"],
+        list_code=v["r_list"],
+        kind=v["r_kind"],
+        days_overdue=v["r_days"],
+        category=d["d_category"] or "",
+        open_actions=v["r_open_actions"] or 0,
+        child_public_id=d["d_public_id"],
+        first_name=d["d_first_name"] or "",
+        last_name=d["d_last_name"] or "",
+        worker_name=d["d_worker"] or "",
+        team_name=d["d_team"] or "",
+        list_label=listdef.label if listdef else v["r_list"],
+        rule=listdef.measure.row_rule(v["r_basis"], v["r_due"]) if listdef else "",
+    )
 
 
 def exception_counts(
@@ -633,6 +831,7 @@ __all__ = [
     "compiled_rows",
     "count_rows",
     "exception_counts",
+    "fetch_page",
     "fetch_rows",
     "exception_rows",
     "failing_pairs",

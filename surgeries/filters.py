@@ -4,17 +4,28 @@ scope, list choices from the measure registry."""
 from __future__ import annotations
 
 import builtins
+from collections.abc import Iterable
 from typing import Any, cast
 
 from django import forms
 from django.conf import settings
 
+from casework.models import Worker
 from scorecard.measures.cohorts import Category
 from surgeries import exceptions as ex
 from surgeries.queries import workers_in_scope
 
 KIND_CHOICES = [("", "Overdue and due soon"), (ex.OVERDUE, "Overdue"), (ex.DUE_SOON, "Due soon")]
 ACTION_CHOICES = [("", "Any"), ("yes", "Has an open action"), ("no", "No open action")]
+# Workers offered in the "allocated worker" filter: roles that hold a caseload.
+FILTER_ROLES = (
+    "social_worker",
+    "asye",
+    "senior_practitioner",
+    "personal_adviser",
+    "team_manager",
+    "family_support",
+)
 
 
 class WorkbenchFilterForm(forms.Form):
@@ -51,19 +62,19 @@ class WorkbenchFilterForm(forms.Form):
         ]
         cast(forms.ModelChoiceField, self.fields["worker"]).queryset = workers_in_scope(
             user=user
-        ).filter(
-            role__in=[
-                "social_worker",
-                "asye",
-                "senior_practitioner",
-                "personal_adviser",
-                "team_manager",
-                "family_support",
-            ]
-        )
+        ).filter(role__in=FILTER_ROLES)
         self.fields["due_soon_wd"].widget.attrs["placeholder"] = str(
             settings.TIMESCALES["due_soon_wd"]
         )
+
+    def use_workers(self, workers: Iterable[Worker]) -> None:
+        """Offer these workers (the scope's, already read for the page's action forms) instead
+        of reading them again; validating a chosen worker still goes through the queryset."""
+        field = cast(forms.ModelChoiceField, self.fields["worker"])
+        field.choices = [
+            ("", field.empty_label),
+            *((w.pk, field.label_from_instance(w)) for w in workers if w.role in FILTER_ROLES),
+        ]
 
     def row_filter(self) -> ex.RowFilter:
         """The filter the exception lists understand (call after is_valid)."""

@@ -91,16 +91,22 @@ def workbench(
     page: int = 1,
     per_page: int = 50,
 ) -> WorkbenchPage:
-    """The user's children needing action across every list: one light query for the counts
-    (per list, and the total the pagination needs) and one for the page, whatever the length."""
+    """The user's children needing action across every list: the scope's children (one query)
+    then the page with its display columns and the counts per list (one statement), whatever
+    the length."""
     scope = scope_for(user)
     union = ex.compiled_rows(scope=scope, as_at=as_at, filters=filters, sort=sort)
-    counts = ex.count_rows(union)
-    last_page = max(1, -(-counts.total // per_page))
-    number = min(max(1, page), last_page)
-    values = ex.fetch_rows(
+    number = max(1, page)
+    values, counts = ex.fetch_page(
         union, as_at=as_at, sort=sort, offset=(number - 1) * per_page, limit=per_page
     )
+    last_page = max(1, -(-counts.total // per_page))
+    if number > last_page:
+        # Past the end (the list shrank since the link was made): the last page, read again.
+        number = last_page
+        values, counts = ex.fetch_page(
+            union, as_at=as_at, sort=sort, offset=(number - 1) * per_page, limit=per_page
+        )
     return WorkbenchPage(ex.to_rows(values, as_at=as_at), counts, number, per_page)
 
 

@@ -125,6 +125,9 @@ def _action_form_context(request: HttpRequest) -> dict[str, Any]:
 def workbench(request: HttpRequest) -> HttpResponse:
     as_at = reporting_date()
     form, row_filter, sort = _workbench_request(request)
+    # The scope's workers, read once: the action forms' owners and the worker filter's choices.
+    owners = list(queries.workers_in_scope(user=request.user))
+    form.use_workers(owners)
     page = queries.workbench(
         user=request.user,
         as_at=as_at,
@@ -161,7 +164,8 @@ def workbench(request: HttpRequest) -> HttpResponse:
         "pagination": _pagination(query, page),
         "export_query": _without(query, "page"),
         "next_url": request.get_full_path(),
-        **_action_form_context(request),
+        "owners": owners,
+        "barriers": list(queries.barrier_codes()),
     }
     return render_page(request, "surgeries/workbench.html", context)
 
@@ -520,6 +524,8 @@ def surgery_child(request: HttpRequest, public_id, child_id) -> HttpResponse:
             "child": child.public_id,
             "surgery": surgery.public_id,
             "list_code": rows[0].list_code if rows else None,
+            # The child's allocated worker, as the workbench's row form offers.
+            "owner": rows[0].worker_id if rows else None,
             "next": request.get_full_path(),
         },
         owners=queries.workers_in_scope(user=request.user),

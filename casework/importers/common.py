@@ -4,6 +4,7 @@ from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any
 
+from casework.importers.upsert import in_values, lookup_chunks
 from casework.models import Child, ServiceArea, Team
 
 IMPORT_AREA = "Imported records"
@@ -59,10 +60,8 @@ def import_team() -> Team:
 def child_ids(la_ids: Iterable[str]) -> dict[str, int]:
     ids = sorted(set(la_ids))
     found: dict[str, int] = {}
-    for start in range(0, len(ids), 5000):
+    for chunk in lookup_chunks(ids):
         found.update(
-            Child.objects.filter(la_child_id__in=ids[start : start + 5000]).values_list(
-                "la_child_id", "pk"
-            )
+            Child.objects.filter(**in_values("la_child_id", chunk)).values_list("la_child_id", "pk")
         )
     return found

@@ -9,9 +9,11 @@
 - Each import is recorded in ImportRun (digest, who, when, counts, outcome), also when rejected.
 """
 
+import gc
 import hashlib
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -84,6 +86,32 @@ def run_import(
         started_at=timezone.now(),
         outcome=ImportRun.Outcome.REJECTED,
     )
+    with _without_cyclic_gc():
+        return _run(importer, run, paths, quarantine=quarantine, progress=progress)
+
+
+@contextmanager
+def _without_cyclic_gc() -> Iterator[None]:
+    """An import holds one object per record until it ends: every collection of the cyclic
+    garbage collector walks all of them for nothing (half the parse time of a 100,000-row
+    return). Reference counting still frees everything; the collector is back on afterwards."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _run(
+    importer: Importer,
+    run: ImportRun,
+    paths: Sequence[Path],
+    *,
+    quarantine: bool,
+    progress: Callable[[str], None] | None,
+) -> ImportResult:
     problems: list[Problem] = []
     try:
         records = importer.parse(paths)

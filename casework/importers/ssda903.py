@@ -10,21 +10,30 @@ placed_for_adoption, previous_permanence) are validated (child reference, dates)
 the product has no place for them yet and the report says so.
 """
 
+import codecs
 import csv
-import io
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from casework.importers.common import child_ids, import_team, parse_date, sex_code
 from casework.importers.report import Record, StructuralError
-from casework.importers.upsert import upsert
+from casework.importers.upsert import in_values, upsert
 from casework.models import CareEpisode, CareReview, Child, ImportRun, Involvement, Worker
 
 DATE_FORMATS = ("%d/%m/%Y", "%Y-%m-%d")
+
+
+@dataclass(frozen=True, slots=True)
+class _BadDate:
+    """A date column's text that is not a date, with the reason (cached like a good date)."""
+
+    message: str
+
 
 # Required columns of each table; a file is recognised by them.
 TABLES: dict[str, set[str]] = {
@@ -60,25 +69,37 @@ CATEGORY_OF_NEED = {f"N{i}" for i in range(1, 9)}
 PROVIDERS = {"PR0", "PR1", "PR2", "PR3", "PR4", "PR5"}
 
 
-def read_csv(path: Path) -> tuple[str, list[dict[str, str]]]:
-    raw = path.read_bytes()
-    for encoding in ("utf-8-sig", "cp1252"):
+def _encoding(path: Path) -> str:
+    """UTF-8 (with or without BOM) when the whole file decodes as UTF-8, else Windows-1252.
+    Checked block by block, so the file is never held in memory."""
+    decoder = codecs.getincrementaldecoder("utf-8-sig")()
+    with path.open("rb") as handle:
         try:
-            text = raw.decode(encoding)
-            break
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                decoder.decode(block)
+            decoder.decode(b"", final=True)
         except UnicodeDecodeError:
-            continue
-    else:  # pragma: no cover - cp1252 decodes almost anything
-        raise StructuralError(path.name, "Unknown text encoding (expected UTF-8 or Windows-1252).")
-    reader = csv.DictReader(io.StringIO(text))
-    columns = {c.strip().upper() for c in (reader.fieldnames or [])}
+            return "cp1252"
+    return "utf-8-sig"
+
+
+def read_csv(path: Path) -> tuple[str, Iterator[dict[str, str]]]:
+    """The table a CSV file holds (recognised by its columns) and its rows, read as they are
+    needed: column names upper-cased, values stripped, blank lines skipped, short rows padded
+    with "" and extra fields dropped (as csv.DictReader would)."""
+    handle = path.open(encoding=_encoding(path), newline="")
+    try:
+        reader = csv.reader(handle)
+        raw = next(reader, None) or []
+    except BaseException:
+        handle.close()
+        raise
+    names = [c.strip().upper() for c in raw]
+    columns = set(names)
     for table, required in TABLES.items():
         if required <= columns:
-            rows = [
-                {k.strip().upper(): (v or "").strip() for k, v in row.items() if k}
-                for row in reader
-            ]
-            return table, rows
+            return table, _rows(handle, reader, raw, names)
+    handle.close()
     best = max(TABLES, key=lambda t: len(TABLES[t] & columns))
     missing = sorted(TABLES[best] - columns)
     raise StructuralError(
@@ -86,6 +107,28 @@ def read_csv(path: Path) -> tuple[str, list[dict[str, str]]]:
         f"Not a recognised SSDA903 table: closest is '{best}', "
         f"missing columns {', '.join(missing)}.",
     )
+
+
+def _rows(
+    handle: TextIO, reader: Iterator[list[str]], raw: list[str], names: list[str]
+) -> Iterator[dict[str, str]]:
+    width = len(names)
+    # Every column named once: one C-level dict(zip(...)) per row.
+    simple = all(raw) and len(set(names)) == width
+    strip = str.strip
+    with handle:
+        for row in reader:
+            if not row:
+                continue
+            if simple and len(row) == width:
+                yield dict(zip(names, map(strip, row), strict=True))
+            else:
+                values = row[:width] + [""] * (width - len(row))
+                yield {
+                    name: value.strip()
+                    for column, name, value in zip(raw, names, values, strict=True)
+                    if column
+                }
 
 
 def expand_paths(paths: Sequence[Path]) -> list[Path]:
@@ -108,19 +151,39 @@ class SSDA903Importer:
 
     def parse(self, paths: Sequence[Path]) -> list[Record]:
         records: list[Record] = []
+        # A return repeats the same few thousand dates: each distinct text is parsed once.
+        dates: dict[str, date | _BadDate | None] = {}
         for order, path in enumerate(expand_paths(paths)):
             table, rows = read_csv(path)
-            for n, row in enumerate(rows, start=1):
-                record = Record(table=table, file=path.name, row=n, data={"_order": order})
-                for column, value in row.items():
-                    record.data[column] = value
-                for column in DATE_COLUMNS[table]:
-                    try:
-                        record.data[column] = parse_date(row.get(column), formats=DATE_FORMATS)
-                    except ValueError as exc:
-                        record.data[column] = None
-                        record.problem(column, str(exc))
-                records.append(record)
+            date_columns = DATE_COLUMNS[table]
+            name = path.name
+            try:
+                for n, row in enumerate(rows, start=1):
+                    data: dict[str, Any] = {"_order": order}
+                    data.update(row)
+                    record = Record(table=table, file=name, row=n, data=data)
+                    for column in date_columns:
+                        text = row.get(column)
+                        if not text:
+                            data[column] = None
+                            continue
+                        value = dates.get(text)
+                        if value is None:
+                            try:
+                                value = parse_date(text, formats=DATE_FORMATS)
+                            except ValueError as exc:
+                                value = _BadDate(str(exc))
+                            dates[text] = value
+                        if type(value) is _BadDate:
+                            data[column] = None
+                            record.problem(column, value.message)
+                        else:
+                            data[column] = value
+                    records.append(record)
+            except UnicodeDecodeError:
+                raise StructuralError(
+                    name, "Unknown text encoding (expected UTF-8 or Windows-1252)."
+                ) from None
         return records
 
     def validate(self, records: list[Record]) -> None:
@@ -177,7 +240,7 @@ class SSDA903Importer:
         # worker episode, or one while the app already holds an open allocation, is reported.
         held = set(
             Involvement.objects.filter(
-                child__la_child_id__in=list(open_sw),
+                **in_values("child__la_child_id", list(open_sw)),
                 role=Involvement.Role.ALLOCATED_WORKER,
                 end_date__isnull=True,
             ).values_list("child__la_child_id", flat=True)
@@ -229,22 +292,27 @@ class SSDA903Importer:
     @staticmethod
     def _validate_episode(r: Record) -> None:
         d = r.data
-        if d.get("DECOM") is None and not any(p.field == "DECOM" for p in r.problems):
+        get = d.get
+        start, end = get("DECOM"), get("DEC")
+        if start is None and not any(p.field == "DECOM" for p in r.problems):
             r.problem("DECOM", "is missing.")
-        if d.get("DECOM") and d.get("DEC") and d["DEC"] < d["DECOM"]:
+        if start and end and end < start:
             r.problem("DEC", "is before DECOM.")
-        for column, codes in (("RNE", RNE), ("LS", LEGAL_STATUS), ("CIN", CATEGORY_OF_NEED)):
-            if d.get(column) not in codes:
-                r.problem(column, f"'{d.get(column)}' is not a valid code.")
-        if d.get("PLACE_PROVIDER") and d["PLACE_PROVIDER"] not in PROVIDERS:
-            r.problem("PLACE_PROVIDER", f"'{d['PLACE_PROVIDER']}' is not a valid code.")
-        if not d.get("PLACE"):
+        if (rne := get("RNE")) not in RNE:
+            r.problem("RNE", f"'{rne}' is not a valid code.")
+        if (status := get("LS")) not in LEGAL_STATUS:
+            r.problem("LS", f"'{status}' is not a valid code.")
+        if (need := get("CIN")) not in CATEGORY_OF_NEED:
+            r.problem("CIN", f"'{need}' is not a valid code.")
+        if (provider := get("PLACE_PROVIDER")) and provider not in PROVIDERS:
+            r.problem("PLACE_PROVIDER", f"'{provider}' is not a valid code.")
+        if not get("PLACE"):
             r.problem("PLACE", "is missing.")
-        if d.get("PL_DISTANCE"):
+        if distance := get("PL_DISTANCE"):
             try:
-                d["PL_DISTANCE"] = Decimal(d["PL_DISTANCE"]).quantize(Decimal("0.1"))
+                d["PL_DISTANCE"] = Decimal(distance).quantize(Decimal("0.1"))
             except InvalidOperation:
-                r.problem("PL_DISTANCE", f"'{d['PL_DISTANCE']}' is not a number of miles.")
+                r.problem("PL_DISTANCE", f"'{distance}' is not a number of miles.")
 
     def load(self, records: list[Record]) -> dict[str, Any]:
         counts: dict[str, Any] = {}
@@ -252,7 +320,7 @@ class SSDA903Importer:
         for r in sorted(records, key=lambda r: r.data["_order"]):
             by_table[r.table].append(r)
         uasc = {r.data["CHILD"] for r in by_table["uasc"]}
-        counts["children"] = upsert(
+        children = upsert(
             Child,
             ["la_child_id"],
             [
@@ -267,17 +335,22 @@ class SSDA903Importer:
                 for r in by_table["header"]
             ],
             scope_field="la_child_id",
-        ).as_dict()
+        )
+        counts["children"] = children.as_dict()
         ids = child_ids({r.data["CHILD"] for r in records})
+        # Children created just now have no episodes, reviews or allocations to look up.
+        new = {ids[key[0]] for key in children.created_keys}
         new_uasc = [ids[c] for c in uasc if c in ids]
         counts["uasc"] = {
             "flagged": Child.objects.filter(pk__in=new_uasc, uasc=False).update(uasc=True)
         }
+        episode_row = self._episode_row
         counts["episodes"] = upsert(
             CareEpisode,
             ["child_id", "start_date"],
-            [self._episode_row(ids[r.data["CHILD"]], r.data) for r in by_table["episodes"]],
+            [episode_row(ids[r.data["CHILD"]], r.data) for r in by_table["episodes"]],
             scope_field="child_id",
+            new_scope=new,
         ).as_dict()
         counts["reviews"] = upsert(
             CareReview,
@@ -292,8 +365,9 @@ class SSDA903Importer:
                 if r.data.get("REVIEW")
             ],
             scope_field="child_id",
+            new_scope=new,
         ).as_dict()
-        counts["sw_episodes"] = self._load_sw_episodes(by_table["sw_episodes"], ids)
+        counts["sw_episodes"] = self._load_sw_episodes(by_table["sw_episodes"], ids, new)
         for table in sorted(set(by_table) - STORED):
             counts[table] = {"validated, not stored": len(by_table[table])}
         return counts
@@ -326,7 +400,7 @@ class SSDA903Importer:
         }
 
     @staticmethod
-    def _load_sw_episodes(rows: list[Record], ids: dict[str, int]) -> dict[str, int]:
+    def _load_sw_episodes(rows: list[Record], ids: dict[str, int], new: set[int]) -> dict[str, int]:
         if not rows:
             return {"created": 0, "updated": 0, "unchanged": 0}
         team = import_team()
@@ -362,4 +436,5 @@ class SSDA903Importer:
                 for r in rows
             ],
             scope_field="child_id",
+            new_scope=new,
         ).as_dict()

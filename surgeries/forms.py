@@ -13,7 +13,13 @@ from surgeries.models import BarrierCode
 
 
 class DateInput(forms.DateInput):
+    """The browser's date field. Its value must be ISO 8601 whatever the locale's input formats
+    (en-GB's first is 30/09/2018, which a date field shows as empty)."""
+
     input_type = "date"
+
+    def __init__(self, attrs: dict[str, Any] | None = None, format: str | None = None) -> None:
+        super().__init__(attrs, format=format or "%Y-%m-%d")
 
 
 class ActionForm(forms.Form):
@@ -98,5 +104,8 @@ class DiscussionForm(forms.Form):
     )
 
     def __init__(self, *args: Any, barriers, **kwargs: Any) -> None:
+        # Shown beside the action form, which has a Barrier too: ids of its own, so each label
+        # names its own field.
+        kwargs.setdefault("auto_id", "id_discussion_%s")
         super().__init__(*args, **kwargs)
         cast(forms.ModelChoiceField, self.fields["barrier"]).queryset = barriers

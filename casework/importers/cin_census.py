@@ -12,8 +12,8 @@ from xml.etree.ElementTree import Element
 
 from casework.importers.common import child_ids, import_team, parse_date, sex_code
 from casework.importers.report import Record, StructuralError
-from casework.importers.upsert import upsert
-from casework.importers.xml_safe import parse_xml, strip_namespace
+from casework.importers.upsert import in_values, upsert
+from casework.importers.xml_safe import iter_elements
 from casework.models import (
     Assessment,
     Child,
@@ -50,12 +50,39 @@ class CINCensusImporter:
     def parse(self, paths: Sequence[Path]) -> list[Record]:
         records: list[Record] = []
         for path in paths:
-            root = strip_namespace(parse_xml(path))
-            if root.tag != "Message" or root.find("Children") is None:
-                raise StructuralError(path.name, "Not a CIN census: expected <Message><Children>.")
-            reference = _text(root.find("Header/CollectionDetails"), "ReferenceDate")
-            for position, child in enumerate(root.iterfind("Children/Child"), start=1):
-                records.append(self._parse_child(path.name, position, child, reference))
+            records.extend(self._parse_file(path))
+        return records
+
+    def _parse_file(self, path: Path) -> list[Record]:
+        """One record per <Message><Children><Child>, read as the file streams in: each child
+        element is dropped once parsed, so memory holds records, never the whole tree."""
+        records: list[Record] = []
+        reference: str | None = None
+        stack: list[str] = []
+        children: Element | None = None
+        for event, element in iter_elements(path):
+            if event == "start":
+                if not stack and element.tag != "Message":
+                    raise StructuralError(
+                        path.name, "Not a CIN census: expected <Message><Children>."
+                    )
+                stack.append(element.tag)
+                if stack == ["Message", "Children"]:
+                    children = element
+                continue
+            if stack == ["Message", "Children", "Child"] and children is not None:
+                records.append(self._parse_child(path.name, len(records) + 1, element, ""))
+                children.remove(element)
+            elif (
+                stack == ["Message", "Header", "CollectionDetails", "ReferenceDate"]
+                and reference is None
+            ):
+                reference = (element.text or "").strip()
+            stack.pop()
+        if children is None:
+            raise StructuralError(path.name, "Not a CIN census: expected <Message><Children>.")
+        for record in records:  # the header may follow the children
+            record.data["reference_date"] = reference or ""
         return records
 
     def _parse_child(self, file: str, row: int, el: Element, reference: str) -> Record:
@@ -259,7 +286,7 @@ class CINCensusImporter:
     def load(self, records: list[Record]) -> dict[str, Any]:
         team = import_team()
         counts: dict[str, Any] = {}
-        counts["children"] = upsert(
+        children = upsert(
             Child,
             ["la_child_id"],
             [
@@ -279,8 +306,12 @@ class CINCensusImporter:
                 for r in records
             ],
             scope_field="la_child_id",
-        ).as_dict()
+        )
+        counts["children"] = children.as_dict()
         ids = child_ids(r.data["la_child_id"] for r in records)
+        # Children created just now have no referrals, plans or conferences to look up.
+        new = {ids[key[0]] for key in children.created_keys}
+        child_pks = list(ids.values())
         referrals, assessments, cin_plans, s47s, icpcs, cp_plans = [], [], [], [], [], []
         reviews: list[tuple[int, date, list[date]]] = []
         for r in records:
@@ -361,10 +392,11 @@ class CINCensusImporter:
             referrals,
             scope_field="child_id",
             create_only=("team_id",),
+            new_scope=new,
         ).as_dict()
         ref_pk = {
             (c, d): pk
-            for pk, c, d in Referral.objects.filter(child_id__in=ids.values()).values_list(
+            for pk, c, d in Referral.objects.filter(**in_values("child_id", child_pks)).values_list(
                 "pk", "child_id", "referral_date"
             )
         }
@@ -379,22 +411,35 @@ class CINCensusImporter:
             return out
 
         counts["assessments"] = upsert(
-            Assessment, ["child_id", "start_date"], link(assessments), scope_field="child_id"
+            Assessment,
+            ["child_id", "start_date"],
+            link(assessments),
+            scope_field="child_id",
+            new_scope=new,
         ).as_dict()
         counts["cin_plans"] = upsert(
-            CINPlan, ["child_id", "start_date"], link(cin_plans), scope_field="child_id"
+            CINPlan,
+            ["child_id", "start_date"],
+            link(cin_plans),
+            scope_field="child_id",
+            new_scope=new,
         ).as_dict()
         counts["section47s"] = upsert(
-            Section47, ["child_id", "start_date"], link(s47s), scope_field="child_id"
+            Section47, ["child_id", "start_date"], link(s47s), scope_field="child_id", new_scope=new
         ).as_dict()
-        counts["cp_plans"] = upsert(
-            CPPlan, ["child_id", "start_date"], link(cp_plans), scope_field="child_id"
-        ).as_dict()
+        plans = upsert(
+            CPPlan,
+            ["child_id", "start_date"],
+            link(cp_plans),
+            scope_field="child_id",
+            new_scope=new,
+        )
+        counts["cp_plans"] = plans.as_dict()
         s47_pk = {
             (c, d): pk
-            for pk, c, d in Section47.objects.filter(child_id__in=ids.values()).values_list(
-                "pk", "child_id", "start_date"
-            )
+            for pk, c, d in Section47.objects.filter(
+                **in_values("child_id", child_pks)
+            ).values_list("pk", "child_id", "start_date")
         }
         plan_starts = {(row["child_id"], row["start_date"]) for row in cp_plans}
         icpc_rows = []
@@ -409,11 +454,15 @@ class CINCensusImporter:
                 }
             )
         counts["initial_conferences"] = upsert(
-            InitialConference, ["child_id", "date"], icpc_rows, scope_field="child_id"
+            InitialConference,
+            ["child_id", "date"],
+            icpc_rows,
+            scope_field="child_id",
+            new_scope=new,
         ).as_dict()
         plan_pk = {
             (c, d): pk
-            for pk, c, d in CPPlan.objects.filter(child_id__in=ids.values()).values_list(
+            for pk, c, d in CPPlan.objects.filter(**in_values("child_id", child_pks)).values_list(
                 "pk", "child_id", "start_date"
             )
         }
@@ -433,6 +482,10 @@ class CINCensusImporter:
                 )
                 due = add_months(held, 6)
         counts["cp_reviews"] = upsert(
-            CPReview, ["cp_plan_id", "due_date"], review_rows, scope_field="cp_plan_id"
+            CPReview,
+            ["cp_plan_id", "due_date"],
+            review_rows,
+            scope_field="cp_plan_id",
+            new_scope={plan_pk[key] for key in plans.created_keys},
         ).as_dict()
         return counts

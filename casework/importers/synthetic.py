@@ -1,9 +1,13 @@
-"""Synthetic SSDA903 tables of any size, for throughput measurements (never real children)."""
+"""Synthetic SSDA903 tables and CIN census files of any size, for throughput measurements
+(never real children)."""
 
 import csv
 import random
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
+from xml.sax.saxutils import escape
 
 from casework.importers.ssda903 import LEGAL_STATUS, PROVIDERS
 
@@ -71,3 +75,176 @@ def write_903(folder: Path, episodes: int, *, seed: int = 1, per_child: int = 4)
                 start = end
                 written += 1
     return folder
+
+
+# Per referral, the shares of the L tier (seed_demo --scale 3 --seed 1): 198,000 referrals,
+# 156,000 assessments, 49,000 CIN plans, 33,000 section 47s, 20,600 ICPCs, 17,600 CP plans and
+# 25,800 review conferences for 144,000 children.
+SECOND_REFERRAL = 0.3  # and a third for 0.1: 1.4 referrals a child
+ASSESSED = 0.79
+ON_CIN_PLAN = 0.25
+SECTION_47 = 0.17
+ICPC_AFTER_S47 = 0.62
+PLAN_AFTER_ICPC = 0.85
+CATEGORIES = ["NEG", "PHY", "SAB", "EMO", "MUL"]
+
+
+@dataclass
+class CINPlanRows:
+    start: date
+    end: date | None
+
+
+@dataclass
+class CPPlanRows:
+    start: date
+    end: date | None
+    category: str
+    reviews: list[date]
+
+
+@dataclass
+class Section47Rows:
+    start: date
+    target: date
+    icpc: date | None
+
+
+@dataclass
+class ReferralRows:
+    referral_date: date
+    source: str
+    need: str
+    closure: date | None
+    reason: str
+    assessment: tuple[date, date | None] | None = None
+    cin_plan: CINPlanRows | None = None
+    section47: Section47Rows | None = None
+    cp_plan: CPPlanRows | None = None
+
+
+@dataclass
+class ChildRows:
+    la_id: str
+    birth: date
+    sex: str
+    referrals: list[ReferralRows] = field(default_factory=list)
+
+
+def cin_children(children: int, *, seed: int = 1) -> Iterator[ChildRows]:
+    """Valid CIN census children: referrals one after another, each record inside its own
+    referral, so every natural key (child + date) is unique."""
+    rng = random.Random(seed)
+    for n in range(children):
+        birth = date(2004, 1, 1) + timedelta(days=rng.randrange(5000))
+        child = ChildRows(f"CIN{n:08d}", birth, rng.choice("MF"))
+        start = birth + timedelta(days=rng.randrange(30, 1500))
+        count = 1 + (rng.random() < SECOND_REFERRAL) + (rng.random() < 0.1)
+        for k in range(count):
+            length = rng.randrange(60, 500)
+            last = k == count - 1
+            closure = None if last and rng.random() < 0.3 else start + timedelta(days=length)
+            referral = ReferralRows(
+                start,
+                rng.choice(["1A", "2B", "3C", "5A"]),
+                f"N{rng.randrange(1, 9)}",
+                closure,
+                "" if closure is None else f"RC{rng.randrange(1, 9)}",
+            )
+            day = timedelta(days=1)
+            if rng.random() < ASSESSED:
+                begun = start + day * rng.randrange(0, 10)
+                referral.assessment = (begun, begun + day * rng.randrange(5, 45))
+            if rng.random() < ON_CIN_PLAN:
+                plan_start = start + day * 50
+                referral.cin_plan = CINPlanRows(plan_start, closure)
+            if rng.random() < SECTION_47:
+                s47 = start + day * rng.randrange(1, 10)
+                icpc = s47 + day * rng.randrange(5, 15) if rng.random() < ICPC_AFTER_S47 else None
+                referral.section47 = Section47Rows(s47, s47 + day * 15, icpc)
+                if icpc is not None and rng.random() < PLAN_AFTER_ICPC:
+                    first = icpc + day * rng.randrange(60, 88)
+                    reviews = [first] + ([first + day * 170] if rng.random() < 0.47 else [])
+                    end = closure if closure is None or closure >= reviews[-1] else None
+                    referral.cp_plan = CPPlanRows(icpc, end, rng.choice(CATEGORIES), reviews)
+                    if closure is not None and closure < reviews[-1]:
+                        referral.closure = reviews[-1] + day
+            child.referrals.append(referral)
+            start = (referral.closure or start + timedelta(days=length)) + day * rng.randrange(
+                30, 400
+            )
+        yield child
+
+
+def write_cin_census(path: Path, children: int, *, seed: int = 1) -> Path:
+    """Write a CIN census XML file of `children` synthetic children (see `cin_children`)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+
+    def tag(name: str, value: object) -> str:
+        return "" if value is None or value == "" else f"<{name}>{escape(str(value))}</{name}>"
+
+    with path.open("w", encoding="utf-8") as out:
+        out.write(
+            '<?xml version="1.0" encoding="utf-8"?>\n<Message><Header><CollectionDetails>'
+            "<Collection>CIN</Collection><Year>2019</Year>"
+            "<ReferenceDate>2019-03-31</ReferenceDate></CollectionDetails></Header><Children>\n"
+        )
+        for child in cin_children(children, seed=seed):
+            parts = [
+                "<Child><ChildIdentifiers>",
+                tag("LAchildID", child.la_id),
+                tag("PersonBirthDate", child.birth),
+                tag("Sex", child.sex),
+                "</ChildIdentifiers><ChildCharacteristics><Ethnicity>WBRI</Ethnicity>"
+                "<Disabilities><Disability>NONE</Disability></Disabilities>"
+                "</ChildCharacteristics>",
+            ]
+            for r in child.referrals:
+                parts += [
+                    "<CINdetails>",
+                    tag("CINreferralDate", r.referral_date),
+                    tag("ReferralSource", r.source),
+                    tag("PrimaryNeedCode", r.need),
+                    tag("CINclosureDate", r.closure),
+                    tag("ReasonForClosure", r.reason),
+                    "<ReferralNFA>0</ReferralNFA>",
+                ]
+                if r.assessment:
+                    parts += [
+                        "<Assessments>",
+                        tag("AssessmentActualStartDate", r.assessment[0]),
+                        tag("AssessmentAuthorisationDate", r.assessment[1]),
+                        "<FactorsIdentifiedAtAssessment><AssessmentFactors>2A"
+                        "</AssessmentFactors></FactorsIdentifiedAtAssessment></Assessments>",
+                    ]
+                if r.cin_plan:
+                    parts += [
+                        "<CINPlanDates>",
+                        tag("CINPlanStartDate", r.cin_plan.start),
+                        tag("CINPlanEndDate", r.cin_plan.end),
+                        "</CINPlanDates>",
+                    ]
+                if r.section47:
+                    parts += [
+                        "<Section47>",
+                        tag("S47ActualStartDate", r.section47.start),
+                        tag("InitialCPCtarget", r.section47.target),
+                        tag("DateOfInitialCPC", r.section47.icpc),
+                        "<ICPCnotRequired>0</ICPCnotRequired></Section47>",
+                    ]
+                if r.cp_plan:
+                    parts += [
+                        "<ChildProtectionPlans>",
+                        tag("CPPstartDate", r.cp_plan.start),
+                        tag("CPPendDate", r.cp_plan.end),
+                        tag("InitialCategoryOfAbuse", r.cp_plan.category),
+                        tag("LatestCategoryOfAbuse", r.cp_plan.category),
+                        "<Reviews>",
+                        *(tag("CPPreviewDate", held) for held in r.cp_plan.reviews),
+                        "</Reviews></ChildProtectionPlans>",
+                    ]
+                parts.append("</CINdetails>")
+            parts.append("</Child>\n")
+            out.write("".join(parts))
+        out.write("</Children></Message>\n")
+    return path

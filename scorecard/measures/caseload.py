@@ -10,6 +10,7 @@ from datetime import date
 from django.conf import settings
 from django.db.models import (
     Case,
+    Count,
     DateField,
     Exists,
     F,
@@ -258,18 +259,29 @@ class AllocatedTimelyPct(Measure):
 # --- Worker rows --------------------------------------------------------------------------------
 
 
+def open_allocations(as_at: date) -> QuerySet[Involvement]:
+    return Involvement.objects.filter(open_at(as_at), role=Involvement.Role.ALLOCATED_WORKER)
+
+
+def workers_with_caseload_over(as_at: date, limit: int) -> QuerySet:
+    """The ids of workers with more than `limit` allocated-worker involvements open at D (their
+    `caseload` in case_holding_workers), as one grouped subquery."""
+    return (
+        open_allocations(as_at)
+        .order_by()
+        .values("worker_id")
+        .annotate(n=Count("pk"))
+        .filter(n__gt=limit)
+        .values("worker_id")
+    )
+
+
 def case_holding_workers(as_at: date) -> QuerySet:
     """Workers with at least one allocated-worker involvement open at D, one row per worker with
     the ROW_FIELDS and their `caseload` at D."""
     return (
         Worker.objects.filter(
-            Exists(
-                Involvement.objects.filter(
-                    open_at(as_at),
-                    worker=OuterRef("pk"),
-                    role=Involvement.Role.ALLOCATED_WORKER,
-                )
-            )
+            Exists(open_allocations(as_at).filter(worker=OuterRef("pk")))
         ).annotate(
             child_id=Value(None, output_field=IntegerField()),
             worker_id=F("pk"),
@@ -312,8 +324,11 @@ class _SocialWorkersOver(Measure):
     subject = "worker"
 
     def rows(self, period: Period) -> QuerySet:
+        # The workers over the limit as one grouped set (allocations open at D counted per
+        # worker once), not the caseload subquery tested worker by worker: the same workers.
         return case_holding_workers(period.as_at).filter(
-            role__in=Worker.SOCIAL_WORK_ROLES, caseload__gt=self.limit
+            role__in=Worker.SOCIAL_WORK_ROLES,
+            pk__in=workers_with_caseload_over(period.as_at, self.limit),
         )
 
 

@@ -38,75 +38,162 @@ class Category:
     }
 
 
+# --- The records that make a child open at D, and their category ---------------------------------
+#
+# Each rule is written once, as a queryset of the records open at D. Two SQL shapes use it:
+# `*_q(as_at, child_ref)` is a correlated EXISTS (for one child, or a page of them), and
+# `*_set(as_at)` is an uncorrelated `pk IN (SELECT child_id ...)` that PostgreSQL and SQLite build
+# once per statement and probe per child (for the measures, which read every open child: the
+# correlated form made PostgreSQL probe four tables for each of the council's children).
+
+
+def care_episodes_open_at(as_at: date) -> QuerySet[CareEpisode]:
+    """Care episodes open at D, any legal status (a short break keeps the child open)."""
+    return CareEpisode.objects.filter(open_at(as_at))
+
+
+def in_care_records(as_at: date) -> QuerySet[CareEpisode]:
+    """Care episodes open at D whose legal status is not a short break (V3/V4)."""
+    return care_episodes_open_at(as_at).exclude(legal_status__in=CareEpisode.SHORT_BREAK_STATUSES)
+
+
+def cp_plans_open_at(as_at: date) -> QuerySet[CPPlan]:
+    return CPPlan.objects.filter(open_at(as_at))
+
+
+def care_leaver_records_open_at(as_at: date) -> QuerySet[CareLeaver]:
+    return CareLeaver.objects.filter(open_at(as_at))
+
+
+def referrals_open_on(as_at: date) -> QuerySet[Referral]:
+    return Referral.objects.filter(open_at(as_at, "referral_date", "closure_date"))
+
+
+def _exists_for(records: QuerySet, child_ref: str) -> Q:
+    return Q(Exists(records.filter(child=OuterRef(child_ref))))
+
+
+def _child_in(records: QuerySet, child_ref: str = "pk") -> Q:
+    return Q(**{f"{child_ref}__in": records.order_by().values("child_id")})
+
+
 def in_care_q(as_at: date, child_ref: str = "pk") -> Q:
     """A care episode open at D whose legal status is not a short break (V3/V4)."""
-    return Q(
-        Exists(
-            CareEpisode.objects.filter(open_at(as_at), child=OuterRef(child_ref)).exclude(
-                legal_status__in=CareEpisode.SHORT_BREAK_STATUSES
-            )
-        )
-    )
+    return _exists_for(in_care_records(as_at), child_ref)
 
 
 def on_cp_plan_q(as_at: date, child_ref: str = "pk") -> Q:
-    return Q(Exists(CPPlan.objects.filter(open_at(as_at), child=OuterRef(child_ref))))
+    return _exists_for(cp_plans_open_at(as_at), child_ref)
 
 
 def care_leaver_q(as_at: date, child_ref: str = "pk") -> Q:
-    return Q(Exists(CareLeaver.objects.filter(open_at(as_at), child=OuterRef(child_ref))))
+    return _exists_for(care_leaver_records_open_at(as_at), child_ref)
 
 
 def open_referral_q(as_at: date, child_ref: str = "pk") -> Q:
-    return Q(
-        Exists(
-            Referral.objects.filter(
-                open_at(as_at, "referral_date", "closure_date"), child=OuterRef(child_ref)
-            )
-        )
-    )
+    return _exists_for(referrals_open_on(as_at), child_ref)
 
 
 def open_q(as_at: date, child_ref: str = "pk") -> Q:
     """Open to social care at D: an open referral, care episode (any legal status, so a child
     loaded only from an SSDA903 return is open while in care), CP plan or care-leaver record."""
-    any_episode = Q(Exists(CareEpisode.objects.filter(open_at(as_at), child=OuterRef(child_ref))))
     return (
         open_referral_q(as_at, child_ref)
-        | any_episode
+        | _exists_for(care_episodes_open_at(as_at), child_ref)
         | on_cp_plan_q(as_at, child_ref)
         | care_leaver_q(as_at, child_ref)
     )
 
 
+def open_set(as_at: date, child_ref: str = "pk") -> Q:
+    """open_q as one uncorrelated set (a UNION of the open records' children): the same
+    children, found by joining the open records instead of testing every child."""
+    return _child_in_any(
+        [
+            referrals_open_on(as_at),
+            care_episodes_open_at(as_at),
+            cp_plans_open_at(as_at),
+            care_leaver_records_open_at(as_at),
+        ],
+        child_ref,
+    )
+
+
+def _child_in_any(record_sets: list[QuerySet], child_ref: str = "pk") -> Q:
+    first, *others = (records.order_by().values("child_id") for records in record_sets)
+    return Q(**{f"{child_ref}__in": first.union(*others)})
+
+
 def category_at(as_at: date) -> Case:
     """Category by precedence: in care > child protection > care leaver > child in need."""
+    return _category(in_care_q(as_at), on_cp_plan_q(as_at), care_leaver_q(as_at))
+
+
+def category_set_at(as_at: date) -> Case:
+    """category_at from uncorrelated sets (for queries over many children)."""
+    return _category(
+        _child_in(in_care_records(as_at)),
+        _child_in(cp_plans_open_at(as_at)),
+        _child_in(care_leaver_records_open_at(as_at)),
+    )
+
+
+def _category(in_care: Q, on_plan: Q, care_leaver: Q) -> Case:
     return Case(
-        When(in_care_q(as_at), then=Value(Category.CIC)),
-        When(on_cp_plan_q(as_at), then=Value(Category.CP)),
-        When(care_leaver_q(as_at), then=Value(Category.CARE_LEAVER)),
+        When(in_care, then=Value(Category.CIC)),
+        When(on_plan, then=Value(Category.CP)),
+        When(care_leaver, then=Value(Category.CARE_LEAVER)),
         default=Value(Category.CIN),
         output_field=CharField(),
+    )
+
+
+def category_set_q(as_at: date, category: str) -> Q:
+    """Open at D and in `category` by the precedence of category_at, as a filter PostgreSQL can
+    answer by joining the open records rather than testing each child: the category's records
+    as a set (a semi-join), the categories that take precedence as NOT EXISTS (anti-joins,
+    whose row estimates are right where NOT IN's are guesses that mislead the plan)."""
+    in_care = _child_in(in_care_records(as_at))
+    on_plan = _child_in(cp_plans_open_at(as_at))
+    care_leaver = _child_in(care_leaver_records_open_at(as_at))
+    not_in_care = ~in_care_q(as_at)
+    not_on_plan = ~on_cp_plan_q(as_at)
+    if category == Category.CIC:
+        return in_care
+    if category == Category.CP:
+        return on_plan & not_in_care
+    if category == Category.CARE_LEAVER:
+        return care_leaver & not_in_care & not_on_plan
+    if category == Category.CIN:
+        # Open through a referral or a care episode (a short break: any care episode that is
+        # care makes the child in care), and in none of the other categories.
+        open_otherwise = _child_in_any([referrals_open_on(as_at), care_episodes_open_at(as_at)])
+        return open_otherwise & not_in_care & not_on_plan & ~care_leaver_q(as_at)
+    raise ValueError(f"Unknown category {category!r}")
+
+
+def _open_child_rows(children: QuerySet[Child], as_at: date, category) -> QuerySet[Child]:
+    return children.exclude(date_of_death__lte=as_at).annotate(
+        child_id=F("pk"),
+        worker_id=allocated_worker_at(as_at),
+        team_id=team_at(as_at),
+        category=category,
     )
 
 
 def open_children(as_at: date) -> QuerySet[Child]:
     """Open children at D annotated with child_id, worker_id, team_id and category: the base of
     every child-level stock measure."""
-    return (
-        Child.objects.filter(open_q(as_at))
-        .exclude(date_of_death__lte=as_at)
-        .annotate(
-            child_id=F("pk"),
-            worker_id=allocated_worker_at(as_at),
-            team_id=team_at(as_at),
-            category=category_at(as_at),
-        )
-    )
+    return _open_child_rows(Child.objects.filter(open_set(as_at)), as_at, category_set_at(as_at))
 
 
 def children_in_category(as_at: date, category: str) -> QuerySet[Child]:
-    return open_children(as_at).filter(category=category)  # type: ignore[misc]  # annotation
+    """Open children at D in one category (the rows of open_children with that category)."""
+    return _open_child_rows(
+        Child.objects.filter(category_set_q(as_at, category)),
+        as_at,
+        Value(category, output_field=CharField()),
+    )
 
 
 # --- Building blocks for the timescale measures (added for the caseload, front door, referral,

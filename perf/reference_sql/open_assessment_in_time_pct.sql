@@ -1,0 +1,56 @@
+-- open_assessment_in_time_pct: assessments open at D (started, not authorised by D, their referral not closed
+-- by D); in the numerator when started no more than 45 working days before D.
+-- Parameters: %(as_at)s (stock, as at D).
+WITH
+measure_rows AS (
+    SELECT alloc.worker_id, COALESCE(alloc.team_id, ref.team_id) AS team_id,
+           COALESCE(today.wd <= st.working_day_number + 45, false) AS in_numerator
+      FROM casework_assessment a
+      LEFT JOIN casework_calendarday st ON st.date = a.start_date
+      CROSS JOIN (SELECT working_day_number AS wd FROM casework_calendarday WHERE date = %(as_at)s) today
+      LEFT JOIN LATERAL (
+          SELECT i.worker_id, i.team_id FROM casework_involvement i
+           WHERE i.child_id = a.child_id AND i.role = 'allocated'
+             AND i.start_date <= %(as_at)s AND (i.end_date IS NULL OR i.end_date > %(as_at)s)
+           ORDER BY i.start_date DESC
+           LIMIT 1
+      ) alloc ON true
+      LEFT JOIN LATERAL (
+          SELECT r.team_id FROM casework_referral r
+           WHERE r.child_id = a.child_id
+             AND r.referral_date <= %(as_at)s AND (r.closure_date IS NULL OR r.closure_date > %(as_at)s)
+           ORDER BY r.referral_date DESC
+           LIMIT 1
+      ) ref ON true
+     WHERE a.start_date <= %(as_at)s
+       AND (a.authorised_date IS NULL OR a.authorised_date > %(as_at)s)
+       AND NOT EXISTS (
+           SELECT 1 FROM casework_referral r WHERE r.id = a.referral_id AND r.closure_date <= %(as_at)s
+       )
+),
+scoped AS (
+    SELECT m.worker_id, m.team_id, t.service_area_id AS area_id, m.in_numerator
+      FROM measure_rows m
+      LEFT JOIN casework_team t ON t.id = m.team_id
+)
+-- One pass over the rows: council, service area, team and worker totals.
+SELECT level, scope_id, numerator, denominator
+  FROM (
+    SELECT CASE
+               WHEN GROUPING(area_id) = 0 THEN 'service_area'
+               WHEN GROUPING(team_id) = 0 THEN 'team'
+               WHEN GROUPING(worker_id) = 0 THEN 'worker'
+               ELSE 'council'
+           END AS level,
+           CASE
+               WHEN GROUPING(area_id) = 0 THEN area_id
+               WHEN GROUPING(team_id) = 0 THEN team_id
+               WHEN GROUPING(worker_id) = 0 THEN worker_id
+               ELSE 0
+           END AS scope_id,
+           count(*) FILTER (WHERE in_numerator) AS numerator,
+           count(*) AS denominator
+      FROM scoped
+     GROUP BY GROUPING SETS ((), (area_id), (team_id), (worker_id))
+  ) AS by_scope
+ WHERE scope_id IS NOT NULL

@@ -254,6 +254,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "scorecard.tasks.rollup_yesterday",
         "schedule": crontab(hour=3, minute=30),
     },
+    # The day's exception lists for the workbench (surgeries/workbench.py), after the rollup.
+    "refresh-exception-lists": {
+        "task": "surgeries.tasks.refresh_exception_lists",
+        "schedule": crontab(hour=4, minute=30),
+    },
     "escalate-overdue-actions": {
         "task": "surgeries.tasks.escalate_overdue_actions",
         "schedule": crontab(hour=6, minute=15),

@@ -128,6 +128,9 @@ class RowFilter:
     due_soon_wd: int = field(default_factory=lambda: settings.TIMESCALES["due_soon_wd"])
     # Only these children (a row redrawn, an action's child, a surgery's agenda).
     child_ids: tuple[int, ...] | None = None
+    # Only the children bound when the statement runs (`CompiledUnion.bind`): the same SQL for
+    # any children, so refreshing one child's stored rows reuses the compiled union.
+    bound_children: bool = False
 
     def as_dict(self) -> dict[str, Any]:
         """For the access audit: the filter, never a name."""
@@ -215,6 +218,10 @@ class InVisibleChildren(Func):
 
 
 def _scope_q(scope: Scope, as_at: date) -> Q:
+    return scope_q(scope)
+
+
+def scope_q(scope: Scope) -> Q:
     """Rows inside the user's scope: the row's own team or worker (as the measure's team and
     worker scopes count them) and the child visible to the user at the date (the ids are bound
     when the statement runs: `visible_child_ids`)."""
@@ -262,6 +269,8 @@ def _branch(
     rows = rows.filter(child_id__isnull=False)
     if filters.child_ids is not None:
         rows = rows.filter(child_id__in=list(filters.child_ids))
+    if filters.bound_children:
+        rows = rows.filter(InVisibleChildren(F("child_id")))
     rows = rows.filter(_scope_q(scope, as_at))
     if team_ids is not None:
         rows = rows.filter(team_id__in=list(team_ids))
@@ -312,7 +321,7 @@ def _branch(
     if filters.min_days_overdue is not None:
         # days overdue >= N  <=>  number(due) <= number(D) - N  <=>  due is before the working
         # day numbered number(D) - N + 1 (the same calendar, read once in Python).
-        rows = rows.filter(due_date__lt=_first_day_numbered(as_at, filters.min_days_overdue))
+        rows = rows.filter(due_date__lt=first_day_numbered(as_at, filters.min_days_overdue))
     if filters.has_open_action is True:
         rows = rows.filter(r_open_actions__gt=0)
     elif filters.has_open_action is False:
@@ -383,7 +392,7 @@ def exception_rows(
     return union.order_by()
 
 
-def _first_day_numbered(as_at: date, min_days: int) -> date:
+def first_day_numbered(as_at: date, min_days: int) -> date:
     """The working day numbered number(D) - N + 1: due dates before it are N or more working
     days overdue."""
     if min_days <= 0:
@@ -489,17 +498,34 @@ def compiled_rows(
     sort: str = "",
     using: str = "default",
 ) -> CompiledUnion | None:
-    """The exception rows as SQL ready to run: the SQL from the cache, the scope's children read
-    now (one query; None when the scope sees no child)."""
-    compiled = _compiled_sql(
-        scope=scope,
-        as_at=as_at,
-        filters=filters,
-        team_ids=team_ids,
-        columns=columns,
-        sort=sort,
-        using=using,
-    )
+    """The exception rows as SQL ready to run, the scope's children read now (one query; None
+    when the scope sees no child). From the stored rows when the date's lists have been
+    materialised (surgeries/workbench.py: one query to know), else the live union's SQL from
+    the cache."""
+    from surgeries import workbench
+
+    filters = filters or RowFilter()
+    if scope.is_empty:
+        return None
+    if workbench.answers(workbench.refreshed(as_at, using=using), filters):
+        compiled = workbench.stored_rows(
+            scope=scope,
+            as_at=as_at,
+            filters=filters,
+            team_ids=sorted(team_ids) if team_ids is not None else None,
+            columns=_with_sort_column(columns, sort),
+            using=using,
+        )
+    else:
+        compiled = _compiled_sql(
+            scope=scope,
+            as_at=as_at,
+            filters=filters,
+            team_ids=team_ids,
+            columns=columns,
+            sort=sort,
+            using=using,
+        )
     if compiled is None or not compiled.needs_children:
         return compiled
     ids = visible_child_ids(scope, as_at, using=compiled.alias)

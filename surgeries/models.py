@@ -223,3 +223,49 @@ class DigestSent(models.Model):
 
     def __str__(self) -> str:
         return f"Digest for week of {self.week_start}"
+
+
+class ExceptionRefresh(models.Model):
+    """A materialisation of every exception list as at one date (surgeries/workbench.py): the
+    nightly refresh writes it, and the workbench reads `ExceptionEntry` rows only for a date
+    whose refresh has finished (otherwise it computes the lists live)."""
+
+    as_at = models.DateField(unique=True)
+    due_soon_wd = models.PositiveSmallIntegerField(
+        help_text="Due-soon window (working days) of the stored due-soon rows."
+    )
+    rows = models.PositiveIntegerField(default=0)
+    started_at = models.DateTimeField()
+    finished_at = models.DateTimeField(null=True, blank=True)
+    seconds = models.FloatField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"Exception lists as at {self.as_at:%d %b %Y}"
+
+
+class ExceptionEntry(models.Model):
+    """One (child, list, kind) row of the exception lists as at a date: exactly a row of
+    `surgeries.exceptions.exception_rows` (the measures' failing()/due_soon()), stored. Derived
+    data: rewritten for the whole date nightly and for one child whenever their record changes."""
+
+    as_at = models.DateField()
+    child = models.ForeignKey(
+        "casework.Child", on_delete=models.CASCADE, related_name="+", db_constraint=False
+    )
+    worker_id = models.IntegerField(null=True)
+    team_id = models.IntegerField(null=True)
+    list_code = models.CharField(max_length=64)
+    kind = models.CharField(max_length=10)
+    due_date = models.DateField(null=True)
+    basis_date = models.DateField(null=True)
+    category = models.CharField(max_length=20, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["as_at", "team_id"], name="exception_as_at_team"),
+            models.Index(fields=["as_at", "worker_id"], name="exception_as_at_worker"),
+            models.Index(fields=["as_at", "child"], name="exception_as_at_child"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.list_code} ({self.kind}) as at {self.as_at:%d %b %Y}"

@@ -24,3 +24,12 @@ def escalate_overdue_actions(on: str | None = None) -> dict[str, int]:
 @shared_task(name="surgeries.tasks.send_weekly_digests")
 def send_weekly_digests(on: str | None = None) -> int:
     return services.send_weekly_digests(today=_day(on))
+
+
+@shared_task(name="surgeries.tasks.refresh_exception_lists")
+def refresh_exception_lists(on: str | None = None) -> int:
+    """Store every exception list as at the day (today, or the reporting date when one is set)
+    for the workbench; returns the number of rows stored."""
+    from surgeries.workbench import refresh
+
+    return refresh(_day(on)).rows

@@ -26,6 +26,7 @@ from casework.importers.upsert import in_values, upsert
 from casework.models import CareEpisode, CareReview, Child, ImportRun, Involvement, Worker
 
 DATE_FORMATS = ("%d/%m/%Y", "%Y-%m-%d")
+UNKNOWN_ENCODING = "Unknown text encoding (expected UTF-8 or Windows-1252)."
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,6 +92,9 @@ def read_csv(path: Path) -> tuple[str, Iterator[dict[str, str]]]:
     try:
         reader = csv.reader(handle)
         raw = next(reader, None) or []
+    except UnicodeDecodeError:
+        handle.close()
+        raise StructuralError(path.name, UNKNOWN_ENCODING) from None
     except BaseException:
         handle.close()
         raise
@@ -181,9 +185,7 @@ class SSDA903Importer:
                             data[column] = value
                     records.append(record)
             except UnicodeDecodeError:
-                raise StructuralError(
-                    name, "Unknown text encoding (expected UTF-8 or Windows-1252)."
-                ) from None
+                raise StructuralError(name, UNKNOWN_ENCODING) from None
         return records
 
     def validate(self, records: list[Record]) -> None:

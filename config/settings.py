@@ -159,6 +159,9 @@ OTP_REQUIRED_ROLES = env.list(
 # Off only in tests that are not about the second factor (tests/conftest.py).
 OTP_ENFORCED = env.bool("OTP_ENFORCED", default=True)
 OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", default="Children's Services Scorecard")
+# The admin never shows a device's secret: no key field, and django-otp's QR code and config
+# pages answer 403, so an administrator cannot copy another user's second factor.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 # Security headers. Production turns on HTTPS-only behaviour.
 SECURE_CONTENT_TYPE_NOSNIFF = True

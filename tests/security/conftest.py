@@ -1,6 +1,7 @@
 """The security suite's world: the standard cast, each cast child on a child protection plan and
-never seen (so on the surgeries' exception lists and in the CP drill-downs), and per team an
-open surgery, a closed surgery (minutes exist) and an open action on the team's child.
+never seen (so on the surgeries' exception lists and in the CP drill-downs), per team an
+open surgery, a closed surgery (minutes exist) and an open action on the team's child, and the
+performance officer's confirmed second-factor device (so its admin pages show a real row).
 
 Helpers walk the URLconf (expanding includes) and count the rows of every case and surgery
 table, so a test can prove a request changed nothing."""
@@ -16,6 +17,7 @@ import pytest
 from django.apps import apps
 from django.db import models
 from django.urls import URLPattern, URLResolver, get_resolver
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from casework.models import Child, Team, Worker
 from surgeries import services as surgery_services
@@ -91,6 +93,7 @@ def world(cast) -> World:
             raised_on=date(2018, 9, 30),
         )
         w.sites[relation] = Site(team, worker, child, surgery, closed, action)
+    TOTPDevice.objects.create(user=cast.performance, name="Authenticator app", confirmed=True)
     return w
 
 

@@ -235,10 +235,51 @@ def first_role_in_scope(name: str, method: str = "GET") -> str | None:
     return None
 
 
+def admin_object_ids(world: World) -> dict[str, tuple[str, str]]:
+    """For each model in the admin, the URL prefix of its pages -> (object id, history id) of a
+    row that exists: the own team's record where the world has one, else the model's first row.
+    Real ids, not "1": on PostgreSQL sequences are not rolled back between tests, so a fixed id
+    names no row (and an id that happens to exist on SQLite hides what a real row's page does).
+    A model with no rows keeps "1", the admin's own "no such object" answer."""
+    from django.conf import settings
+    from django.contrib import admin
+
+    site = world.site(OWN)
+    preferred: dict[type, Any] = {
+        type(site.child): site.child,
+        type(site.worker): site.worker,
+        type(site.team): site.team,
+        type(site.action): site.action,
+        type(site.surgery): site.surgery,
+        type(world.cast.manager_a1): world.cast.manager_a1,
+    }
+    ids: dict[str, tuple[str, str]] = {}
+    for model in admin.site._registry:
+        meta = model._meta
+        row = preferred.get(model)
+        pk = (
+            row.pk
+            if row is not None
+            else model._base_manager.order_by("pk").values_list("pk", flat=True).first()
+        )
+        history_id = None
+        if pk is not None and hasattr(model, "history"):
+            history_id = (
+                model.history.filter(**{meta.pk.attname: pk})
+                .order_by("history_id")
+                .values_list("history_id", flat=True)
+                .first()
+            )
+        prefix = f"{settings.ADMIN_URL}{meta.app_label}/{meta.model_name}/"
+        ids[prefix] = (str(pk or 1), str(history_id or 1))
+    return ids
+
+
 def every_url(world: World) -> list[tuple[str, str]]:
     """(label, path) for every pattern of the URLconf: matrix URLs with a real record of the
-    user's own team, the rest with sample values (the admin's with the first row's id)."""
+    user's own team, the rest with sample values; an admin page with a row that exists."""
     from django.conf import settings
+    from django.contrib.contenttypes.models import ContentType
     from django.urls import NoReverseMatch
 
     from tests.security.conftest import walk_urlconf
@@ -250,30 +291,41 @@ def every_url(world: World) -> list[tuple[str, str]]:
         "pk": 1,
         "id": 1,
         "object_id": "1",
-        "content_type_id": 1,
+        "content_type_id": ContentType.objects.get_for_model(site.child).pk,
         "quarter": QUARTER,
         "code": CP_MEASURE,
         "fmt": "csv",
         "app_label": "casework",
     }
+    admin_ids = admin_object_ids(world)
     urls: list[tuple[str, str]] = []
     for route in walk_urlconf():
         if route.name in MATRIX:
             urls.append((route.name, matrix_url(world, route.name, OWN)))
             continue
+        values = dict(sample)
+        history_id = "1"
+        if route.name == "admin:view_on_site":
+            values["object_id"] = str(site.child.pk)
+        for prefix, (object_id, history) in admin_ids.items():
+            if route.pattern.startswith(prefix):
+                values.update(pk=object_id, id=object_id, object_id=object_id)
+                history_id = history
+                break
         if not route.name:
             if "(?P<url>" in route.pattern:  # the admin's catch-all
                 urls.append((route.pattern, f"/{settings.ADMIN_URL}no-such-page/"))
             else:
-                urls.append((route.pattern, "/" + route.pattern.replace("<path:object_id>", "1")))
+                path = route.pattern.replace("<path:object_id>", values["object_id"])
+                urls.append((route.pattern, "/" + path))
             continue
-        kwargs = {k: sample[k] for k in route.converters}
+        kwargs = {k: values[k] for k in route.converters}
         try:
             url = reverse(route.name, kwargs=kwargs)
         except NoReverseMatch:
             try:
                 url = reverse(route.name, kwargs={**kwargs, "app_label": "casework"})
-            except NoReverseMatch:  # simple_history's admin pages take positional groups
-                url = reverse(route.name, args=["1"] * route.pattern.count("("))
+            except NoReverseMatch:  # simple_history's admin pages: object id, history id
+                url = reverse(route.name, args=[values["object_id"], history_id])
         urls.append((route.name, url))
     return urls

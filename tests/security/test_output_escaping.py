@@ -21,20 +21,42 @@ from surgeries.models import Discussion
 from tests.security.conftest import CP_MEASURE, OWN, QUARTER
 from tests.security.matrix import every_url
 
-PAYLOAD = "<script>alert(1)</script>\"'><img src=x onerror=alert(1)>"
-RAW_MARKERS = (b"<script>alert(1)", b"<img src=x onerror")
+# Script payloads, longest first; each field gets the longest that fits its max_length, so the
+# same walk holds on PostgreSQL (varchar lengths enforced) and SQLite (not enforced).
+PAYLOADS = (
+    "<script>alert(1)</script>\"'><img src=x onerror=alert(1)>",  # a tag and an attribute breakout
+    "\"'><img src=x onerror=alert(1)>",  # breaks out of an attribute, runs on load
+    "<svg onload=alert(1)>",  # the shortest common script payload (21 characters)
+    # Too short for a script (postcode, UPN: 10-13 characters; ethnicity code: 4): markup
+    # injection, which shows the field reaches a page unescaped just as well.
+    "<u>XSS</u>",
+    "<u>X",
+)
+# What each payload looks like if a page emits it raw, and escaped.
+RAW_MARKERS = (b"<script>alert(1)", b"<img src=x onerror", b"<svg onload", b"<u>X")
+ESCAPED_MARKERS = (b"&lt;script&gt;alert(1)", b"&lt;img src=x onerror", b"&lt;svg onload")
 
 
-def fill_text_fields(instance: models.Model, value: str) -> list[str]:
-    """Put `value` in every free-text field (char or text, no choices) of a row."""
-    names = []
+def payload_for(fld: models.Field) -> str:
+    """The longest payload the column can hold (text fields have no limit)."""
+    limit = fld.max_length
+    for payload in PAYLOADS:
+        if limit is None or len(payload) <= limit:
+            return payload
+    raise AssertionError(f"{fld} is too short for any payload ({limit})")
+
+
+def fill_text_fields(instance: models.Model) -> dict[str, str]:
+    """Put a payload in every free-text field (char or text, no choices) of a row: field name to
+    the payload it got."""
+    filled = {}
     for fld in instance._meta.concrete_fields:
         if isinstance(fld, models.CharField | models.TextField) and not fld.choices:
-            setattr(instance, fld.attname, value)
-            names.append(fld.name)
+            filled[fld.name] = payload_for(fld)
+            setattr(instance, fld.attname, filled[fld.name])
     # Model.save() would run history and timestamps; the payload is what matters.
-    type(instance)._base_manager.filter(pk=instance.pk).update(**{n: value for n in names})
-    return names
+    type(instance)._base_manager.filter(pk=instance.pk).update(**filled)
+    return filled
 
 
 @pytest.fixture
@@ -42,18 +64,21 @@ def hostile_world(world):
     site = world.site(OWN)
     site.child.refresh_from_db()
     filled = {
-        "child": fill_text_fields(site.child, PAYLOAD),
-        "worker": fill_text_fields(site.worker, PAYLOAD),
-        "team": fill_text_fields(site.team, PAYLOAD),
-        "service area": fill_text_fields(site.team.service_area, PAYLOAD),
-        "action": fill_text_fields(site.action, PAYLOAD),
-        "surgery": fill_text_fields(site.surgery, PAYLOAD),
-        "closed surgery": fill_text_fields(site.closed_surgery, PAYLOAD),
+        "child": fill_text_fields(site.child),
+        "worker": fill_text_fields(site.worker),
+        "team": fill_text_fields(site.team),
+        "service area": fill_text_fields(site.team.service_area),
+        "action": fill_text_fields(site.action),
+        "surgery": fill_text_fields(site.surgery),
+        "closed surgery": fill_text_fields(site.closed_surgery),
     }
     discussion = Discussion.objects.create(
-        surgery=site.surgery, child=site.child, note=PAYLOAD, recorded_by=world.cast.manager_a1
+        surgery=site.surgery,
+        child=site.child,
+        note=PAYLOADS[0],
+        recorded_by=world.cast.manager_a1,
     )
-    filled["discussion"] = ["note"]
+    filled["discussion"] = {"note": PAYLOADS[0]}
     from tests import factories as f
 
     f.VisitFactory(child=site.child, worker=site.worker)
@@ -73,7 +98,7 @@ def test_stored_script_renders_escaped_on_every_page(hostile_world, who, record_
             continue
         pages += 1
         body = response.content
-        if b"&lt;script&gt;alert(1)" in body:
+        if any(marker in body for marker in ESCAPED_MARKERS):
             showing += 1
         if any(marker in body for marker in RAW_MARKERS):
             failures.append(f"{label} {url}")

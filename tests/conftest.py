@@ -14,6 +14,7 @@ from django.contrib.auth.models import Group
 from accounts.roles import Role
 from casework.models import Child, Team, Worker
 from tests import factories as f
+from tests.e2e.live_server import live_server  # noqa: F401  (every browser test's server)
 
 pytest_plugins = ["tests.worker"]
 
@@ -29,10 +30,19 @@ def _redis_available() -> bool:
     return bool(os.environ.get("CELERY_BROKER_URL", "").startswith("redis"))
 
 
+def chromium_path() -> str | None:
+    """Debian's Chromium, or `chromium` on PATH. E2E_CHROMIUM names another executable (a path
+    that does not exist shows what a machine without a browser does)."""
+    wanted = os.environ.get("E2E_CHROMIUM")
+    if wanted:
+        return wanted if os.access(wanted, os.X_OK) else None
+    if os.access("/usr/bin/chromium", os.X_OK):
+        return "/usr/bin/chromium"
+    return shutil.which("chromium")
+
+
 def _chromium_available() -> bool:
-    if not (os.path.exists("/usr/bin/chromium") or shutil.which("chromium")):
-        return False
-    return importlib.util.find_spec("playwright") is not None
+    return chromium_path() is not None and importlib.util.find_spec("playwright") is not None
 
 
 def pytest_collection_modifyitems(config, items):
@@ -40,7 +50,9 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         missing = []
         if item.get_closest_marker("e2e") and not _chromium_available():
-            missing.append("Debian's Chromium for the browser tests (apt-get install chromium)")
+            missing.append(
+                "Chromium for the browser tests (apt-get install chromium; or E2E_CHROMIUM=path)"
+            )
         if item.get_closest_marker("postgres") and not _postgres_available():
             missing.append("PostgreSQL (set DATABASE_URL=postgres://...)")
         if item.get_closest_marker("redis") and not _redis_available():
@@ -49,14 +61,19 @@ def pytest_collection_modifyitems(config, items):
             reason = "needs " + " and ".join(missing)
             if in_ci:
                 # The fixture fails the test at set-up: CI must not pass without its services.
+                item.stash[_MISSING] = reason
                 item.add_marker(pytest.mark.usefixtures("_fail_missing_service"))
             else:
                 item.add_marker(pytest.mark.skip(reason=reason))
 
 
+_MISSING = pytest.StashKey[str]()
+
+
 @pytest.fixture
-def _fail_missing_service():
-    pytest.fail("A service this test needs is missing under CI=true")
+def _fail_missing_service(request):
+    reason = request.node.stash.get(_MISSING, "a service")
+    pytest.fail(f"CI=true and this test {reason}: it must run in CI, not skip")
 
 
 @pytest.fixture(autouse=True)

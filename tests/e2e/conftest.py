@@ -9,18 +9,19 @@ How the database works here, and why:
   so that what one records does not upset another (each works its own child or list row).
 - The folder's tests run after every other test (`pytest_collection_modifyitems` below) and the
   council is flushed when they finish, as any transactional test leaves the database.
-- In-memory SQLite works because pytest-django shares the test connection with the server
-  thread; PostgreSQL works because the seed is committed.
+- PostgreSQL works because the seed is committed and each server thread has its own
+  connection; in-memory SQLite because the live server (`tests/e2e/live_server.py`, for every
+  browser test) lets the server and the test's thread use its one connection in turn.
 
 The browser is Debian's Chromium (`/usr/bin/chromium`): Playwright cannot download its own here.
-`tests/conftest.py` skips `e2e` tests without it, or fails them under CI=true.
+Without it (or without Playwright) the journeys are skipped with the reason, except under
+CI=true, where they fail (`pytest_collection_modifyitems` below).
 """
 
 from __future__ import annotations
 
 import importlib
 import os
-import shutil
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -35,7 +36,6 @@ from django.test import override_settings
 
 E2E_DIR = Path(__file__).resolve().parent
 REPO = E2E_DIR.parent.parent
-CHROMIUM = "/usr/bin/chromium"
 # pytest-playwright empties test-results/ when a session starts, so the screenshots are those of
 # the latest run. E2E_SCREENSHOT_DIR puts them elsewhere.
 SCREENSHOTS = Path(os.environ.get("E2E_SCREENSHOT_DIR") or REPO / "test-results" / "screenshots")
@@ -48,12 +48,6 @@ FAST_PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # Generous for a loaded 2-core machine (the workbench compiles every exception list per
 # request); Playwright's actions, navigations and expect() wait up to this, no longer.
 TIMEOUT_MS = int(os.environ.get("E2E_TIMEOUT_MS", "90000"))
-
-
-def chromium_path() -> str | None:
-    if os.path.exists(CHROMIUM):
-        return CHROMIUM
-    return shutil.which("chromium")
 
 
 def shared_dir() -> Path:
@@ -164,9 +158,14 @@ def _e2e_settings(settings):
 
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
+    from tests.conftest import chromium_path
+
     path = chromium_path()
-    if path is None:
-        pytest.skip("needs Debian's chromium (/usr/bin/chromium)")
+    if path is None:  # session fixtures are set up before the guard's failing fixture
+        reason = "needs Chromium for the browser tests (apt-get install chromium)"
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(f"CI=true and this test {reason}: it must run in CI, not skip")
+        pytest.skip(reason)
     return {
         **browser_type_launch_args,
         "executable_path": path,

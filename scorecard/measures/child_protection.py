@@ -21,7 +21,7 @@ from django.db.models.functions import Coalesce
 
 from casework.models import CPPlan, CPReview, InitialConference, Section47, Visit
 from casework.queries import allocated_worker_at, open_at, team_at
-from casework.workingdays import subtract_working_days, wd_add, wd_number
+from casework.workingdays import wd_add, wd_number
 from scorecard.measures.base import (
     AddMonths,
     Better,
@@ -31,7 +31,7 @@ from scorecard.measures.base import (
     Unit,
     no_date,
 )
-from scorecard.measures.cohorts import Category, children_in_category
+from scorecard.measures.cohorts import Category, children_in_category, working_days_before
 from scorecard.measures.registry import register
 
 SECTION = "Child protection"
@@ -103,8 +103,8 @@ class CPSeenWithin10WorkingDays(Measure):
             output_field=DateField(),
         )
         # "Within N working days" is a count of working days (DfE convention), done as a date
-        # threshold worked out once in Python rather than a calendar lookup per row.
-        earliest_in_time = subtract_working_days(as_at, days)
+        # threshold read once from the calendar rather than a calendar lookup per row.
+        earliest_in_time = working_days_before(as_at, days)
         return (
             children_on_plan(as_at)
             .annotate(basis_date=Coalesce(last_seen, F("plan_start")))
@@ -321,7 +321,7 @@ class ICPCOverdue(Measure):
             Q(section47=OuterRef("pk"))
             | Q(child=OuterRef("child_id"), date__gte=OuterRef("start_date"))
         )
-        last_in_time = subtract_working_days(as_at, days)
+        last_in_time = working_days_before(as_at, days)
         return (
             Section47.objects.filter(open_at(as_at), icpc_not_required=False)
             .exclude(Exists(held))

@@ -22,7 +22,7 @@ from django.db.models.functions import Coalesce
 
 from casework.models import CareEpisode, CareLeaver, Child, CPPlan, Involvement, Referral, Visit
 from casework.queries import allocated_worker_at, open_at, team_at
-from casework.workingdays import wd_number
+from casework.workingdays import CALENDAR_START, wd_number
 
 
 class Category:
@@ -217,6 +217,25 @@ def wd_number_on(day: date) -> Subquery:
     """SQL: the working-day number of a fixed date, read from the calendar table in the same
     statement (not from a per-process cache, which would go stale when closure days change)."""
     return wd_number(Value(day, output_field=DateField()))
+
+
+def working_days_before(day: date, n: int) -> Coalesce:
+    """SQL: subtract_working_days(day, n), read from the calendar table inside the statement (an
+    uncorrelated subquery, evaluated once): the working day numbered number(day) - n, the earliest
+    start still inside an n-working-day timescale at `day` (CALENDAR_START if there is none).
+    Not the per-process Python calendar: that is reloaded every few minutes, so the queries a
+    measure runs would depend on when it last was, and it goes stale when closure days change."""
+    from casework.models import CalendarDay
+
+    number = CalendarDay.objects.filter(date=day).values("working_day_number")[:1]
+    first = CalendarDay.objects.filter(
+        working_day_number=Subquery(number, output_field=IntegerField()) - n, is_working_day=True
+    ).values("date")[:1]
+    return Coalesce(
+        Subquery(first, output_field=DateField()),
+        Value(CALENDAR_START, output_field=DateField()),
+        output_field=DateField(),
+    )
 
 
 def latest_open_referral_date(as_at: date, child_ref: str = "pk") -> Subquery:

@@ -18,9 +18,10 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 
 from casework.models import HealthCheck
-from casework.workingdays import subtract_working_days, wd_add
+from casework.workingdays import wd_add
 from scorecard.measures.base import AddMonths, Better, Measure, Period, Unit, add_months
 from scorecard.measures.children_in_care import children_in_care, period_of_care_start
+from scorecard.measures.cohorts import working_days_before
 from scorecard.measures.registry import register
 
 SECTION = "Health"
@@ -53,7 +54,7 @@ class _CheckUpToDate(Measure):
             .values("date")[:1],
             output_field=DateField(),
         )
-        new_entrant = Q(care_start__gte=subtract_working_days(as_at, entrant_days))
+        new_entrant = Q(care_start__gte=working_days_before(as_at, entrant_days))
         return (
             children_in_care(as_at)
             .annotate(care_start=period_of_care_start(as_at), last_check=latest)

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 from xml.etree.ElementTree import Element
 
-from casework.importers.common import child_ids, import_team, parse_date, sex_code
+from casework.importers.common import CachedDates, child_ids, import_team, sex_code
 from casework.importers.report import Record, StructuralError
 from casework.importers.upsert import in_values, upsert
 from casework.importers.xml_safe import iter_elements
@@ -46,6 +46,9 @@ def _bool(value: str) -> bool:
 
 class CINCensusImporter:
     kind = ImportRun.Kind.CIN_CENSUS
+
+    def __init__(self) -> None:
+        self._dates = CachedDates(("%Y-%m-%d",))
 
     def parse(self, paths: Sequence[Path]) -> list[Record]:
         records: list[Record] = []
@@ -93,7 +96,7 @@ class CINCensusImporter:
 
         def date_field(parent: Element | None, tag: str, path: str) -> date | None:
             try:
-                return parse_date(_text(parent, tag), formats=("%Y-%m-%d",))
+                return self._dates(_text(parent, tag))
             except ValueError as exc:
                 record.problem(f"{path}{tag}", str(exc))
                 return None
@@ -189,10 +192,9 @@ class CINCensusImporter:
         data["episodes"] = episodes
         return record
 
-    @staticmethod
-    def _review_date(record: Record, element: Element, path: str) -> date | None:
+    def _review_date(self, record: Record, element: Element, path: str) -> date | None:
         try:
-            return parse_date(element.text, formats=("%Y-%m-%d",))
+            return self._dates(element.text)
         except ValueError as exc:
             record.problem(path, str(exc))
             return None

@@ -1,6 +1,7 @@
 """Helpers shared by the importers: dates, codes, the import team, child ids."""
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
@@ -38,6 +39,35 @@ def parse_date(value: Any, *, formats: tuple[str, ...] = ("%Y-%m-%d", "%d/%m/%Y"
     raise ValueError(
         f"'{text}' is not a date (expected {' or '.join(f.replace('%', '') for f in formats)})"
     )
+
+
+@dataclass(frozen=True, slots=True)
+class _NotADate:
+    message: str
+
+
+class CachedDates:
+    """`parse_date` for one set of formats, each distinct text parsed once: a return repeats
+    the same few thousand dates over its rows. Raises the same ValueError for a bad date."""
+
+    def __init__(self, formats: tuple[str, ...]) -> None:
+        self.formats = formats
+        self.seen: dict[str, date | _NotADate | None] = {}
+
+    def __call__(self, text: str | None) -> date | None:
+        if not text:
+            return None
+        try:
+            found = self.seen[text]
+        except KeyError:
+            try:
+                found = parse_date(text, formats=self.formats)
+            except ValueError as exc:
+                found = _NotADate(str(exc))
+            self.seen[text] = found
+        if isinstance(found, _NotADate):
+            raise ValueError(found.message)
+        return found
 
 
 def sex_code(value: str | None) -> str | None:

@@ -14,26 +14,18 @@ import codecs
 import csv
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, TextIO
 
-from casework.importers.common import child_ids, import_team, parse_date, sex_code
+from casework.importers.common import CachedDates, child_ids, import_team, sex_code
 from casework.importers.report import Record, StructuralError
 from casework.importers.upsert import in_values, upsert
 from casework.models import CareEpisode, CareReview, Child, ImportRun, Involvement, Worker
 
 DATE_FORMATS = ("%d/%m/%Y", "%Y-%m-%d")
 UNKNOWN_ENCODING = "Unknown text encoding (expected UTF-8 or Windows-1252)."
-
-
-@dataclass(frozen=True, slots=True)
-class _BadDate:
-    """A date column's text that is not a date, with the reason (cached like a good date)."""
-
-    message: str
 
 
 # Required columns of each table; a file is recognised by them.
@@ -155,8 +147,7 @@ class SSDA903Importer:
 
     def parse(self, paths: Sequence[Path]) -> list[Record]:
         records: list[Record] = []
-        # A return repeats the same few thousand dates: each distinct text is parsed once.
-        dates: dict[str, date | _BadDate | None] = {}
+        dates = CachedDates(DATE_FORMATS)
         for order, path in enumerate(expand_paths(paths)):
             table, rows = read_csv(path)
             date_columns = DATE_COLUMNS[table]
@@ -167,22 +158,11 @@ class SSDA903Importer:
                     data.update(row)
                     record = Record(table=table, file=name, row=n, data=data)
                     for column in date_columns:
-                        text = row.get(column)
-                        if not text:
+                        try:
+                            data[column] = dates(row.get(column))
+                        except ValueError as exc:
                             data[column] = None
-                            continue
-                        value = dates.get(text)
-                        if value is None:
-                            try:
-                                value = parse_date(text, formats=DATE_FORMATS)
-                            except ValueError as exc:
-                                value = _BadDate(str(exc))
-                            dates[text] = value
-                        if type(value) is _BadDate:
-                            data[column] = None
-                            record.problem(column, value.message)
-                        else:
-                            data[column] = value
+                            record.problem(column, str(exc))
                     records.append(record)
             except UnicodeDecodeError:
                 raise StructuralError(name, UNKNOWN_ENCODING) from None

@@ -17,18 +17,25 @@ from django.utils.safestring import mark_safe
 register = template.Library()
 
 
+def _page_cache(context: template.Context) -> dict[str, Any]:
+    """A dict living for the whole render of the page: the bottom layer of the render context
+    (each `{% partial %}` and include pushes a fresh layer on top)."""
+    return context.render_context.dicts[0]  # type: ignore[return-value]
+
+
 @register.simple_tag(takes_context=True)
 def owner_options(context: template.Context, owners: Iterable[Any], selected_id: Any) -> str:
     """<option> per worker, the row's worker selected. The escaped options are built once per
     page render and reused by every row."""
     key = f"surgeries_ui.owner_options.{id(owners)}"
-    parts = context.render_context.get(key)
+    cache = _page_cache(context)
+    parts = cache.get(key)
     if parts is None:
         parts = [
             (w.pk, f'<option value="{escape(str(w.pk))}"', f">{escape(str(w.name))}</option>")
             for w in owners
         ]
-        context.render_context[key] = parts
+        cache[key] = parts
     options = (
         f"{start}{' selected' if pk == selected_id else ''}{end}" for pk, start, end in parts
     )
@@ -39,10 +46,11 @@ def owner_options(context: template.Context, owners: Iterable[Any], selected_id:
 def barrier_options(context: template.Context, barriers: Iterable[Any]) -> str:
     """<option> per active barrier code, built once per page render."""
     key = f"surgeries_ui.barrier_options.{id(barriers)}"
-    html = context.render_context.get(key)
+    cache = _page_cache(context)
+    html = cache.get(key)
     if html is None:
         html = "".join(
             f'<option value="{escape(str(b.pk))}">{escape(str(b.label))}</option>' for b in barriers
         )
-        context.render_context[key] = html
+        cache[key] = html
     return mark_safe(html)  # noqa: S308 - built from escaped values only

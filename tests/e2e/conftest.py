@@ -58,6 +58,21 @@ def shared_dir() -> Path:
     pytest.fail("The shared samples folder (../shared beside the repo) is missing")
 
 
+# (url, violations) of every axe run of the session, summed up at the end of the run.
+AXE_CHECKS: list[tuple[str, int]] = []
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    if not AXE_CHECKS:
+        return
+    urls = {url.split("?")[0] for url, _ in AXE_CHECKS}
+    violations = sum(n for _, n in AXE_CHECKS)
+    terminalreporter.write_line(
+        f"axe-core ({', '.join(AXE_TAGS)}): {len(AXE_CHECKS)} pages checked "
+        f"({len(urls)} distinct paths), {violations} violations; screenshots in {SCREENSHOTS}"
+    )
+
+
 def pytest_collection_modifyitems(config, items):
     # Run the browser journeys last: they share one committed council (see the docstring).
     inside = [i for i in items if E2E_DIR in Path(str(i.path)).parents]
@@ -256,6 +271,7 @@ def check_page(page, name: str | None = None, *, axe: bool = True) -> None:
     assert title.split(" – ")[0].removeprefix("Error: "), f"{page.url}: empty title"
     if axe:
         violations = axe_violations(page)
+        AXE_CHECKS.append((page.url, len(violations)))
         assert violations == [], f"axe on {page.url} (h1 {h1!r}):\n" + "\n".join(violations)
     if name:
         screenshot(page, name)

@@ -127,3 +127,12 @@ def test_session_ends_after_its_absolute_lifetime_however_active(page, live_serv
     page.goto("/caseload/")
     expect(page.locator("h1")).to_have_text("Sign in")
     assert not Session.objects.filter(session_key=key).exists()
+
+
+def test_accessibility_statement_is_linked_from_the_sign_in_page(page, live_server, council):
+    page.goto("/")
+    expect(page.locator("h1")).to_have_text("Sign in")
+    page.locator("footer").get_by_role("link", name="Accessibility statement").click()
+    expect(page.locator("h1")).to_have_text("Accessibility statement")
+    expect(page.locator("main")).to_contain_text("WCAG")
+    check_page(page, "accessibility-statement")

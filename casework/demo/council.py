@@ -41,6 +41,7 @@ from casework.demo.care import fix_area, fix_legal_status, fix_moves
 from casework.demo.extras import Extras, build_extras, strategic_risks
 from casework.demo.journeys import build_journeys
 from casework.demo.people import Kid, assign_children
+from casework.demo.timeline import GeneratorRandom
 from casework.demo.workforce import (
     SERVICE_AREAS,
     Piece,
@@ -159,7 +160,7 @@ def generate_locality(unit: int, units: int, factor: float, seed: int, as_at: da
         timings[name] = timings.get(name, 0.0) + now - started
         return now
 
-    rng = random.Random(f"council-{seed}-{unit}")
+    rng = GeneratorRandom(f"council-{seed}-{unit}")
     suffix = "" if units == 1 else f" {unit}"
     t = time.perf_counter()
     teams = build_teams(unit, factor, suffix)
@@ -257,7 +258,7 @@ def seed_council(
         if bulk is not None:
             t = time.perf_counter()
             bar.set_description("seed_demo: indexes and constraints")
-            bulk.restore()
+            bulk.restore(jobs)
             summary.add({}, {"indexes": time.perf_counter() - t})
 
     held = set(m.StrategicRisk.objects.values_list("title", "quarter_end"))

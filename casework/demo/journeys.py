@@ -144,10 +144,16 @@ class Journey:
         return self.ref or self.start
 
     def category_at(self, day: date) -> str | None:
-        for cat, s, e in self.intervals():
-            if s <= day < e:
-                return cat
-        return None
+        """The category of the interval holding `day` (as `intervals()`, without building it)."""
+        end = self.end or FAR
+        if self.kind == CL:
+            return CL if self.start <= day < end else None
+        ref = known(self.ref)
+        if self.kind in (CP, CIC) and ref <= day < self.start:
+            return CIN
+        if self.kind == CIN:
+            return CIN if ref <= day < end else None
+        return self.kind if self.start <= day < end else None
 
 
 # --- durations ---------------------------------------------------------------------------------

@@ -17,12 +17,13 @@ can be reproduced after the case record changes.
 
 from __future__ import annotations
 
+import json
 import logging
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from django.db import connection, transaction
 from django.db.models import Count, F, Q
@@ -108,20 +109,21 @@ def measure_tallies(measure: Measure, day: date, org: Organisation) -> ScopeTall
     grouped = (
         measure.rows(measure_period(measure, day))
         .order_by()
-        .values("team_id", "worker_id")
+        .values_list("team_id", "worker_id")
         .annotate(n=Count("pk"), num=Count("pk", filter=Q(in_numerator=True)))
     )
     with transaction.atomic():
         without_jit()
         groups = list(grouped)
+    return tallies_of_groups(groups, org)
+
+
+def tallies_of_groups(
+    groups: Iterable[tuple[int | None, int | None, int, int]], org: Organisation
+) -> ScopeTallies:
+    """Sum (team, worker, rows, rows in the numerator) groups up to every scope."""
     tallies = ScopeTallies()
-    for group in groups:
-        rows, num, team_id, worker_id = (
-            group["n"],
-            group["num"],
-            group["team_id"],
-            group["worker_id"],
-        )
+    for team_id, worker_id, rows, num in groups:
         tallies.council.add(rows, num)
         if team_id is not None:
             tallies.by_scope[(ScopeLevel.TEAM, team_id)].add(rows, num)
@@ -131,6 +133,34 @@ def measure_tallies(measure: Measure, day: date, org: Organisation) -> ScopeTall
         if worker_id is not None:
             tallies.by_scope[(ScopeLevel.WORKER, worker_id)].add(rows, num)
     return tallies
+
+
+Row = tuple[int, int | None, int | None, int | None, bool]
+
+
+def measure_row_ids(measure: Measure, day: date) -> list[Row]:
+    """The measure's rows themselves, (pk, child, team, worker, in numerator): what a quarter
+    end keeps as cohorts, and from which its tallies are counted (one read of the rows, not a
+    grouped query and then the rows)."""
+    rows = (
+        measure.rows(measure_period(measure, day))
+        .order_by()
+        .values_list("pk", "child_id", "team_id", "worker_id", "in_numerator")
+    )
+    with transaction.atomic():
+        without_jit()
+        return list(rows)
+
+
+def tallies_of_rows(rows: Iterable[Row], org: Organisation) -> ScopeTallies:
+    counts: dict[tuple[int | None, int | None], list[int]] = defaultdict(lambda: [0, 0])
+    for _, _, team_id, worker_id, in_numerator in rows:
+        count = counts[(team_id, worker_id)]
+        count[0] += 1
+        count[1] += bool(in_numerator)
+    return tallies_of_groups(
+        ((team, worker, n, num) for (team, worker), (n, num) in counts.items()), org
+    )
 
 
 def _scope_keys(tallies: ScopeTallies, org: Organisation) -> list[tuple[str, int]]:
@@ -152,20 +182,126 @@ def snapshot_measure(
 ) -> int:
     """Compute one measure for one date at every scope and upsert its snapshots (atomic).
     Returns the number of snapshot rows written."""
-    tallies = measure_tallies(measure, day, org)
-    now = timezone.now()
-    keys = _scope_keys(tallies, org)
-    snapshots = []
-    for level, scope_id in keys:
-        tally = (
-            tallies.council
-            if level == ScopeLevel.COUNCIL
-            else tallies.by_scope.get((level, scope_id), Tally())
+    keep = keep_cohort if keep_cohort is not None else is_quarter_end(day)
+    rows = measure_row_ids(measure, day) if keep else None
+    tallies = tallies_of_rows(rows, org) if rows is not None else measure_tallies(measure, day, org)
+    results = [
+        (
+            level,
+            scope_id,
+            (
+                tallies.council
+                if level == ScopeLevel.COUNCIL
+                else tallies.by_scope.get((level, scope_id), Tally())
+            ).result(measure),
         )
-        result = tally.result(measure)
-        snapshots.append(
+        for level, scope_id in _scope_keys(tallies, org)
+    ]
+    with transaction.atomic():
+        write_snapshots(measure.code, day, results, run=run, computed_at=timezone.now())
+        if rows is not None:
+            _store_cohorts(measure, day, org, rows)
+    return len(results)
+
+
+ScopeResult = tuple[str, int, Result]
+
+
+def write_snapshots(
+    code: str,
+    day: date,
+    results: Sequence[ScopeResult],
+    *,
+    run: RollupRun | None,
+    computed_at: datetime,
+) -> None:
+    """Make (code, day)'s snapshots exactly `results`: upsert each scope's figure on the unique
+    key and delete the scopes no longer present (a worker who left must not keep yesterday's
+    figure for this date), with their cohorts. Call inside a transaction.
+
+    On PostgreSQL this is one statement whatever the number of scopes: the rows travel as one
+    JSON document (`jsonb_to_recordset` turns it back into rows), so a council with 2,000
+    workers costs one round trip and no per-row Python objects or parameters. Elsewhere
+    (SQLite: the embedded mode) the ORM's delete and bulk upsert."""
+    if connection.vendor != "postgresql":
+        _write_snapshots_orm(code, day, results, run=run, computed_at=computed_at)
+        return
+    rows = json.dumps(
+        [
+            {
+                "level": level,
+                "scope_id": scope_id,
+                "numerator": result.numerator,
+                "denominator": result.denominator,
+                "value": None if result.value is None else str(result.value),
+            }
+            for level, scope_id, result in results
+        ]
+    )
+    # Table names come from the models' meta, never from input.
+    snapshots = connection.ops.quote_name(KpiSnapshot._meta.db_table)
+    cohorts = connection.ops.quote_name(SnapshotCohort._meta.db_table)
+    sql = f"""
+        WITH fresh AS (
+            SELECT * FROM jsonb_to_recordset(%(rows)s::jsonb)
+                AS f(level varchar, scope_id bigint, numerator integer, denominator integer,
+                     value numeric)
+        ),
+        stale AS (
+            SELECT s.id FROM {snapshots} s
+             WHERE s.code = %(code)s AND s.date = %(day)s
+               AND NOT EXISTS (
+                   SELECT 1 FROM fresh f
+                    WHERE f.level = s.scope_level AND f.scope_id = s.scope_id
+               )
+        ),
+        stale_cohorts AS (
+            DELETE FROM {cohorts} c USING stale WHERE c.snapshot_id = stale.id
+        ),
+        stale_snapshots AS (
+            DELETE FROM {snapshots} s USING stale WHERE s.id = stale.id
+        )
+        INSERT INTO {snapshots}
+            (code, scope_level, scope_id, date, numerator, denominator, value, run_id,
+             computed_at)
+        SELECT %(code)s, f.level, f.scope_id, %(day)s, f.numerator, f.denominator, f.value,
+               %(run)s, %(now)s
+          FROM fresh f
+        ON CONFLICT (code, scope_level, scope_id, date) DO UPDATE
+           SET numerator = EXCLUDED.numerator, denominator = EXCLUDED.denominator,
+               value = EXCLUDED.value, run_id = EXCLUDED.run_id,
+               computed_at = EXCLUDED.computed_at
+    """  # noqa: S608
+    params: dict[str, str | int | date | datetime | None] = {
+        "rows": rows,
+        "code": code,
+        "day": day,
+        "run": run.pk if run else None,
+        "now": computed_at,
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+
+
+def _write_snapshots_orm(
+    code: str,
+    day: date,
+    results: Sequence[ScopeResult],
+    *,
+    run: RollupRun | None,
+    computed_at: datetime,
+) -> None:
+    by_level: dict[str, list[int]] = defaultdict(list)
+    for level, scope_id, _ in results:
+        by_level[level].append(scope_id)
+    keep = Q()
+    for level, ids in by_level.items():
+        keep |= Q(scope_level=level, scope_id__in=ids)
+    KpiSnapshot.objects.filter(code=code, date=day).exclude(keep).delete()
+    KpiSnapshot.objects.bulk_create(
+        [
             KpiSnapshot(
-                code=measure.code,
+                code=code,
                 scope_level=level,
                 scope_id=scope_id,
                 date=day,
@@ -173,78 +309,21 @@ def snapshot_measure(
                 denominator=result.denominator,
                 value=result.value,
                 run=run,
-                computed_at=now,
+                computed_at=computed_at,
             )
-        )
-    by_level: dict[str, list[int]] = defaultdict(list)
-    for level, scope_id in keys:
-        by_level[level].append(scope_id)
-    keep = Q()
-    for level, ids in by_level.items():
-        keep |= Q(scope_level=level, scope_id__in=ids)
-
-    with transaction.atomic():
-        # A scope that no longer has a row (a worker who left) must not keep yesterday's
-        # figure for this date: delete before the upsert, in the same transaction.
-        KpiSnapshot.objects.filter(code=measure.code, date=day).exclude(keep).delete()
-        upsert_snapshots(snapshots)
-        if keep_cohort if keep_cohort is not None else is_quarter_end(day):
-            _store_cohorts(measure, day, org)
-    return len(snapshots)
+            for level, scope_id, result in results
+        ],
+        batch_size=UPSERT_BATCH,
+        update_conflicts=True,
+        unique_fields=["code", "scope_level", "scope_id", "date"],
+        update_fields=["numerator", "denominator", "value", "run", "computed_at"],
+    )
 
 
-def upsert_snapshots(snapshots: Sequence[KpiSnapshot]) -> None:
-    """Insert or update the snapshots on their unique key (code, scope level, scope id, date).
-
-    On PostgreSQL one statement whatever the number of scopes: the columns travel as arrays and
-    `unnest` turns them back into rows, so a council with 2,000 workers costs one round trip and
-    one parse rather than a batch of 500 rows of nine parameters each. Elsewhere (SQLite: the
-    embedded mode) Django's bulk upsert."""
-    if not snapshots:
-        return
-    if connection.vendor != "postgresql":
-        KpiSnapshot.objects.bulk_create(
-            snapshots,
-            batch_size=UPSERT_BATCH,
-            update_conflicts=True,
-            unique_fields=["code", "scope_level", "scope_id", "date"],
-            update_fields=["numerator", "denominator", "value", "run", "computed_at"],
-        )
-        return
-    # The table name comes from the model's meta, never from input.
-    table = connection.ops.quote_name(KpiSnapshot._meta.db_table)
-    sql = f"""
-        INSERT INTO {table}
-            (code, scope_level, scope_id, date, numerator, denominator, value, run_id, computed_at)
-        SELECT u.code, u.scope_level, u.scope_id, u.date, u.numerator, u.denominator, u.value,
-               u.run_id, u.computed_at
-          FROM unnest(
-              %s::varchar[], %s::varchar[], %s::bigint[], %s::date[], %s::integer[],
-              %s::integer[], %s::numeric[], %s::bigint[], %s::timestamptz[]
-          ) AS u(code, scope_level, scope_id, date, numerator, denominator, value, run_id,
-                 computed_at)
-        ON CONFLICT (code, scope_level, scope_id, date) DO UPDATE
-           SET numerator = EXCLUDED.numerator, denominator = EXCLUDED.denominator,
-               value = EXCLUDED.value, run_id = EXCLUDED.run_id,
-               computed_at = EXCLUDED.computed_at
-    """  # noqa: S608
-    columns = (
-        "code", "scope_level", "scope_id", "date", "numerator", "denominator", "value",
-        "run_id", "computed_at",
-    )  # fmt: skip
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [[getattr(s, column) for s in snapshots] for column in columns])
-
-
-def _store_cohorts(measure: Measure, day: date, org: Organisation) -> None:
-    """The ids behind each snapshot of (measure, day). One query for the rows, one for the
+def _store_cohorts(measure: Measure, day: date, org: Organisation, rows: Iterable[Row]) -> None:
+    """The ids behind each snapshot of (measure, day), from its rows. One query for the
     snapshot ids, then a replace of the cohorts (delete + insert inside the caller's
     transaction, so a re-run leaves one cohort per snapshot)."""
-    rows = (
-        measure.rows(measure_period(measure, day))
-        .order_by()
-        .values_list("pk", "child_id", "team_id", "worker_id", "in_numerator")
-    )
     percent = measure.unit == Unit.PERCENT
     numerator: dict[tuple[str, int], list[int]] = defaultdict(list)
     denominator: dict[tuple[str, int], list[int]] = defaultdict(list)

@@ -41,8 +41,16 @@ def estimated_row_count(queryset: QuerySet[Any]) -> int | None:
     return int(row[0])
 
 
+# The deepest row a page may start at (issue 8, G6: long lists page by filters, never by a large
+# OFFSET). A page starting deeper would make the database read and throw away every row before
+# it; the changelist's date hierarchy, filters and search reach those rows instead.
+MAX_OFFSET = 10_000
+
+
 class EstimatedCountPaginator(Paginator):
-    """Uses the planner's estimate for unfiltered big tables on PostgreSQL, else COUNT(*)."""
+    """Uses the planner's estimate for unfiltered big tables on PostgreSQL, else COUNT(*); and
+    offers no page starting beyond MAX_OFFSET rows (a deeper page number is an invalid page,
+    which the admin answers with its "?e=1" redirect before running any query for it)."""
 
     @cached_property
     def count(self) -> int:
@@ -51,3 +59,8 @@ class EstimatedCountPaginator(Paginator):
             if estimate is not None and estimate >= ESTIMATE_THRESHOLD:
                 return estimate
         return super().count
+
+    @cached_property
+    def num_pages(self) -> int:
+        deepest = MAX_OFFSET // self.per_page + 1
+        return min(super().num_pages, deepest)

@@ -10,6 +10,7 @@ Goals (issue 8) and what measures them here:
 - G4 backfill of month-end snapshots vs the reference statements for the same dates
 - G5 workbench page (one team, sorted by days overdue, pages 1 and 5): queries and p95
 - G7 scorecard page: queries, reads snapshot rows only, p95
+- G6 long lists: the deepest pages of a child's visits and the admin's visit changelist
 - G9 recording a visit: statements, and the child off the "not seen" list at once
 - G11 generating the tier: wall time and peak memory (only when this invocation generated it)
 
@@ -591,6 +592,7 @@ def suite_pages(
         )
     )
     results.append(suite_record_visit(manager, samples))
+    results.append(suite_long_lists(samples))
 
     if not scorecard:
         return results, figures
@@ -629,6 +631,68 @@ def suite_pages(
         )
     )
     return results, figures
+
+
+def suite_long_lists(samples: int) -> GoalResult:
+    """G6: the long lists' deepest pages. The visits of the child with the most visits (one
+    child's rows: a filter), and the admin's visit changelist at page 1 and at the deepest page
+    it offers (casework.admin_paginator.MAX_OFFSET); the page after must be refused. Reports
+    every OFFSET the statements used."""
+    from django.conf import settings
+    from django.contrib.auth import get_user_model
+    from django.db.models import Count
+    from django.test import Client
+    from django.urls import reverse
+
+    from casework.admin_paginator import MAX_OFFSET
+    from casework.models import Child, Visit
+
+    admin = get_user_model().objects.get(username="demo-admin")
+    client = Client()
+    client.force_login(admin)
+    busiest = (
+        Visit.objects.values("child_id").annotate(n=Count("pk")).order_by("-n", "child_id").first()
+    )
+    if busiest is None:
+        return not_measured("G6", "no visits at this tier")
+    child = Child.objects.get(pk=busiest["child_id"])
+    last_page = -(-busiest["n"] // 25)
+    changelist = reverse("admin:casework_visit_changelist")
+    deepest = MAX_OFFSET // 50 + 1
+    urls = {
+        "child_visits_last_page": f"{reverse('child_visits', args=[child.public_id])}"
+        f"?page={last_page}",
+        "admin_visits_page_1": changelist,
+        f"admin_visits_page_{deepest}": f"{changelist}?p={deepest}",
+    }
+    previous = settings.OTP_ENFORCED
+    settings.OTP_ENFORCED = False  # the bench signs in with force_login, not a second factor
+    try:
+        figures: dict[str, Any] = {"visits_of_busiest_child": busiest["n"]}
+        offsets: list[int] = []
+        for name, url in urls.items():
+            timing, queries, sqls = measure_page(client, url, samples)
+            found = [int(n) for s in sqls for n in re.findall(r"OFFSET\s+(\d+)", s, re.I)]
+            offsets += found
+            figures[name] = {
+                "queries": queries,
+                "p95_ms": round(timing.p95() * 1000, 1),
+                "median_ms": round(timing.median * 1000, 1),
+                "max_offset": max(found, default=0),
+            }
+        beyond = client.get(f"{changelist}?p={deepest + 1}")
+        refused = beyond.status_code == 302 and "e=1" in beyond.get("Location", "")
+    finally:
+        settings.OTP_ENFORCED = previous
+    figures["deeper_page_refused"] = refused
+    ok = refused and max(offsets, default=0) <= MAX_OFFSET
+    detail = (
+        f"largest OFFSET {max(offsets, default=0)} (cap {MAX_OFFSET}); page {deepest + 1} of the "
+        f"admin's visits {'refused' if refused else 'SERVED'}; p95 "
+        + ", ".join(f"{k} {v['p95_ms']} ms" for k, v in figures.items() if isinstance(v, dict))
+        + "; XL comparison not measured"
+    )
+    return GoalResult("G6", "pass" if ok else "breach", detail, figures)
 
 
 # Lists a statutory visit takes a child off (the child is "not seen" on them).

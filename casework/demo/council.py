@@ -75,6 +75,16 @@ class Summary:
             self.timings[name] = self.timings.get(name, 0.0) + seconds
 
 
+@dataclass(frozen=True)
+class Plan:
+    """What every locality of one council shares."""
+
+    units: int  # localities
+    factor: float  # each locality's size relative to the calibrated council
+    seed: int
+    as_at: date
+
+
 @dataclass
 class Locality:
     """One generated locality, ready to write."""
@@ -151,8 +161,9 @@ def collector_paused() -> Iterator[None]:
         gc.collect()
 
 
-def generate_locality(unit: int, units: int, factor: float, seed: int, as_at: date) -> Locality:
+def generate_locality(unit: int, plan: Plan) -> Locality:
     """Every record of one locality, in memory."""
+    factor, as_at = plan.factor, plan.as_at
     timings: dict[str, float] = {}
 
     def timed(name: str, started: float) -> float:
@@ -160,8 +171,8 @@ def generate_locality(unit: int, units: int, factor: float, seed: int, as_at: da
         timings[name] = timings.get(name, 0.0) + now - started
         return now
 
-    rng = GeneratorRandom(f"council-{seed}-{unit}")
-    suffix = "" if units == 1 else f" {unit}"
+    rng = GeneratorRandom(f"council-{plan.seed}-{unit}")
+    suffix = "" if plan.units == 1 else f" {unit}"
     t = time.perf_counter()
     teams = build_teams(unit, factor, suffix)
     journeys = build_journeys(as_at, factor, rng)
@@ -189,15 +200,12 @@ def locality_faker(seed: int, unit: int) -> Faker:
 
 
 def write_locality(
-    loc: Locality,
-    seed: int,
-    as_at: date,
-    starts: dict[str, int],
-    tick: Callable[[int], None],
+    loc: Locality, plan: Plan, starts: dict[str, int], tick: Callable[[int], None]
 ) -> dict[str, int]:
     """Write one locality in one transaction, keys from `starts`; returns rows per model."""
     t = time.perf_counter()
-    writer = Writer(loc.unit, loc.rng, locality_faker(seed, loc.unit), tick, load_stamp(as_at))
+    fake = locality_faker(plan.seed, loc.unit)
+    writer = Writer(loc.unit, loc.rng, fake, tick, load_stamp(plan.as_at))
     writer.starts = dict(starts)
     with transaction.atomic():
         team_ids = writer.teams(loc.teams)
@@ -253,7 +261,7 @@ def seed_council(
         bulk = BulkLoad([model._meta.db_table for model in LOCALITY_MODELS])
         bulk.drop()
     try:
-        _write_localities(jobs, units, factor, seed, as_at, starts, summary, bar)
+        _write_localities(Plan(units, factor, seed, as_at), jobs, starts, summary, bar)
     finally:
         if bulk is not None:
             t = time.perf_counter()
@@ -275,29 +283,22 @@ def seed_council(
 
 
 def _write_localities(
-    jobs: int,
-    units: int,
-    factor: float,
-    seed: int,
-    as_at: date,
-    starts: dict[str, int],
-    summary: Summary,
-    bar: tqdm,
+    plan: Plan, jobs: int, starts: dict[str, int], summary: Summary, bar: tqdm
 ) -> None:
     if jobs == 1 or connection.vendor != "postgresql":
-        for unit in range(1, units + 1):
+        for unit in range(1, plan.units + 1):
             with collector_paused():
-                bar.set_description(f"seed_demo locality {unit}/{units}: generating")
-                loc = generate_locality(unit, units, factor, seed, as_at)
-                bar.set_description(f"seed_demo locality {unit}/{units}: writing")
-                counts = write_locality(loc, seed, as_at, starts, bar.update)
+                bar.set_description(f"seed_demo locality {unit}/{plan.units}: generating")
+                loc = generate_locality(unit, plan)
+                bar.set_description(f"seed_demo locality {unit}/{plan.units}: writing")
+                counts = write_locality(loc, plan, starts, bar.update)
                 _advance(starts, loc.row_counts())
                 summary.add(counts, loc.timings)
                 del loc
     else:
         if connection.in_atomic_block:
             raise RuntimeError("jobs > 1 writes from several connections: not inside a transaction")
-        _run_in_parallel(jobs, units, factor, seed, as_at, starts, summary, bar)
+        _run_in_parallel(plan, jobs, starts, summary, bar)
 
 
 # --- worker processes ----------------------------------------------------------------------------
@@ -320,27 +321,18 @@ class _Ticks:
         self.pending = 0
 
 
-def _worker(
-    number: int,
-    tasks: Any,
-    events: Any,
-    inbox: Any,
-    factor: float,
-    units: int,
-    seed: int,
-    as_at: date,
-) -> None:
+def _worker(number: int, plan: Plan, tasks: Any, events: Any, inbox: Any) -> None:
     """Generate localities from `tasks`; report their row counts, wait for their first keys,
     write them. Messages to the parent: ("counts", unit, worker, counts), ("tick", n),
     ("done", unit, counts, timings), ("error", text)."""
     try:
         while (unit := tasks.get()) is not None:
             with collector_paused():
-                loc = generate_locality(unit, units, factor, seed, as_at)
+                loc = generate_locality(unit, plan)
                 events.put(("counts", unit, number, loc.row_counts()))
                 starts = inbox.get()
                 ticks = _Ticks(events)
-                counts = write_locality(loc, seed, as_at, starts, ticks)
+                counts = write_locality(loc, plan, starts, ticks)
                 ticks.flush()
                 events.put(("done", unit, counts, loc.timings))
                 del loc
@@ -351,14 +343,7 @@ def _worker(
 
 
 def _run_in_parallel(
-    jobs: int,
-    units: int,
-    factor: float,
-    seed: int,
-    as_at: date,
-    starts: dict[str, int],
-    summary: Summary,
-    bar: tqdm,
+    plan: Plan, jobs: int, starts: dict[str, int], summary: Summary, bar: tqdm
 ) -> None:
     # Forked workers open their own connections: the parent's must not be shared with them.
     connections.close_all()
@@ -366,14 +351,14 @@ def _run_in_parallel(
     tasks = context.Queue()
     events = context.Queue()
     inboxes = [context.Queue() for _ in range(jobs)]
-    for unit in range(1, units + 1):
+    for unit in range(1, plan.units + 1):
         tasks.put(unit)
     for _ in range(jobs):
         tasks.put(None)
     workers = [
         context.Process(
             target=_worker,
-            args=(number, tasks, events, inboxes[number], factor, units, seed, as_at),
+            args=(number, plan, tasks, events, inboxes[number]),
             daemon=True,
         )
         for number in range(jobs)
@@ -383,7 +368,7 @@ def _run_in_parallel(
     reported: dict[int, tuple[int, dict[str, int]]] = {}
     next_unit, done = 1, 0
     try:
-        while done < units:
+        while done < plan.units:
             try:
                 message = events.get(timeout=5)
             except queue.Empty:
@@ -406,12 +391,12 @@ def _run_in_parallel(
                 _, unit, counts, timings = message
                 summary.add(counts, timings)
                 done += 1
-                bar.set_description(f"seed_demo: {done}/{units} localities written")
+                bar.set_description(f"seed_demo: {done}/{plan.units} localities written")
             elif kind == "error":
                 raise RuntimeError(f"a seed_demo worker failed:\n{message[1]}")
     finally:
         for process in workers:
-            if process.is_alive() and done < units:
+            if process.is_alive() and done < plan.units:
                 process.terminate()
         for process in workers:
             process.join()

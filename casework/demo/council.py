@@ -246,14 +246,15 @@ def seed_council(
     units = localities or max(1, math.ceil(scale))
     factor = scale / units
     jobs = max(1, min(jobs, units))
+    if jobs > 1 and connection.vendor == "postgresql" and connection.in_atomic_block:
+        raise RuntimeError("jobs > 1 writes from several connections: not inside a transaction")
     bar = tqdm(total=None, unit=" rows", file=sys.stderr, disable=not progress, desc="seed_demo")
     setup = Writer(0, random.Random(seed), Faker("en_GB"), bar.update, load_stamp(as_at))
     # Service areas are shared by the localities: written first, by the parent.
     areas = dict(m.ServiceArea.objects.values_list("name", "pk"))
-    wanted = list(dict.fromkeys(SERVICE_AREAS[pool] for pool in SERVICE_AREAS))
-    missing = [name for name in wanted if name not in areas]
+    missing = [name for name in SERVICE_AREAS.values() if name not in areas]
     setup.insert(m.ServiceArea, ["name"], [(name,) for name in missing])
-    starts = {model._meta.label: setup._first_id(model) for model in LOCALITY_MODELS}
+    starts = {model._meta.label: setup.first_id(model) for model in LOCALITY_MODELS}
     bulk = None
     if connection.vendor == "postgresql" and not any(
         model._default_manager.exists() for model in LOCALITY_MODELS
@@ -296,8 +297,6 @@ def _write_localities(
                 summary.add(counts, loc.timings)
                 del loc
     else:
-        if connection.in_atomic_block:
-            raise RuntimeError("jobs > 1 writes from several connections: not inside a transaction")
         _run_in_parallel(plan, jobs, starts, summary, bar)
 
 

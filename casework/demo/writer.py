@@ -124,7 +124,7 @@ class Writer:
         self.counts: dict[str, int] = {}
         self.written: list[type[models.Model]] = []
 
-    def _first_id(self, model: type[models.Model]) -> int:
+    def first_id(self, model: type[models.Model]) -> int:
         label = model._meta.label
         if label not in self.starts:
             top = model._default_manager.aggregate(top=Max("pk"))["top"]
@@ -140,7 +140,7 @@ class Writer:
         fields = [_column(model, c) for c in names]
         table = connection.ops.quote_name(meta.db_table)
         cols = ", ".join(connection.ops.quote_name(column) for _, column in fields)
-        first = next_id = self._first_id(model)
+        first = next_id = self.first_id(model)
         tail = (self.stamp, self.stamp) if stamped else ()
         iterator = iter(rows)
         # Table and column names come from the model's meta, quoted; values are parameters or

@@ -277,6 +277,15 @@ def check_page(page, name: str | None = None, *, axe: bool = True) -> None:
         screenshot(page, name)
 
 
+def rows_by_list(page) -> dict[str, int]:
+    """The workbench's "Rows by list" summary of the current results: rows per list label."""
+    counts = {}
+    for row in page.locator("#list-summary tbody tr").all():
+        cells = row.locator("td").all_inner_texts()
+        counts[row.locator("th").inner_text()] = sum(int(c) for c in cells)
+    return counts
+
+
 def screenshot(page, name: str) -> Path:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"

@@ -6,7 +6,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import check_page, screenshot, sign_in
+from tests.e2e.conftest import check_page, rows_by_list, screenshot, sign_in
 
 pytestmark = pytest.mark.e2e
 
@@ -110,10 +110,7 @@ def test_workbench_by_keyboard(page, live_server, council):
     page.keyboard.press("Enter")
     expect(page.locator(".moj-filter-tags")).to_contain_text(f"Allocated worker: {worker}")
     # Then the list with most of that worker's rows ("Rows by list" counts them).
-    counts = {}
-    for summary_row in page.locator("#list-summary tbody tr").all():
-        cells = summary_row.locator("td").all_inner_texts()
-        counts[summary_row.locator("th").inner_text()] = sum(int(c) for c in cells)
+    counts = rows_by_list(page)
     chosen = max(counts, key=counts.get)
     assert counts[chosen] > 0, counts
     page.reload()

@@ -7,6 +7,7 @@ import os
 import shutil
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import Group
@@ -45,7 +46,9 @@ def _chromium_available() -> bool:
     return chromium_path() is not None and importlib.util.find_spec("playwright") is not None
 
 
+@pytest.hookimpl(trylast=True)  # after pytest-django's ordering, for _transactional_tests_last
 def pytest_collection_modifyitems(config, items):
+    _transactional_tests_last(items)
     in_ci = os.environ.get("CI", "").lower() == "true"
     for item in items:
         missing = []
@@ -74,6 +77,78 @@ _MISSING = pytest.StashKey[str]()
 def _fail_missing_service(request):
     reason = request.node.stash.get(_MISSING, "a service")
     pytest.fail(f"CI=true and this test {reason}: it must run in CI, not skip")
+
+
+# --- Order and isolation -------------------------------------------------------------------------
+# Transactional tests (transactional_db, live_server: the real Celery workers, the browser tests)
+# commit, and end by emptying every table, the rows migrations made included. So, whatever order
+# the suite runs in:
+# - they run after every other test, the ones that reach the database from a module fixture
+#   (django_db_blocker.unblock()) too, which pytest-django counts as "no database" and would
+#   otherwise put after them, on an empty database;
+# - each restores the migrations' rows when it starts: serialized rollback for every app but
+#   casework, and the working-day calendar (casework, not serialized: 13,000 rows) rebuilt in
+#   bulk. Without serialized rollback, a transactional test's flush re-creates content types
+#   and permissions with new ids, and the next serialized test fails with a duplicate key.
+# tests/e2e keeps one committed council for the folder and restores the rows itself.
+
+
+def _transactional(item: pytest.Item) -> bool:
+    names = getattr(item, "fixturenames", ())
+    if "transactional_db" in names or "live_server" in names:
+        return True
+    marker = item.get_closest_marker("django_db")
+    return bool(
+        marker and (marker.kwargs.get("transaction") or marker.kwargs.get("reset_sequences"))
+    )
+
+
+def _in_e2e_folder(item: pytest.Item) -> bool:
+    return "e2e" in Path(str(item.path)).relative_to(Path(__file__).parent).parts[:1]
+
+
+def _transactional_tests_last(items: list[pytest.Item]) -> None:
+    """Runs after pytest-django's ordering (database tests, transactional tests, the rest)."""
+    transactional = [item for item in items if _transactional(item)]
+    if not transactional:
+        return
+    chosen = set(transactional)
+    items[:] = [item for item in items if item not in chosen] + transactional
+    for item in transactional:
+        if not _in_e2e_folder(item):
+            item.add_marker(
+                pytest.mark.django_db(transaction=True, serialized_rollback=True), append=False
+            )
+
+
+@pytest.fixture(autouse=True)
+def _migration_rows(request):
+    """A transactional test starts with the migrations' rows (see above)."""
+    if not _transactional(request.node) or _in_e2e_folder(request.node):
+        yield
+        return
+    request.getfixturevalue("transactional_db")
+    from casework import workingdays
+    from casework.models import CalendarDay
+
+    if not CalendarDay.objects.exists():
+        workingdays.rebuild()
+    yield
+
+
+@pytest.fixture(autouse=True)
+def _fresh_process_caches():
+    """Every test starts with the process caches a test run on its own starts with: the
+    in-memory working-day calendar (reloaded after 5 minutes, so a warm copy from an earlier
+    test could expire between a test's warm-up and its measured request, and one loaded inside
+    a rolled-back test holds that test's closure days) and the compiled exception unions keyed
+    by it."""
+    from casework import workingdays
+    from surgeries import exceptions
+
+    workingdays.clear_cache()
+    exceptions.clear_compiled_cache()
+    yield
 
 
 @pytest.fixture(autouse=True)

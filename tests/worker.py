@@ -25,7 +25,8 @@ What the fixture does and why:
   fill (groups, permissions, barrier codes, the working-day calendar). The fixture asks for
   serialized rollback, so those rows are restored at the start of each test that uses it; the
   calendar (casework is in TEST_NON_SERIALIZED_APPS because deserialising 13,000 rows one by one
-  takes seconds) is rebuilt in bulk when it is missing.
+  takes seconds) is rebuilt in bulk when it is missing. tests/conftest.py does the same for every
+  transactional test and runs them after all the others, so the order of the suite never matters.
 - The worker consumes a queue of its own (`celery_worker_process.queue`), and for the test's
   duration this process sends tasks there by default, so engineers and CI jobs sharing one Redis
   database never pick up each other's tasks. Tasks the worker itself fans out go to the same

@@ -38,8 +38,7 @@ test: install
 	@$(PY) -m pytest $(PYTEST_ARGS); status=$$?; \
 	if [ $$status -eq 5 ]; then echo "pytest collected no tests" >&2; exit 1; fi; exit $$status
 
-# The browser journeys in Debian's Chromium (tests/e2e), against PostgreSQL when DATABASE_URL
-# points at it (the live server's threads need their own connections).
+# Only the browser journeys in Debian's Chromium (tests/e2e); `make test` runs them as well.
 e2e: install
 	$(PY) -m pytest -m e2e tests/e2e $(PYTEST_ARGS)
 

@@ -26,11 +26,12 @@ run: seed
 	@echo "  Serving on http://127.0.0.1:$(PORT)/  (reporting date $${REPORTING_DATE:-2018-09-30})"
 	@echo "  Sign in as demo-manager, demo-worker, demo-chair, demo-leader, demo-performance or demo-admin"
 	@echo "  with the password: $$($(PY) manage.py demo_password)"
-	@echo "  The scorecard's quarterly snapshots are computed in the background (log: rollup.log):"
-	@echo "  the current quarter first, earlier quarters for the trends over the next minutes."
+	@echo "  In the background (log: rollup.log) the surgery lists are stored for the workbench, then the"
+	@echo "  scorecard's quarterly snapshots: the current quarter first, earlier ones over the next minutes."
 	@echo ""
-	@($(DEMO_ENV) $(PY) manage.py rollup_kpis --from 2016-04-01 --to $${REPORTING_DATE:-2018-09-30} \
-		--quarter-ends --newest-first --skip-existing > rollup.log 2>&1 &)
+	@(($(DEMO_ENV) $(PY) manage.py refresh_exception_lists; \
+		$(DEMO_ENV) $(PY) manage.py rollup_kpis --from 2016-04-01 --to $${REPORTING_DATE:-2018-09-30} \
+		--quarter-ends --newest-first --skip-existing) > rollup.log 2>&1 &)
 	$(DEMO_ENV) $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 # pytest's exit code 5 means it collected no tests: a run that tested nothing must fail.

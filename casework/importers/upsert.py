@@ -12,6 +12,7 @@ from typing import Any
 from django.db import connection, models
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
+from psycopg.copy import QueuedLibpqWriter
 
 CHUNK = 5000
 # Above this many new rows PostgreSQL gets them through COPY: Django's bulk_create spends most of
@@ -233,7 +234,9 @@ def copy_create(model: type[Any], rows: Sequence[dict[str, Any]]) -> None:
     names = ", ".join(connection.ops.quote_name(str(c)) for c in columns)
     with connection.cursor() as cursor:
         raw = cursor.cursor  # the psycopg cursor under Django's wrapper
-        with raw.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+        # A queued writer sends each block from a thread of its own, so formatting the next
+        # block overlaps the network and the server's parsing of the last one.
+        with raw.copy(f"COPY {table} ({names}) FROM STDIN", writer=QueuedLibpqWriter(raw)) as copy:
             block: list[str] = []
             size = 0
             for row in rows:

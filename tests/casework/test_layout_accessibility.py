@@ -27,7 +27,9 @@ def browser_page(live_server, monkeypatch):
         if os.environ.get("CI", "").lower() == "true":
             pytest.fail("CI=true: Debian's chromium is missing")
         pytest.skip("needs Debian's chromium")
-    sync_api = pytest.importorskip("playwright.sync_api")
+    # Playwright is a pinned dev dependency: its absence is an install error, never a skip.
+    from playwright import sync_api
+
     # Playwright's sync API runs an event loop in this thread; the ORM calls the test makes
     # around it are still synchronous.
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")

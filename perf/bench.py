@@ -488,7 +488,7 @@ def suite_growth(
         why = "no CELERY_BROKER_URL: no real worker"
         return [not_measured("G1", why), not_measured("G2", why)], {}
     codes = reference_codes()
-    name, base_name = tier_database_name(tier), tier_database_name(base_tier)
+    name, base_name = connection.settings_dict["NAME"], tier_database_name(base_tier)
 
     def rollup_on(database: str, queue: str) -> Callable[[], object]:
         def run() -> None:
@@ -635,7 +635,7 @@ def suite_imports(tier: str, repetitions: int) -> GoalResult:
     importers and a plain bulk_create of the same rows alternately, each run a forked process
     with its own peak memory, on a scratch database of its own (perf_<tier>_imports: the command
     empties the case tables, so never the tier's)."""
-    name = f"{tier_database_name(tier)}_imports"
+    name = f"{connection.settings_dict['NAME']}_imports"
     ensure_database(name)
     url = database_url(name)
     run_manage(["migrate", "--noinput"], url)
@@ -944,7 +944,7 @@ def compare_pages(
     from surgeries.models import ExceptionRefresh
     from surgeries.workbench import refresh as refresh_exception_lists
 
-    names = {t: tier_database_name(t) for t in (base_tier, tier)}
+    names = {base_tier: tier_database_name(base_tier), tier: connection.settings_dict["NAME"]}
     clients: dict[str, dict[str, Client]] = {}
     urls: dict[str, dict[str, tuple[str, str]]] = {}
     for t, database in names.items():

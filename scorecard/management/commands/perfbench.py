@@ -46,6 +46,9 @@ class Command(BaseCommand):
         )
         parser.add_argument("--seed", type=int, default=1)
         parser.add_argument(
+            "--database", help="The tier's database name (default perf_<tier>; CI uses its own)"
+        )
+        parser.add_argument(
             "--fresh",
             action="store_true",
             help="Drop the tier's database and generate it again (CI); implies the generate suite",
@@ -60,7 +63,7 @@ class Command(BaseCommand):
         settings.REPORTING_DATE = bench.REPORT_DATE
         tier: str = options["tier"]
         suites: list[str] = options["suites"]
-        name = bench.tier_database_name(tier)
+        name = options["database"] or bench.tier_database_name(tier)
         if options["fresh"] and "generate" not in suites:
             suites = ["generate", *suites]
         bench.ensure_database(name, fresh=options["fresh"])

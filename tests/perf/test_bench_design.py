@@ -79,3 +79,12 @@ def test_backfill_breach_is_reported_whatever_the_number_of_month_ends(
     goal = bench.suite_backfill(months=3, repetitions=5)
     assert goal.status == "breach"
     assert goal.figures["ratio"] == 4.0
+
+
+def test_backfill_in_two_processes_pairs_every_month_end_once(
+    fake_backfill: list[tuple[str, date]],
+) -> None:
+    goal = bench.suite_backfill(months=12, repetitions=5, jobs=2)
+    months = [m["date"] for m in goal.figures["per_month"]]
+    assert len(months) == len(set(months)) == 12
+    assert goal.figures["ratio"] == 2.0 and goal.figures["jobs"] == 2

@@ -44,6 +44,12 @@ class Command(BaseCommand):
         parser.add_argument(
             "--backfill-months", type=int, default=84, help="Month ends in the backfill (goal: 84)"
         )
+        parser.add_argument(
+            "--backfill-jobs",
+            type=int,
+            default=1,
+            help="Processes taking the backfill's month ends in turn (each pairs its own)",
+        )
         parser.add_argument("--seed", type=int, default=1)
         parser.add_argument(
             "--database", help="The tier's database name (default perf_<tier>; CI uses its own)"
@@ -115,7 +121,8 @@ class Command(BaseCommand):
             self._save(options["out"], report, results)
         if "backfill" in suites:
             months = options["backfill_months"]
-            results.append(self._retry(lambda: bench.suite_backfill(months, reps)))
+            jobs = options["backfill_jobs"]
+            results.append(self._retry(lambda: bench.suite_backfill(months, reps, jobs)))
             self._save(options["out"], report, results)
         if "pages" in suites or "workbench" in suites:
             with_scorecard = "pages" in suites

@@ -19,6 +19,7 @@ import csv
 import json
 import os
 import random
+import resource
 import secrets
 import shutil
 import socket
@@ -28,6 +29,7 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -349,9 +351,12 @@ class Gunicorn:
 # --- locust and its statistics -----------------------------------------------------------------
 
 
-def run_locust(host: str, plan: Path, seconds: int, prefix: Path) -> str:
+def run_locust(
+    host: str, plan: Path, seconds: int, prefix: Path, measuring: Callable[[], object]
+) -> str:
     """`locust --headless` for `seconds` after every user has signed in (the locustfile ends the
-    run; --run-time is only the safety net). Returns locust's output."""
+    run; --run-time is only the safety net); `measuring` is called when the measurement starts
+    (the locustfile touches LOAD_MARK). Returns locust's output."""
     users = sum(USERS.values())
     command = [
         sys.executable, "-m", "locust", "-f", str(LOCUSTFILE), "--headless",
@@ -359,20 +364,33 @@ def run_locust(host: str, plan: Path, seconds: int, prefix: Path) -> str:
         "--run-time", f"{seconds + 90}s", "--csv", str(prefix), "--only-summary",
         "--loglevel", "WARNING",
     ]  # fmt: skip
-    completed = subprocess.run(  # noqa: S603 - fixed argv
-        command,
-        cwd=BASE_DIR,
-        env={**os.environ, "LOAD_PLAN": str(plan), "LOAD_SECONDS": str(seconds)},
-        capture_output=True,
-        text=True,
-        timeout=seconds + 300,
-        check=False,
-    )
+    mark, log = Path(f"{prefix}_measuring"), Path(f"{prefix}.log")
+    env = {
+        **os.environ,
+        "LOAD_PLAN": str(plan),
+        "LOAD_SECONDS": str(seconds),
+        "LOAD_MARK": str(mark),
+    }
+    deadline = time.monotonic() + seconds + 300
+    with log.open("wb") as output:
+        process = subprocess.Popen(  # noqa: S603 - fixed argv
+            command, cwd=BASE_DIR, env=env, stdout=output, stderr=subprocess.STDOUT
+        )
+    try:
+        while process.poll() is None and not mark.exists() and time.monotonic() < deadline:
+            time.sleep(0.2)
+        if mark.exists():
+            measuring()
+        process.wait(timeout=max(deadline - time.monotonic(), 1))
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
     # Locust exits 1 when a request failed: the statistics say which; only a missing file is an
     # error of the run itself.
     if not Path(f"{prefix}_stats.csv").exists():
-        raise RuntimeError(f"locust wrote no statistics:\n{completed.stderr[-3000:]}")
-    return completed.stdout + completed.stderr
+        raise RuntimeError(f"locust wrote no statistics:\n{log.read_text()[-3000:]}")
+    return log.read_text()
 
 
 def _number(value: str) -> float:
@@ -440,6 +458,39 @@ def judge(tier: str, stats: dict[str, Any], figures: dict[str, Any]) -> GoalResu
     return GoalResult("G8", "pass" if ok else "breach", detail, figures)
 
 
+ByProcess = dict[str, dict[int, float]]
+
+
+def _cpu(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def serving_cpu(
+    server: subprocess.Popen[bytes] | None, database: str
+) -> dict[str, dict[int, float]]:
+    """CPU seconds so far of gunicorn's workers and of PostgreSQL's backends on the copy, by
+    process (Linux /proc; empty elsewhere): where the requests' CPU goes, whatever else the
+    machine runs."""
+    found: ByProcess = {"gunicorn": {}, "postgres": {}}
+    if server is None or not Path("/proc/self/stat").exists():
+        return found
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        pid = int(entry.name)
+        try:
+            parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+            if parent == server.pid:
+                found["gunicorn"][pid] = _cpu(pid)
+            elif command.startswith("postgres:") and f" {database} " in command:
+                found["postgres"][pid] = _cpu(pid)
+        except (OSError, IndexError, ValueError):
+            continue  # ended meanwhile, or not ours to read
+    return found
+
+
 def _load() -> list[float]:
     return [round(x, 2) for x in os.getloadavg()]
 
@@ -471,10 +522,30 @@ def suite_load(tier: str, url: str, seconds: int = 180) -> GoalResult:
             conn.close()
         with Gunicorn(copy_db_url, WORKERS, work / "gunicorn.log") as server:
             figures["load_before"] = _load()
-            output = run_locust(server.base, work / "plan.json", seconds, work / "locust")
+            before: ByProcess = {}
+            locust_before = resource.getrusage(resource.RUSAGE_CHILDREN)
+            output = run_locust(
+                server.base,
+                work / "plan.json",
+                seconds,
+                work / "locust",
+                # Once every user has signed in: the sign-ins' password hashing is not the mix's.
+                lambda: before.update(serving_cpu(server.process, copy)),
+            )
+            locust_after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            after = serving_cpu(server.process, copy)
             figures["load_after"] = _load()
         stats = parse_stats(work / "locust_stats.csv", work / "locust_failures.csv")
         figures.update(stats)
+        cpu = {
+            k: sum(after[k].values()) - sum(before[k].get(p, 0.0) for p in after[k]) for k in after
+        }
+        cpu["locust"] = (locust_after.ru_utime + locust_after.ru_stime) - (
+            locust_before.ru_utime + locust_before.ru_stime
+        )
+        requests = max(stats["total"]["requests"], 1)
+        figures["cpu_seconds"] = {k: round(v, 1) for k, v in cpu.items()}
+        figures["cpu_ms_per_request"] = {k: round(v * 1000 / requests, 1) for k, v in cpu.items()}
         figures["locust_output_tail"] = output[-1500:]
         return judge(tier, stats, figures)
     finally:

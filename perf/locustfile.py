@@ -15,8 +15,10 @@ request per task), so the offered load is fixed, not a hammering. As set there:
 
 15 requests/s in all. Each user signs in through the real login form (CSRF token, password)
 before the measurement: the sign-in is not one of the mix's paths, so it goes through the plain
-requests session (not counted), and the statistics are reset once every user has signed in; the
-run then lasts LOAD_SECONDS. A sign-in that fails is counted as a failed request.
+requests session (not counted). Once every user has signed in the mix runs LOAD_WARMUP seconds
+unmeasured (each gunicorn worker builds its cached SQL: the per-child exception union a visit
+rewrites costs ~0.5 s of CPU the first time in a process), then the statistics are reset and the
+measured run lasts LOAD_SECONDS. A sign-in that fails is counted as a failed request.
 
 Any answer but the one expected (200 for a page, 302 to the child's visits after a visit) is a
 failure: a redirect to the sign-in page is not a success.
@@ -27,8 +29,8 @@ and a POST the https Referer a browser sends; the client returns the `Secure` co
 loopback's plain http (`returned_over_loopback`) as a browser would over the proxy's https.
 
 Environment: LOAD_PLAN (a JSON file written by perf/load.py: the URLs, the children, the visits
-to record, the demo password), LOAD_SECONDS (the measured window), LOAD_MARK (a file touched
-when the measurement starts).
+to record, the demo password), LOAD_WARMUP (seconds of the mix before the measurement),
+LOAD_SECONDS (the measured window), LOAD_MARK (a file touched when the measurement starts).
 """
 
 from __future__ import annotations
@@ -46,6 +48,7 @@ import requests
 from locust import HttpUser, constant_throughput, task
 from locust.env import Environment
 from locust.exception import StopUser
+from locust.runners import Runner
 from requests.cookies import RequestsCookieJar
 
 WORKBENCH, CHILD, SCORECARD, VISIT = "workbench", "child record", "scorecard", "record a visit"
@@ -172,13 +175,17 @@ class SignedInUser(HttpUser):
 
 
 def signed_in(environment: Environment) -> None:
-    """Once every user has signed in, reset the statistics (they then hold the mix alone) and
-    end the run LOAD_SECONDS later."""
+    """Once every user has signed in, the mix runs LOAD_WARMUP seconds unmeasured, then the
+    statistics are reset (they then hold the measured mix alone) and the run ends LOAD_SECONDS
+    later."""
     global _signed_in
     _signed_in += 1
-    runner = environment.runner
-    if _signed_in != USERS or runner is None:
-        return
+    if _signed_in == USERS and environment.runner is not None:
+        warmup = float(os.environ.get("LOAD_WARMUP", "0"))
+        gevent.spawn_later(warmup, measure, environment.runner)
+
+
+def measure(runner: Runner) -> None:
     runner.stats.reset_all()
     if os.environ.get("LOAD_MARK"):
         Path(os.environ["LOAD_MARK"]).touch()  # perf/load.py starts its CPU figures here

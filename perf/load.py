@@ -547,6 +547,7 @@ def suite_load(tier: str, url: str, seconds: int = 180) -> GoalResult:
         "offered_rps": offered_mix(),
         "gunicorn_workers": WORKERS,
         "warmup_s": WARMUP,
+        "files": str(work),  # the plan, gunicorn's log, locust's CSV and log
     }
     try:
         seconds_to_copy, figures["copy_made_by"] = create_copy(url, tier_db, copy)

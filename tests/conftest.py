@@ -151,13 +151,22 @@ def _fresh_process_caches():
     yield
 
 
+# The settings the autouse `_reporting_date` fixture gives each test, for fixtures of a wider
+# scope that build rows before any test's `settings` fixture is set up (a user made outside them
+# would get the production Argon2 hash, which is slow on purpose).
+TEST_SETTINGS = {
+    "REPORTING_DATE": REPORTING_DATE,
+    "AXES_ENABLED": False,
+    "OTP_ENFORCED": False,
+    "PASSWORD_HASHERS": ["django.contrib.auth.hashers.MD5PasswordHasher"],
+}
+
+
 @pytest.fixture(autouse=True)
 def _reporting_date(settings):
-    settings.REPORTING_DATE = REPORTING_DATE
-    settings.AXES_ENABLED = False
     # The second factor has its own tests (tests/accounts/); elsewhere a forced login is enough.
-    settings.OTP_ENFORCED = False
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    for name, value in TEST_SETTINGS.items():
+        setattr(settings, name, value)
 
 
 @dataclass
@@ -208,6 +217,11 @@ def make_user(username: str, role: Role, *, worker: Worker | None = None, **extr
 
 @pytest.fixture
 def cast(db) -> Cast:
+    return build_cast()
+
+
+def build_cast() -> Cast:
+    """The standard cast's rows (the `cast` fixture; tests/security builds it once a module)."""
     area_a = f.ServiceAreaFactory(name="Safeguarding")
     area_b = f.ServiceAreaFactory(name="Children in care")
     team_a1 = f.TeamFactory(name="Safeguarding North", service_area=area_a)

@@ -8,14 +8,17 @@ table, so a test can prove a request changed nothing."""
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 import pytest
 from django.apps import apps
-from django.db import models
+from django.db import connection, models, transaction
+from django.test import override_settings
 from django.urls import URLPattern, URLResolver, get_resolver
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -23,6 +26,7 @@ from casework.models import Child, Team, Worker
 from surgeries import services as surgery_services
 from surgeries.models import Action, Surgery
 from tests import factories as f
+from tests.conftest import TEST_SETTINGS, build_cast
 
 QUARTER = "2018-19-Q2"
 CP_MEASURE = "cp_seen_10wd_pct"
@@ -52,8 +56,32 @@ class World:
         return self.sites[relation]
 
 
+@pytest.fixture(scope="module")
+def _world_rows(django_db_setup: None, django_db_blocker: Any) -> Iterator[World]:
+    """The world's rows, made once for the test module (a world takes a second or more to make,
+    and most tests here are walks that read it) inside a transaction rolled back when the module
+    ends. Each test still runs in a savepoint of it (pytest-django's `db`) that is rolled back, so
+    every test starts from the same rows, as when each made its own."""
+    from casework import workingdays
+    from surgeries import exceptions
+
+    with django_db_blocker.unblock(), transaction.atomic():
+        with override_settings(**TEST_SETTINGS):
+            rows = build_world(build_cast())
+        # As `_fresh_process_caches` does for a test: nothing loaded here outlives the rows.
+        workingdays.clear_cache()
+        exceptions.clear_compiled_cache()
+        yield rows
+        transaction.set_rollback(True)
+
+
 @pytest.fixture
-def world(cast) -> World:
+def world(db: None, _world_rows: World) -> World:
+    """The module's world, as fresh objects: what a test changes on them stays in that test."""
+    return copy.deepcopy(_world_rows)
+
+
+def build_world(cast: Any) -> World:
     w = World(cast=cast)
     teams = {
         OWN: (cast.team_a1, cast.worker_a1, cast.child_a1, cast.manager_a1),
@@ -161,6 +189,63 @@ def table_state(*, exclude: tuple[type[models.Model], ...] = ()) -> dict[str, An
 
 def diff_state(before: dict[str, Any], after: dict[str, Any]) -> dict[str, tuple[Any, Any]]:
     return {k: (before[k], after.get(k)) for k in before if before[k] != after.get(k)}
+
+
+def write_mark(*, exclude: tuple[type[models.Model], ...] = ()) -> tuple[Any, ...] | None:
+    """How many rows this transaction has inserted, updated and deleted in each watched table so
+    far (PostgreSQL's pg_stat_get_xact_* counters: a savepoint's writes count, rolled back or
+    not, and a count never goes down), with the transaction's start and backend. Two equal marks
+    mean no watched row was written in between, so table_state() is the same at both. None where
+    that cannot be known (not PostgreSQL, no transaction open, track_counts off)."""
+    if connection.vendor != "postgresql" or not connection.in_atomic_block:
+        return None
+    tables = [m._meta.db_table for m in watched_models() if m not in exclude]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT now(), pg_backend_pid(), current_setting('track_counts'), array_agg("
+            "pg_stat_get_xact_tuples_inserted(quote_ident(t)::regclass)"
+            " + pg_stat_get_xact_tuples_updated(quote_ident(t)::regclass)"
+            " + pg_stat_get_xact_tuples_deleted(quote_ident(t)::regclass) ORDER BY t) "
+            "FROM unnest(%s::text[]) AS t",
+            [tables],
+        )
+        started, backend, track_counts, counts = cursor.fetchone()
+    if track_counts != "on":
+        return None
+    return (started, backend, tuple(counts))
+
+
+class TableWatch:
+    """table_state() of the watched tables, followed through a walk of requests: changes() is
+    the diff_state() since the last look, and reads the tables again only when write_mark() says
+    a watched row was written since (a walk's requests mostly write nothing, and a write_mark()
+    is a fraction of a table_state()); without a mark (SQLite) it reads them every time."""
+
+    def __init__(self, *, exclude: tuple[type[models.Model], ...] = ()) -> None:
+        self.exclude = exclude
+        self.mark = write_mark(exclude=exclude)
+        self.state = table_state(exclude=exclude)
+
+    def changes(self) -> dict[str, tuple[Any, Any]]:
+        mark = write_mark(exclude=self.exclude)
+        if mark is not None and mark == self.mark:
+            return {}
+        after = table_state(exclude=self.exclude)
+        changed = diff_state(self.state, after)
+        self.mark, self.state = mark, after
+        return changed
+
+    @contextmanager
+    def rolled_back(self) -> Iterator[None]:
+        """A savepoint rolled back at the end, so what happens inside is undone; changes()
+        inside it compares with the state as the savepoint starts, and afterwards the watch
+        holds that state again (which is what the rollback restores)."""
+        self.changes()  # the state as the savepoint starts
+        start = self.state
+        with transaction.atomic():
+            yield
+            transaction.set_rollback(True)
+        self.mark, self.state = write_mark(exclude=self.exclude), start
 
 
 def response_text(response: Any) -> str:

@@ -8,7 +8,7 @@ import pytest
 from django.test import Client
 
 from accounts.models import AccessEvent
-from tests.security.conftest import diff_state, table_state
+from tests.security.conftest import TableWatch, diff_state, table_state
 from tests.security.matrix import ROLE_USER, ROLES, every_url
 
 # GETs allowed to write, each with the reason.
@@ -24,12 +24,12 @@ def test_post_without_csrf_token_is_refused_everywhere(world, record_property):
     client.force_login(world.cast.admin)
     urls = every_url(world)
     failures = []
+    watch = TableWatch(exclude=(AccessEvent,))
     for label, url in urls:
-        before = table_state(exclude=(AccessEvent,))
         response = client.post(url, {"title": "x", "note": "x", "description": "x"})
         if response.status_code != 403:
             failures.append(f"{label} {url}: {response.status_code}")
-        if changed := diff_state(before, table_state(exclude=(AccessEvent,))):
+        if changed := watch.changes():
             failures.append(f"{label} {url}: changed {changed}")
     print(f"\nCSRF walk: {len(urls) - len(failures)}/{len(urls)} token-less POSTs refused")
     record_property("csrf_urls", len(urls))
@@ -52,15 +52,13 @@ def test_get_of_every_url_writes_nothing(world, role, record_property):
     client.force_login(getattr(world.cast, ROLE_USER[role]))
     urls = every_url(world)
     failures = []
-    state = table_state(exclude=(AccessEvent,))
+    watch = TableWatch(exclude=(AccessEvent,))
     for label, url in urls:
         response = client.get(url)
-        after = table_state(exclude=(AccessEvent,))
-        changed = diff_state(state, after)
+        changed = watch.changes()
         allowed = GET_MAY_WRITE.get(label)
         if changed and not (allowed and all(k.startswith(allowed) for k in changed)):
             failures.append(f"{label} {url} ({response.status_code}): {changed}")
-        state = after
     print(
         f"\nGET walk as {role}: {len(urls) - len(failures)}/{len(urls)} URLs, no unexpected write"
     )

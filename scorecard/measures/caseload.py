@@ -32,6 +32,7 @@ from scorecard.measures.cohorts import (
     allocated_caseload_at,
     children_in_category,
     episode_start_at,
+    episode_start_row,
     flag,
     open_children,
     wd_number_on,
@@ -173,23 +174,46 @@ class AllocatedPct(Measure):
         )
 
 
-def first_allocation_in_episode(as_at: date, field: str = "start_date") -> Subquery:
-    """The earliest allocated-worker involvement that overlaps the current episode (the
-    `episode_start` annotation) and started by D: its start date, or with field="wd" its
-    working-day number. Reading the number inside this subquery, against a real column, keeps
-    the SQL to one level of outer reference (Django cannot relabel deeper references to
-    annotations that are themselves subqueries)."""
+def first_allocation_in_episode(as_at: date) -> Subquery:
+    """The start date of the earliest allocated-worker involvement that overlaps the current
+    episode (the `episode_start` annotation) and started by D (for the due date of a child not
+    yet allocated)."""
     return Subquery(
-        Involvement.objects.filter(
-            child=OuterRef("pk"),
-            role=Involvement.Role.ALLOCATED_WORKER,
-            start_date__lte=as_at,
-        )
-        .filter(Q(end_date__isnull=True) | Q(end_date__gt=OuterRef("episode_start")))
-        .annotate(wd=wd_number("start_date"))
+        allocations_in_episode(as_at, OuterRef("pk"), OuterRef("episode_start"))
         .order_by("start_date")
-        .values(field)[:1],
-        output_field=IntegerField() if field == "wd" else DateField(),
+        .values("start_date")[:1],
+        output_field=DateField(),
+    )
+
+
+def allocations_in_episode(as_at: date, child: OuterRef, episode_start: OuterRef) -> QuerySet:
+    """Allocated-worker involvements of the child that started by D and had not ended by the
+    episode start (still open at it, or started later)."""
+    return Involvement.objects.filter(
+        child=child, role=Involvement.Role.ALLOCATED_WORKER, start_date__lte=as_at
+    ).filter(Q(end_date__isnull=True) | Q(end_date__gt=episode_start))
+
+
+def allocated_in_time(as_at: date, n: int) -> Exists:
+    """allocated_timely_pct's numerator as one condition per child, over the calendar row of
+    the episode start (`episode_start_row`, so the start is looked up once per child, not in
+    each of the places the rule reads it):
+
+    - the first allocation in the episode started within n working days of the episode start
+      (one already open at the start counts from the start): some allocation in the episode
+      started before the start, or no more than n working days after it (working-day numbers
+      never decrease with the date, so if any does, the first does);
+    - or there is no allocation in the episode and D is still within n working days."""
+    episode = episode_start_row(as_at)
+    in_episode = allocations_in_episode(as_at, OuterRef(OuterRef("pk")), OuterRef("date"))
+    on_time = in_episode.annotate(wd=wd_number("start_date")).filter(
+        Q(start_date__lt=OuterRef("date")) | Q(wd__lte=OuterRef("working_day_number") + n)
+    )
+    return Exists(
+        episode.filter(
+            Q(Exists(on_time))
+            | (~Q(Exists(in_episode)) & Q(working_day_number__gte=wd_number_on(as_at) - n))
+        )
     )
 
 
@@ -225,23 +249,11 @@ class AllocatedTimelyPct(Measure):
             .annotate(episode_start=episode_start_at(as_at))
             .annotate(
                 first_start=first_allocation_in_episode(as_at),
-                first_wd=first_allocation_in_episode(as_at, "wd"),
                 episode_wd=wd_number("episode_start"),
-                as_at_wd=wd_number_on(as_at),
             )
             .annotate(
                 # An allocation already open at the referral counts from the referral date.
-                allocated_wd=Case(
-                    When(first_start__lt=F("episode_start"), then=F("episode_wd")),
-                    default=F("first_wd"),
-                    output_field=IntegerField(),
-                ),
-            )
-            .annotate(
-                in_numerator=flag(
-                    Q(first_start__isnull=False, allocated_wd__lte=F("episode_wd") + n)
-                    | Q(first_start__isnull=True, as_at_wd__lte=F("episode_wd") + n)
-                ),
+                in_numerator=flag(Q(allocated_in_time(as_at, n))),
                 basis_date=F("episode_start"),
                 # Only a child still waiting for allocation has a live due date.
                 due_date=Case(

@@ -19,10 +19,13 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
+    Value,
     When,
 )
+from django.db.models.expressions import Combinable
+from django.db.models.functions import Coalesce
 
-from casework.models import Assessment, CINPlan
+from casework.models import Assessment, CalendarDay, CINPlan
 from casework.queries import open_at
 from casework.workingdays import wd_date, wd_number
 from scorecard.measures.base import (
@@ -39,7 +42,7 @@ from scorecard.measures.cohorts import (
     episode_start_at,
     flag,
     latest_seen_visit,
-    wd_number_on,
+    working_days_before,
 )
 from scorecard.measures.registry import register
 
@@ -75,9 +78,17 @@ def cin_seen_cohort(as_at: date) -> QuerySet:
                 output_field=DateField(),
             ),
         )
-        .annotate(basis_wd=wd_number("basis_date"), as_at_wd=wd_number_on(as_at))
+        .annotate(basis_wd=wd_number("basis_date"))
         .annotate(
-            seen_in_time=flag(Q(as_at_wd__lte=F("basis_wd") + n)),
+            # number(D) <= number(basis) + n, as a date comparison: the basis (the later of the
+            # last seen visit and the episode start) on or after the working day numbered
+            # number(D) - n, the first date carrying that number (numbers never decrease with
+            # the date), read once per statement. Compared per date, not through basis_wd: that
+            # wrote the last visit and the episode start into the SQL three times each.
+            seen_in_time=flag(
+                Q(last_seen__gte=working_days_before(as_at, n))
+                | Q(episode_start__gte=working_days_before(as_at, n))
+            ),
             due_date=wd_date(OuterRef("basis_wd") + n),
         )
     )
@@ -205,20 +216,49 @@ class CinPlanGt1y(Measure):
 # --- Plan put in place in time ----------------------------------------------------------------
 
 
+def episode_assessments_authorised(
+    as_at: date, child: OuterRef, episode_start: Combinable
+) -> QuerySet[Assessment]:
+    """The assessments of the current episode (started on or after the episode start)
+    authorised by D."""
+    return Assessment.objects.filter(
+        child=child, start_date__gte=episode_start, authorised_date__lte=as_at
+    )
+
+
 def authorised_assessment(as_at: date, field: str) -> Subquery:
     """The latest assessment of the current episode (started on or after `episode_start`)
     authorised by D: its authorisation date, or with field="wd" its working-day number."""
     return Subquery(
-        Assessment.objects.filter(
-            child=OuterRef("pk"),
-            start_date__gte=OuterRef("episode_start"),
-            authorised_date__lte=as_at,
-        )
+        episode_assessments_authorised(as_at, OuterRef("pk"), OuterRef("episode_start"))
         .annotate(wd=wd_number("authorised_date"))
         .order_by("-authorised_date")
         .values(field)[:1],
         output_field=IntegerField() if field == "wd" else DateField(),
     )
+
+
+def plan_late(as_at: date, n: int) -> Exists:
+    """Not timely, as one condition per child: the calendar row of the latest authorisation in
+    the episode exists (no authorisation: still in the assessment period, timely) and the
+    child's `timed_from` (the open plan's start, or D without a plan) falls after the last day
+    within n working days of it: on or after the working day numbered authorisation + n + 1,
+    the first date whose number exceeds the window (numbers never decrease with the date).
+
+    The authorisation and the episode start behind it are looked up once per child (the
+    calendar row's index condition), where comparing working-day numbers of annotations wrote
+    the authorisation into the SQL four times, each with the episode start inside."""
+    child = OuterRef(OuterRef("pk"))
+    authorised = Subquery(
+        episode_assessments_authorised(as_at, child, episode_start_at(as_at, child))
+        .order_by("-authorised_date")
+        .values("authorised_date")[:1],
+        output_field=DateField(),
+    )
+    authorisation = CalendarDay.objects.filter(date=authorised).annotate(
+        first_late=wd_date(OuterRef("working_day_number") + n + 1)
+    )
+    return Exists(authorisation.filter(first_late__lte=OuterRef("timed_from")))
 
 
 def cin_plan_timely_cohort(as_at: date) -> QuerySet:
@@ -233,25 +273,22 @@ def cin_plan_timely_cohort(as_at: date) -> QuerySet:
     basis_date is the authorisation; due_date, for children without a plan, the last day a plan
     is still on time."""
     n = _plan_wd()
-    within = Q(auth_wd__isnull=True)
     return (
         children_in_need(as_at)
         .annotate(episode_start=episode_start_at(as_at))
         .annotate(
             has_plan=Exists(open_cin_plans(as_at)),
-            plan_wd=Subquery(
-                open_cin_plans(as_at).annotate(wd=wd_number("start_date")).values("wd")[:1],
-                output_field=IntegerField(),
+            # What is timed against the authorisation: the open plan's start, or D (no plan).
+            timed_from=Coalesce(
+                Subquery(open_cin_plans(as_at).values("start_date")[:1]),
+                Value(as_at, output_field=DateField()),
+                output_field=DateField(),
             ),
             basis_date=authorised_assessment(as_at, "authorised_date"),
             auth_wd=authorised_assessment(as_at, "wd"),
-            as_at_wd=wd_number_on(as_at),
         )
         .annotate(
-            plan_timely=flag(
-                Q(has_plan=True) & (within | Q(plan_wd__lte=F("auth_wd") + n))
-                | Q(has_plan=False) & (within | Q(as_at_wd__lte=F("auth_wd") + n))
-            ),
+            plan_timely=flag(~Q(plan_late(as_at, n))),
             due_date=Case(
                 When(has_plan=False, auth_wd__isnull=False, then=wd_date(OuterRef("auth_wd") + n)),
                 default=no_date(),

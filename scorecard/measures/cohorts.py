@@ -20,7 +20,16 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 
-from casework.models import CareEpisode, CareLeaver, Child, CPPlan, Involvement, Referral, Visit
+from casework.models import (
+    CalendarDay,
+    CareEpisode,
+    CareLeaver,
+    Child,
+    CPPlan,
+    Involvement,
+    Referral,
+    Visit,
+)
 from casework.queries import allocated_worker_at, open_at, team_at
 from casework.workingdays import CALENDAR_START, wd_number
 
@@ -225,8 +234,6 @@ def working_days_before(day: date, n: int) -> Coalesce:
     start still inside an n-working-day timescale at `day` (CALENDAR_START if there is none).
     Not the per-process Python calendar: that is reloaded every few minutes, so the queries a
     measure runs would depend on when it last was, and it goes stale when closure days change."""
-    from casework.models import CalendarDay
-
     number = CalendarDay.objects.filter(date=day).values("working_day_number")[:1]
     first = CalendarDay.objects.filter(
         working_day_number=Subquery(number, output_field=IntegerField()) - n, is_working_day=True
@@ -238,7 +245,12 @@ def working_days_before(day: date, n: int) -> Coalesce:
     )
 
 
-def latest_open_referral_date(as_at: date, child_ref: str = "pk") -> Subquery:
+# A child reference: a field name of the query the expression is used in, or OuterRef("pk") for
+# an expression nested one query deeper (inside `episode_start_row`).
+ChildRef = str | OuterRef
+
+
+def latest_open_referral_date(as_at: date, child_ref: ChildRef = "pk") -> Subquery:
     return Subquery(
         Referral.objects.filter(
             open_at(as_at, "referral_date", "closure_date"), child=OuterRef(child_ref)
@@ -249,7 +261,7 @@ def latest_open_referral_date(as_at: date, child_ref: str = "pk") -> Subquery:
     )
 
 
-def episode_start_at(as_at: date, child_ref: str = "pk") -> Coalesce:
+def episode_start_at(as_at: date, child_ref: ChildRef = "pk") -> Coalesce:
     """When the child's current involvement with social care began: the latest open referral;
     for a child open without one (a 903-only child in care, short breaks, a care leaver), the
     start of the earliest open care episode, child protection plan or care-leaver record."""
@@ -269,6 +281,21 @@ def episode_start_at(as_at: date, child_ref: str = "pk") -> Coalesce:
         earliest_open(CareLeaver),
         output_field=DateField(),
     )
+
+
+def episode_start_row(as_at: date) -> QuerySet[CalendarDay]:
+    """For a condition on a child's episode start (`episode_start_at`) and its working-day
+    number: the calendar row of that date, to filter inside an Exists on the child. Its `date`
+    is the episode start and its `working_day_number` the start's number; anything correlated to
+    the child inside it refers to OuterRef(OuterRef("pk")). No row when the child has no episode
+    start (or it lies outside the calendar), as a NULL number compares false.
+
+    Why: an annotation is written into the SQL again wherever another annotation uses it, so a
+    rule reading the episode start in four places had PostgreSQL look it up four times per
+    child (COALESCE of up to four subqueries each time, some inside other subqueries' WHERE,
+    evaluated per row they scan). Here the start is found once per child: the row's index
+    condition is evaluated once, when the lookup starts."""
+    return CalendarDay.objects.filter(date=episode_start_at(as_at, OuterRef("pk")))
 
 
 def latest_seen_visit(as_at: date, child_ref: str = "pk") -> Subquery:

@@ -7,6 +7,7 @@ See docs/performance.md and perf/bench.py."""
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -47,8 +48,9 @@ class Command(BaseCommand):
         parser.add_argument(
             "--backfill-jobs",
             type=int,
-            default=1,
-            help="Processes taking the backfill's month ends in turn (each pairs its own)",
+            default=min(os.cpu_count() or 1, 4),
+            help="Processes taking the backfill's month ends in turn, each pairing its own "
+            "(default one a core, up to 4)",
         )
         parser.add_argument("--seed", type=int, default=1)
         parser.add_argument(

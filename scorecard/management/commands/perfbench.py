@@ -142,7 +142,8 @@ class Command(BaseCommand):
         if "load" in suites:
             from perf.load import suite_load
 
-            results.append(suite_load(tier, url, options["load_seconds"]))
+            seconds = options["load_seconds"]
+            results.append(self._retry(lambda: suite_load(tier, url, seconds)))
 
         results.extend(self._unmeasured(results, baseline, report))
         report["goals"] = bench.as_json(sorted(results, key=lambda r: int(r.goal[1:])))

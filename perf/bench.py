@@ -44,6 +44,7 @@ import django
 from django.db import connection, connections
 from django.test.utils import CaptureQueriesContext
 
+from casework.admin_paginator import MAX_OFFSET
 from perf.reference import every_measure, reference_codes, reference_params, reference_sql
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -71,6 +72,9 @@ GOALS: dict[str, str] = {
     "G10": "imports >= 0.25x bulk_create rows/s, peak memory <= 1 GB",
     "G11": "generating the tiers: L <= 60 s, XL <= 10 min, peak memory <= 2 GB",
 }
+
+# The deepest page the admin's changelists offer (50 rows a page).
+DEEPEST_PAGE = MAX_OFFSET // 50 + 1
 
 EVENT_TABLES = (
     "casework_visit",
@@ -852,8 +856,7 @@ def suite_long_lists(samples: int) -> GoalResult:
     from django.test import Client
     from django.urls import reverse
 
-    from casework.admin_paginator import MAX_OFFSET
-    from casework.models import Child, Visit
+    from casework.models import Visit
 
     admin = get_user_model().objects.get(username="demo-admin")
     client = Client()
@@ -863,16 +866,9 @@ def suite_long_lists(samples: int) -> GoalResult:
     )
     if busiest is None:
         return not_measured("G6", "no visits at this tier")
-    child = Child.objects.get(pk=busiest["child_id"])
-    last_page = -(-busiest["n"] // 25)
     changelist = reverse("admin:casework_visit_changelist")
-    deepest = MAX_OFFSET // 50 + 1
-    urls = {
-        "child_visits_last_page": f"{reverse('child_visits', args=[child.public_id])}"
-        f"?page={last_page}",
-        "admin_visits_page_1": changelist,
-        f"admin_visits_page_{deepest}": f"{changelist}?p={deepest}",
-    }
+    deepest = DEEPEST_PAGE
+    urls = long_list_urls()
     previous = settings.OTP_ENFORCED
     settings.OTP_ENFORCED = False  # the bench signs in with force_login, not a second factor
     try:
@@ -917,31 +913,42 @@ def ensure_scorecard_snapshots() -> None:
 def compared_pages() -> dict[str, tuple[str, str]]:
     """The pages G5, G6 and G7 compare across tiers, on the current database: name -> (the
     username that reads it, its URL). The tier's stored exception lists must exist."""
-    from django.db.models import Count
     from django.urls import reverse
 
-    from casework.admin_paginator import MAX_OFFSET
-    from casework.models import Child, Visit
     from scorecard.periods import latest_complete_quarter
 
     workbench = reverse("surgeries:workbench")
+    quarter = latest_complete_quarter(REPORT_DATE)
+    lists = long_list_urls()
+    return {
+        "workbench_page_1": ("demo-manager", f"{workbench}?sort=-days&page=1"),
+        "workbench_page_5": ("demo-manager", f"{workbench}?sort=-days&page=5"),
+        "child_visits_last_page": ("demo-admin", lists["child_visits_last_page"]),
+        "admin_visits_page_1": ("demo-admin", lists["admin_visits_page_1"]),
+        "admin_visits_deepest": ("demo-admin", lists[f"admin_visits_page_{DEEPEST_PAGE}"]),
+        "scorecard": ("demo-leader", reverse("scorecard:quarter", args=[quarter.label])),
+    }
+
+
+def long_list_urls() -> dict[str, str]:
+    """G6's pages on the current database: the last page of the visits of the child with the
+    most, and the admin's visit changelist at page 1 and at the deepest page it offers."""
+    from django.db.models import Count
+    from django.urls import reverse
+
+    from casework.models import Child, Visit
+
     busiest = (
         Visit.objects.values("child_id").annotate(n=Count("pk")).order_by("-n", "child_id").first()
     )
     assert busiest is not None, "no visits at this tier"
     child = Child.objects.get(pk=busiest["child_id"])
     changelist = reverse("admin:casework_visit_changelist")
-    quarter = latest_complete_quarter(REPORT_DATE)
     return {
-        "workbench_page_1": ("demo-manager", f"{workbench}?sort=-days&page=1"),
-        "workbench_page_5": ("demo-manager", f"{workbench}?sort=-days&page=5"),
-        "child_visits_last_page": (
-            "demo-admin",
-            f"{reverse('child_visits', args=[child.public_id])}?page={-(-busiest['n'] // 25)}",
-        ),
-        "admin_visits_page_1": ("demo-admin", changelist),
-        "admin_visits_deepest": ("demo-admin", f"{changelist}?p={MAX_OFFSET // 50 + 1}"),
-        "scorecard": ("demo-leader", reverse("scorecard:quarter", args=[quarter.label])),
+        "child_visits_last_page": f"{reverse('child_visits', args=[child.public_id])}"
+        f"?page={-(-busiest['n'] // 25)}",
+        "admin_visits_page_1": changelist,
+        f"admin_visits_page_{DEEPEST_PAGE}": f"{changelist}?p={DEEPEST_PAGE}",
     }
 
 

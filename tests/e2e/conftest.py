@@ -50,14 +50,6 @@ FAST_PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 TIMEOUT_MS = int(os.environ.get("E2E_TIMEOUT_MS", "90000"))
 
 
-def shared_dir() -> Path:
-    """The shared samples: ../shared beside the repo (CI keeps a copy beside the clone)."""
-    for candidate in (os.environ.get("SHARED_DIR"), REPO.parent / "shared", REPO / "shared"):
-        if candidate and Path(candidate).is_dir():
-            return Path(candidate)
-    pytest.fail("The shared samples folder (../shared beside the repo) is missing")
-
-
 # (url, violations) of every axe run of the session, summed up at the end of the run.
 AXE_CHECKS: list[tuple[str, int]] = []
 

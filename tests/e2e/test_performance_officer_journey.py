@@ -4,7 +4,8 @@ the validation report: rejected as a whole, every problem listed by file, row an
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import check_page, shared_dir, sign_in
+from tests.e2e.conftest import check_page, sign_in
+from tests.fixtures import SAMPLES
 
 pytestmark = pytest.mark.e2e
 
@@ -13,7 +14,7 @@ def test_performance_officer_uploads_a_return_and_reads_the_report(
     page, live_server, council, settings
 ):
     settings.OTP_ENFORCED = True
-    sample = shared_dir() / "samples" / "cin_census" / "cin-2022.xml"
+    sample = SAMPLES / "cin_census" / "cin-2022.xml"
     sign_in(page, "demo-performance", council.password, start="/imports/")
     expect(page.locator("h1")).to_have_text("Import returns")
     check_page(page, "performance-imports")

@@ -2,7 +2,7 @@ from pathlib import Path
 
 import pytest
 
-SAMPLES = Path(__file__).resolve().parents[3] / "shared" / "samples"
+from tests.fixtures import SAMPLES
 
 
 @pytest.fixture

@@ -19,10 +19,10 @@ from casework.importers.cin_census import CINCensusImporter
 from casework.importers.pipeline import run_import
 from casework.models import Child
 from tests import factories as f
+from tests.fixtures import SAMPLES
 from tests.security.conftest import OWN
 from tests.security.matrix import MATRIX, ROLE_USER, first_role_in_scope, matrix_url
 
-SAMPLES = Path(__file__).resolve().parents[3] / "shared" / "samples"
 FIRST, LAST = "Zebedee", "Canarywhistle"
 DOB = date(2011, 3, 17)
 IMPORT_LA_ID = "CANARY0903"

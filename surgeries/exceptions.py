@@ -497,11 +497,16 @@ def compiled_rows(
     columns: Sequence[str] = COLUMNS,
     sort: str = "",
     using: str = "default",
+    visible_as_at: date | None = None,
 ) -> CompiledUnion | None:
     """The exception rows as SQL ready to run, the scope's children read now (one query; None
     when the scope sees no child). From the stored rows when the date's lists have been
     materialised (surgeries/workbench.py: one query to know), else the live union's SQL from
-    the cache."""
+    the cache.
+
+    `visible_as_at` is the date the scope's children are read at when it is not the lists'
+    date: a surgery's lists are as at its meeting date, but who may see a child is decided by
+    the scope today (a child who has since left the user's teams is never shown)."""
     from surgeries import workbench
 
     filters = filters or RowFilter()
@@ -528,7 +533,7 @@ def compiled_rows(
         )
     if compiled is None or not compiled.needs_children:
         return compiled
-    ids = visible_child_ids(scope, as_at, using=compiled.alias)
+    ids = visible_child_ids(scope, visible_as_at or as_at, using=compiled.alias)
     return compiled.bind(ids) if ids else None
 
 

@@ -13,6 +13,7 @@ from django.http import Http404
 from accounts.roles import Role
 from accounts.scope import scope_for
 from casework.models import Child, Team, Worker
+from casework.queries import in_teams_at
 from surgeries import exceptions as ex
 from surgeries.models import Action, AgendaItem, BarrierCode, Discussion, Surgery
 
@@ -136,16 +137,19 @@ def exception_row(
 # --- actions ------------------------------------------------------------------------------------
 
 
-def actions_visible_to(*, user, as_at: date) -> QuerySet[Action]:
-    """Actions on children in the user's scope, and the actions they own (DESIGN.md section 1:
-    social workers see the actions owned by them, even for a child not on their caseload)."""
+def actions_visible_to(*, user, as_at: date, owned: bool = True) -> QuerySet[Action]:
+    """Actions on children in the user's scope at `as_at`, and (`owned`) the actions they own
+    on their own team's children (DESIGN.md section 1: social workers see the actions owned by
+    them, even for a colleague's child). An action on a child who has since left the owner's
+    team is no longer theirs to see: the child's new team holds it. A surgery's pages pass
+    `owned=False`: a meeting shows only the children of the user's scope."""
     scope = scope_for(user)
     worker = getattr(user, "worker", None)
     if scope.is_empty:
         return Action.objects.none()
     visible = scope.child_q(as_at, "child")
-    if worker is not None and not scope.everything:
-        visible |= Q(owner=worker)
+    if owned and worker is not None and not scope.everything:
+        visible |= Q(owner=worker) & in_teams_at(as_at, [worker.team_id], "child")
     return (
         Action.objects.filter(visible)
         .select_related("child", "owner", "owner__team", "barrier", "surgery")
@@ -251,38 +255,49 @@ def previous_surgery(surgery: Surgery) -> Surgery | None:
 
 def carried_forward_actions(*, user, surgery: Surgery, as_at: date) -> QuerySet[Action]:
     """Open actions raised in earlier surgeries of the same scope: whatever the previous surgery
-    carried and did not finish comes forward again."""
-    return actions_visible_to(user=user, as_at=as_at).filter(
+    carried and did not finish comes forward again. Children of the user's scope today."""
+    return actions_visible_to(user=user, as_at=as_at, owned=False).filter(
         status=Action.Status.OPEN,
         surgery__scope_key=surgery.scope_key,
         surgery__date__lt=surgery.date,
     )
 
 
-def live_agenda_rows(*, user, surgery: Surgery, team_ids: list[int]) -> list[ex.ExceptionRow]:
-    """The exception lists of the surgery's teams and lists as at the meeting date, inside the
-    user's scope. One query."""
+def live_agenda_rows(
+    *, user, surgery: Surgery, team_ids: list[int], as_at: date
+) -> list[ex.ExceptionRow]:
+    """The exception lists of the surgery's teams and lists as at the meeting date, of the
+    children inside the user's scope today (`as_at`): a child who has left the user's teams
+    since the meeting date is not shown, whatever the date. One query."""
     scope = scope_for(user)
     filters = ex.RowFilter(lists=tuple(surgery.lists))
-    union = ex.compiled_rows(scope=scope, as_at=surgery.date, filters=filters, team_ids=team_ids)
+    union = ex.compiled_rows(
+        scope=scope, as_at=surgery.date, filters=filters, team_ids=team_ids, visible_as_at=as_at
+    )
     values = ex.fetch_rows(union, as_at=surgery.date, sort="-days", limit=AGENDA_LIMIT)
     return ex.to_rows(values, as_at=surgery.date)
 
 
 def surgery_agenda(*, user, surgery: Surgery, as_at: date) -> Agenda:
-    """The agenda: frozen items once closed, otherwise generated now. A fixed number of queries
-    whatever its length."""
+    """The agenda: frozen items once closed, otherwise generated now; either way only the
+    children inside the user's scope today (`as_at`), whatever the meeting date. A fixed number
+    of queries whatever its length."""
+    scope = scope_for(user)
     actions = list(
-        actions_visible_to(user=user, as_at=as_at).filter(surgery=surgery).order_by("child", "pk")
+        actions_visible_to(user=user, as_at=as_at, owned=False)
+        .filter(surgery=surgery)
+        .order_by("child", "pk")
     )
     discussions = {
-        d.child_id: d for d in Discussion.objects.filter(surgery=surgery).select_related("barrier")
+        d.child_id: d
+        for d in Discussion.objects.filter(surgery=surgery)
+        .filter(scope.child_q(as_at, "child"))
+        .select_related("barrier")
     }
     if surgery.is_closed:
-        scope = scope_for(user)
         items = list(
             AgendaItem.objects.filter(surgery=surgery)
-            .filter(scope.child_q(surgery.date, "child"))
+            .filter(scope.child_q(as_at, "child"))
             .select_related("child", "worker", "team", "barrier", "carried_action")
         )
         return Agenda(
@@ -298,7 +313,9 @@ def surgery_agenda(*, user, surgery: Surgery, as_at: date) -> Agenda:
             child_ids={i.child_id for i in items},
             carried_items=[i for i in items if i.kind == AgendaItem.Kind.CARRIED],
         )
-    rows = live_agenda_rows(user=user, surgery=surgery, team_ids=surgery_team_ids(surgery))
+    rows = live_agenda_rows(
+        user=user, surgery=surgery, team_ids=surgery_team_ids(surgery), as_at=as_at
+    )
     carried = list(carried_forward_actions(user=user, surgery=surgery, as_at=as_at))
     return Agenda(
         rows=rows,
@@ -310,9 +327,11 @@ def surgery_agenda(*, user, surgery: Surgery, as_at: date) -> Agenda:
     )
 
 
-def surgery_child(*, user, surgery: Surgery, public_id: Any) -> tuple[Child, list[Any]]:
-    """A child on the surgery's agenda (404 otherwise) and its agenda rows."""
-    as_at = surgery.date
+def surgery_child(
+    *, user, surgery: Surgery, public_id: Any, as_at: date
+) -> tuple[Child, list[Any]]:
+    """A child on the surgery's agenda and inside the user's scope today (`as_at`), else 404,
+    and its agenda rows (as at the meeting date)."""
     child = get_visible_child_or_404(user=user, public_id=public_id, as_at=as_at)
     if surgery.is_closed:
         rows: list[Any] = list(
@@ -324,10 +343,14 @@ def surgery_child(*, user, surgery: Surgery, public_id: Any) -> tuple[Child, lis
         scope = scope_for(user)
         filters = ex.RowFilter(lists=tuple(surgery.lists), child_ids=(child.pk,))
         union = ex.compiled_rows(
-            scope=scope, as_at=as_at, filters=filters, team_ids=surgery_team_ids(surgery)
+            scope=scope,
+            as_at=surgery.date,
+            filters=filters,
+            team_ids=surgery_team_ids(surgery),
+            visible_as_at=as_at,
         )
-        values = ex.fetch_rows(union, as_at=as_at, limit=100)
-        rows = ex.to_rows(values, as_at=as_at)
+        values = ex.fetch_rows(union, as_at=surgery.date, limit=100)
+        rows = ex.to_rows(values, as_at=surgery.date)
         carried = carried_forward_actions(user=user, surgery=surgery, as_at=as_at)
         if not rows and not carried.filter(child=child).exists():
             raise Http404("This child is not on the surgery's agenda")

@@ -251,9 +251,7 @@ def action_new(request: HttpRequest) -> HttpResponse:
     surgery_ref = request.POST.get("surgery") if data is not None else request.GET.get("surgery")
     if surgery_ref:
         surgery = queries.get_surgery_or_404(user=request.user, public_id=surgery_ref)
-    child = queries.get_visible_child_or_404(
-        user=request.user, public_id=child_ref, as_at=surgery.date if surgery else as_at
-    )
+    child = queries.get_visible_child_or_404(user=request.user, public_id=child_ref, as_at=as_at)
     record_access(request, action="view" if data is None else "create", child_ids=[child.pk])
     if request.method != "POST":
         return render(request, "surgeries/action_new.html", {"form": form, "child": child})
@@ -454,6 +452,7 @@ def surgery_new(request: HttpRequest) -> HttpResponse:
                 teams=data["teams"],
                 lists=data["lists"],
                 attendees=data["attendees"],
+                today=reporting_date(),
             )
         except services.ServiceError as error:
             _add_errors(form, error)
@@ -490,7 +489,9 @@ def surgery_child(request: HttpRequest, public_id, child_id) -> HttpResponse:
     """One child at the surgery: its agenda rows, the discussion (note and barrier) and the
     actions agreed."""
     surgery = queries.get_surgery_or_404(user=request.user, public_id=public_id)
-    child, rows = queries.surgery_child(user=request.user, surgery=surgery, public_id=child_id)
+    child, rows = queries.surgery_child(
+        user=request.user, surgery=surgery, public_id=child_id, as_at=reporting_date()
+    )
     record_access(request, action="view", child_ids=[child.pk])
     discussion = surgery.discussions.filter(child=child).first()
     barriers = queries.barrier_codes()

@@ -140,7 +140,7 @@ def import_report(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def import_report_csv(request: HttpRequest, pk: int) -> HttpResponse:
-    from scorecard.exports import csv_response
+    from common.exports import csv_response
 
     _require_officer(request)
     run = get_object_or_404(ImportRun, pk=pk)

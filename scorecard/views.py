@@ -37,10 +37,10 @@ from django.views.decorators.http import require_GET
 
 from accounts.audit import record_access
 from accounts.roles import CHILD_LEVEL_ROLES, Role
-from accounts.scope import Scope, scope_for
 from casework.models import Child, ServiceArea, Team, Worker
 from casework.queries import allocated_worker_at, team_at
 from casework.reporting import reporting_date
+from casework.scope import Scope, scope_for
 from scorecard import charts as chart_builders
 from scorecard import services
 from scorecard.exports import csv_response, xlsx_response

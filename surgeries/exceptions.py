@@ -42,9 +42,9 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, RowNumber
 
-from accounts.scope import Scope
 from casework import workingdays
 from casework.models import Child, Team, Worker
+from casework.scope import Scope
 from scorecard.measures.base import Measure
 from scorecard.measures.cohorts import Category, category_at
 from scorecard.measures.registry import all_measures
@@ -236,7 +236,7 @@ def scope_q(scope: Scope) -> Q:
 
 
 def visible_child_ids(scope: Scope, as_at: date, using: str = "default") -> list[int]:
-    """The children the scope sees at the date (accounts.scope's one rule). One query."""
+    """The children the scope sees at the date (casework.scope's one rule). One query."""
     if scope.everything:
         return []
     return sorted(

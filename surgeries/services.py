@@ -20,10 +20,11 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.roles import Role
-from accounts.scope import Scope, scope_for
 from casework import workingdays
+from casework.calendar import add_months
 from casework.models import Child, ServiceArea, Team, Worker
 from casework.reporting import reporting_date
+from casework.scope import Scope, scope_for
 from surgeries import exceptions as ex
 from surgeries.models import Action, AgendaItem, BarrierCode, DigestSent, Discussion, Surgery
 
@@ -313,8 +314,6 @@ def meeting_date_window(today: date) -> tuple[date, date]:
     the app's current date to SURGERY_DATE_MONTHS_AHEAD after it. A surgery's agenda is shown
     through the user's scope today, so a meeting far in the past (or future) would be built from
     lists and team membership that no longer hold: refused rather than half shown."""
-    from scorecard.measures.base import add_months
-
     return (
         add_months(today, -settings.SURGERY_DATE_MONTHS_BACK),
         add_months(today, settings.SURGERY_DATE_MONTHS_AHEAD),

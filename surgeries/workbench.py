@@ -31,8 +31,8 @@ from django.db.models import CharField, Count, F, IntegerField, OuterRef, Subque
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from accounts.scope import Scope
 from casework.models import Child, Team, Worker
+from casework.scope import Scope
 from surgeries import exceptions as ex
 from surgeries.models import Action, ExceptionEntry, ExceptionRefresh
 

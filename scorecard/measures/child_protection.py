@@ -19,7 +19,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 
-from casework.models import CPPlan, CPReview, InitialConference, Section47, Visit
+from casework.models import CPPlan, CPReview, InitialConference, Section47
 from casework.queries import allocated_worker_at, open_at, team_at
 from casework.workingdays import wd_add, wd_number
 from scorecard.measures.base import (
@@ -31,7 +31,12 @@ from scorecard.measures.base import (
     Unit,
     no_date,
 )
-from scorecard.measures.cohorts import Category, children_in_category, working_days_before
+from scorecard.measures.cohorts import (
+    Category,
+    children_in_category,
+    latest_seen_visit,
+    working_days_before,
+)
 from scorecard.measures.registry import register
 
 SECTION = "Child protection"
@@ -91,17 +96,7 @@ class CPSeenWithin10WorkingDays(Measure):
     def rows(self, period: Period) -> QuerySet:
         as_at = period.as_at
         days = settings.TIMESCALES["cp_visit_wd"]
-        last_seen = Subquery(
-            Visit.objects.filter(
-                child=OuterRef("pk"),
-                child_seen=True,
-                date__lte=as_at,
-                date__gte=OuterRef("plan_start"),
-            )
-            .order_by("-date")
-            .values("date")[:1],
-            output_field=DateField(),
-        )
+        last_seen = latest_seen_visit(as_at, since=OuterRef("plan_start"))
         # "Within N working days" is a count of working days (DfE convention), done as a date
         # threshold read once from the calendar rather than a calendar lookup per row.
         earliest_in_time = working_days_before(as_at, days)

@@ -17,10 +17,12 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 
+from casework.calendar import AddMonths, add_months
+from casework.cohorts import period_of_care_start
 from casework.models import HealthCheck
 from casework.workingdays import wd_add
-from scorecard.measures.base import AddMonths, Better, Measure, Period, Unit, add_months
-from scorecard.measures.children_in_care import children_in_care, period_of_care_start
+from scorecard.measures.base import Better, Measure, Period, Unit
+from scorecard.measures.children_in_care import children_in_care
 from scorecard.measures.cohorts import working_days_before
 from scorecard.measures.registry import register
 

@@ -24,8 +24,8 @@ import time_machine
 from django.test import Client, override_settings
 from django.urls import reverse
 
-from accounts.scope import children_visible_to
 from casework.models import Child
+from casework.scope import children_visible_to
 from surgeries import services as surgery_services
 from surgeries.models import Action, BarrierCode, Surgery
 from tests import factories as f

@@ -21,6 +21,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection, connections, transaction
 
+from casework.calendar import add_months
 from casework.importers.cin_census import CINCensusImporter
 from casework.importers.common import import_team, sex_code
 from casework.importers.pipeline import run_import
@@ -41,7 +42,6 @@ from casework.models import (
     Referral,
     Section47,
 )
-from scorecard.measures.base import add_months
 
 GOAL_RATIO = 0.25
 GOAL_RSS_MB = 1024

@@ -309,6 +309,10 @@ def send_weekly_digests(*, today: date) -> int:
 # --- surgeries ----------------------------------------------------------------------------------
 
 
+# How many children a chair may ask for: a handful to a long afternoon.
+MIN_AGENDA, MAX_AGENDA = 5, 200
+
+
 def meeting_date_window(today: date) -> tuple[date, date]:
     """The meeting dates a surgery may have: SURGERY_DATE_MONTHS_BACK calendar months before
     the app's current date to SURGERY_DATE_MONTHS_AHEAD after it. A surgery's agenda is shown
@@ -337,10 +341,14 @@ def surgery_create(
     lists: Iterable[str],
     attendees: Iterable[Worker] = (),
     today: date | None = None,
+    agenda_size: int = 40,
 ) -> Surgery:
     """A head of service chairs for their service area or some of its teams; a team manager for
     their own team. `lists` empty means every list. The meeting date must lie inside
-    `meeting_date_window` of `today` (the app's current date when not given)."""
+    `meeting_date_window` of `today` (the app's current date when not given). The agenda's
+    children are chosen now (`surgeries.agenda.choose_agenda`), `agenda_size` of them."""
+    from surgeries import agenda
+
     scope = scope_for(user)
     teams = list(teams)
     attendees = list(attendees)
@@ -374,6 +382,10 @@ def surgery_create(
         errors["lists"] = "Choose lists from the options."
     if not all(_in_scope_worker(scope, w) for w in attendees):
         errors["attendees"] = "Choose attendees from your teams."
+    if not MIN_AGENDA <= agenda_size <= MAX_AGENDA:
+        errors["agenda_size"] = (
+            f"The agenda size must be between {MIN_AGENDA} and {MAX_AGENDA} children"
+        )
     if errors:
         raise ServiceError(errors)
     surgery = Surgery.objects.create(
@@ -383,9 +395,14 @@ def surgery_create(
         service_area=service_area,
         lists=codes or list(known),
         scope_key=scope_key(service_area=service_area, teams=teams),
+        agenda_size=agenda_size,
     )
     surgery.teams.set(teams)
     surgery.attendees.set(attendees)
+    surgery.agenda_children = agenda.choose_agenda(
+        user=user, surgery=surgery, as_at=today or reporting_date()
+    )
+    surgery.save(update_fields=["agenda_children"])
     log.info("surgery created id=%s", surgery.pk)
     return surgery
 

@@ -5,12 +5,13 @@ plan-a-surgery form answers 422 with a GOV.UK error on the date and nothing is c
 import pytest
 
 from surgeries.models import Surgery
+from tests.conftest import date_input
 
 
 def post(client, cast, day):
     return client.post(
         "/surgeries/meetings/new/",
-        {"title": f"Surgery {day}", "date": day, "teams": [cast.team_a1.pk]},
+        {"title": f"Surgery {day}", **date_input("date", day), "teams": [cast.team_a1.pk]},
     )
 
 

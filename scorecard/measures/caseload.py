@@ -150,9 +150,7 @@ class AllocatedPct(Measure):
     rule = "Open children with an allocated worker at the date."
     basis_label = "referred"
 
-    @property
-    def timescale(self) -> str:  # type: ignore[override]
-        return f"allocate within {_allocation_wd()} working days"
+    timescale = "allocate within {allocation_wd} working days"
 
     def rows(self, period: Period) -> QuerySet:
         as_at = period.as_at
@@ -246,9 +244,7 @@ class AllocatedTimelyPct(Measure):
     rule = "Open children allocated within the local timescale of the referral."
     basis_label = "referred"
 
-    @property
-    def timescale(self) -> str:  # type: ignore[override]
-        return f"{_allocation_wd()} working days"
+    timescale = "{allocation_wd} working days"
 
     def rows(self, period: Period) -> QuerySet:
         as_at = period.as_at

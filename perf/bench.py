@@ -3,7 +3,7 @@ its floor (the reference SQL, perf/reference_sql/) in the same invocation, so a 
 numbers taken under the same machine load. Absolute times are only gross guards: the machine may
 be shared.
 
-Goals (issue 8) and what measures them here:
+Goals and what measures them here:
 
 - G1 nightly rollup through Celery with a real worker vs the sum of the reference statements
 - G3 statements per measure in the rollup (and identical across tiers, given a baseline file)

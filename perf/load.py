@@ -1,4 +1,4 @@
-"""G8 (issue 8): the mixed load, with locust on loopback against gunicorn.
+"""G8: the mixed load, with locust on loopback against gunicorn.
 
 `suite_load(tier, url, seconds)` copies the tier's database (the visits recorded must not change
 the tier), stores what the nightly jobs would have stored in the copy (the day's exception lists,

@@ -20,12 +20,10 @@ from datetime import date
 from decimal import Decimal
 from xml.sax.saxutils import escape
 
-from django.db.models import Count
 from django.utils.safestring import SafeString, mark_safe
 
-from casework.models import Involvement, StrategicRisk
-from casework.queries import open_at
-from scorecard.measures.base import MeasureScope
+from casework.models import StrategicRisk
+from scorecard.measures.caseload import caseload_bands as caseload_bands
 
 Number = Decimal | int | float | None
 _QUARTER_LABEL = re.compile(r"^Q[1-4] ")
@@ -444,35 +442,6 @@ def risk_matrix(slug: str, title: str, risks: Sequence[StrategicRisk]) -> Chart:
 
 
 # --- Reads behind the live figures --------------------------------------------------------------
-
-CASELOAD_BANDS = (
-    (1, 10, "1 to 10"),
-    (11, 15, "11 to 15"),
-    (16, 20, "16 to 20"),
-    (21, 25, "21 to 25"),
-    (26, None, "26 or more"),
-)
-
-
-def caseload_bands(as_at: date, scope: MeasureScope) -> list[tuple[str, int]]:
-    """Case-holding workers by the number of children allocated to them at D. One grouped query;
-    the banding runs over workers (hundreds), never over children."""
-    allocations = Involvement.objects.filter(open_at(as_at), role=Involvement.Role.ALLOCATED_WORKER)
-    pk = int(scope.pk or 0)
-    if scope.level == "team":
-        allocations = allocations.filter(team_id=pk)
-    elif scope.level == "service_area":
-        allocations = allocations.filter(team__service_area_id=pk)
-    elif scope.level == "worker":
-        allocations = allocations.filter(worker_id=pk)
-    counts = allocations.values("worker_id").annotate(n=Count("pk")).values_list("n", flat=True)
-    bands = {label: 0 for _, _, label in CASELOAD_BANDS}
-    for n in counts:
-        for low, high, label in CASELOAD_BANDS:
-            if n >= low and (high is None or n <= high):
-                bands[label] += 1
-                break
-    return list(bands.items())
 
 
 def risks_for_quarter(quarter_end: date) -> list[StrategicRisk]:

@@ -58,7 +58,7 @@ class InVisibleChildren(Func):
     conditional = True
     output_field = BooleanField()
 
-    def as_sql(self, compiler, connection, **extra_context):
+    def as_sql(self, compiler, connection, function=None, template=None, arg_joiner=None, **extra):
         # The left side is a compiled column; the ids are a parameter.
         lhs, params = compiler.compile(self.source_expressions[0])
         if connection.vendor == "postgresql":

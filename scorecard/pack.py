@@ -17,19 +17,18 @@ from weasyprint.document import Document
 
 from scorecard.measures.base import MeasureScope
 from scorecard.periods import Quarter
+from scorecard.presenter import (
+    build_sections,
+    quarter_trends,
+    report_charts,
+    scope_label,
+    scorecard_figures,
+)
 
 COMMITTEE = "Children and Families Overview and Scrutiny Committee"
 
 
 def pack_context(quarter: Quarter, scope: MeasureScope) -> dict:
-    from scorecard.views import (
-        build_sections,
-        quarter_trends,
-        report_charts,
-        scope_label,
-        scorecard_figures,
-    )
-
     rows, from_snapshot = scorecard_figures(quarter, scope)
     trend_quarters, trend_values = quarter_trends(scope, quarter)
     return {

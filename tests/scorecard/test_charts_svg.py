@@ -120,10 +120,10 @@ def test_risk_titles_are_escaped_and_levels_are_words():
 
 
 def test_sparkline_is_an_svg_image_with_its_values():
-    svg = charts.sparkline(
+    spark = charts.sparkline(
         "trend-x", "CP visits", [Decimal("72.8"), None, Decimal("63.8")], "percent"
     )
-    root = ElementTree.fromstring(str(svg))
+    root = ElementTree.fromstring(str(spark.svg))
     assert root.get("role") == "img"
     assert "72.8%, 63.8%" in root.find(f"{SVG}title").text
 

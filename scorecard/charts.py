@@ -563,7 +563,8 @@ def report_figures(
     risks: Sequence[RiskLike],
     quarter_title: str,
 ) -> list[Chart]:
-    """The figures of the committee report, in its order."""
+    """The figures of the committee report, in its order (Fig. 1 to Fig. 16 as the seed report
+    numbers them)."""
 
     def s(code: str, name: str, unit: str = "") -> Series:
         return Series(name, series.get(code, [None] * len(labels)), unit)
@@ -597,18 +598,43 @@ def report_figures(
             [Series("Workers", [n for _, n in caseloads])],
             label_heading="Children allocated",
         ),
+        line_chart(
+            "allocation",
+            "Children with an allocated case worker",
+            labels,
+            [s("allocated_pct", "Allocated", "%")],
+            target=targets.get("allocated_pct"),
+        ),
         funnel_chart(
             "front-door-funnel", f"Front door, {quarter_title}: contacts to assessments", funnel
         ),
         line_chart(
-            "assessment-timeliness",
-            "Assessment timeliness",
+            "s17-visits",
+            "Children seen within 5 working days of referral (section 17)",
             labels,
-            [
-                s("assessment_45d_pct", "Completed within 45 working days", "%"),
-                s("open_assessment_in_time_pct", "Open assessments within timescale", "%"),
-            ],
+            [s("s17_seen_timely_pct", "Seen within 5 working days", "%")],
+            target=targets.get("s17_seen_timely_pct"),
+        ),
+        line_chart(
+            "s47-visits",
+            "Children seen within 1 working day of a section 47 enquiry",
+            labels,
+            [s("s47_seen_timely_pct", "Seen within 1 working day", "%")],
+            target=targets.get("s47_seen_timely_pct"),
+        ),
+        line_chart(
+            "assessment-timeliness",
+            "Assessments completed within 45 working days",
+            labels,
+            [s("assessment_45d_pct", "Completed within 45 working days", "%")],
             target=targets.get("assessment_45d_pct"),
+        ),
+        line_chart(
+            "open-assessments",
+            "Open assessments within timescale",
+            labels,
+            [s("open_assessment_in_time_pct", "Open assessments within timescale", "%")],
+            target=targets.get("open_assessment_in_time_pct"),
         ),
         line_chart(
             "cin-visits",

@@ -168,6 +168,9 @@ def scorecard_page_figures(quarter: Quarter, scope: MeasureScope) -> PageFigures
 
 CHART_CODES = (
     "open_children",
+    "allocated_pct",
+    "s17_seen_timely_pct",
+    "s47_seen_timely_pct",
     "cin_count",
     "cp_count",
     "cic_count",
@@ -182,11 +185,20 @@ CHART_CODES = (
 FUNNEL_CODES = ("contact_to_referral_pct", "contact_to_assessment_pct")
 
 
-def report_charts(quarter: Quarter, scope: MeasureScope) -> list[chart_builders.Chart]:
+def report_charts(
+    quarter: Quarter,
+    scope: MeasureScope,
+    *,
+    rows: Iterable[queries.ScorecardRow] | None = None,
+    trends: tuple[list[Quarter], dict[str, dict[date, Any]]] | None = None,
+) -> list[chart_builders.Chart]:
     """Every figure of the report for a quarter and scope: trends from snapshots, this
-    quarter's funnel live from the measures, caseloads and risks from the case record."""
-    trend_quarters, values = quarter_trends(scope, quarter, CHART_CODES)
-    current = {r.code: r for r in scorecard_figures(quarter, scope, FUNNEL_CODES)[0]}
+    quarter's funnel from its figures, caseloads and risks from the case record. A caller that
+    has read the quarter's rows and trends already passes them in."""
+    trend_quarters, values = trends or quarter_trends(scope, quarter, CHART_CODES)
+    if rows is None:
+        rows = scorecard_figures(quarter, scope, FUNNEL_CODES)[0]
+    current = {r.code: r for r in rows if r.code in FUNNEL_CODES}
     targets = queries.targets_in_force(quarter.end, CHART_CODES)
     return chart_builders.report_figures(
         labels=[q.title for q in trend_quarters],

@@ -697,5 +697,10 @@ def caseload_bands(as_at: date, scope: MeasureScope) -> list[tuple[str, int]]:
     return list(bands.items())
 
 
+def risks_at(quarter_ends: Sequence[date]) -> list[StrategicRisk]:
+    """The strategic risk register at each of the quarter ends. One query."""
+    return list(StrategicRisk.objects.filter(quarter_end__in=list(quarter_ends)))
+
+
 def risks_for_quarter(quarter_end: date) -> list[StrategicRisk]:
     return list(StrategicRisk.objects.filter(quarter_end=quarter_end).order_by("-score", "title"))

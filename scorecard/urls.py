@@ -8,6 +8,7 @@ urlpatterns = [
     path("<str:quarter>/", views.scorecard_page, name="quarter"),
     path("<str:quarter>/charts/", views.charts_page, name="charts"),
     path("<str:quarter>/pack.pdf", views.committee_pack, name="pack"),
+    path("<str:quarter>/report/", views.report_page, name="report"),
     path("<str:quarter>/scorecard.<str:fmt>", views.scorecard_export, name="export"),
     path("<str:quarter>/<slug:code>/", views.drilldown, name="drilldown"),
     path(

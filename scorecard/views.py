@@ -31,7 +31,7 @@ from scorecard import queries
 from scorecard.exports import csv_response, xlsx_response
 from scorecard.measures import registry
 from scorecard.measures.base import COUNCIL, Measure, MeasureScope, Period, Unit
-from scorecard.pack import pack_response
+from scorecard.pack import pdf_response, render_report
 from scorecard.periods import Quarter, latest_complete_quarter, measure_period
 from scorecard.presenter import (
     SCORECARD_HEADER,
@@ -46,6 +46,7 @@ from scorecard.presenter import (
     scorecard_figures,
     scorecard_page_figures,
 )
+from scorecard.report import build_report
 from scorecard.tables import DrilldownTable
 
 PER_PAGE = 50
@@ -126,7 +127,8 @@ def scorecard_current(request: HttpRequest) -> HttpResponse:
     chosen = request.GET.get("quarter")
     if chosen:
         quarter = _quarter_or_404(chosen)
-    view_name = "scorecard:charts" if request.GET.get("view") == "charts" else "scorecard:quarter"
+    views = {"charts": "scorecard:charts", "report": "scorecard:report"}
+    view_name = views.get(request.GET.get("view") or "", "scorecard:quarter")
     url = reverse(view_name, args=[quarter.label])
     scope = request.GET.get("scope")
     return redirect(f"{url}?{urlencode({'scope': scope})}" if scope else url)
@@ -197,13 +199,41 @@ def scorecard_export(request: HttpRequest, quarter: str, fmt: str) -> HttpRespon
     raise Http404("No such format")
 
 
+# --- The committee report ----------------------------------------------------------------------
+
+
+def _report_request(request: HttpRequest, quarter: str) -> tuple[Quarter, MeasureScope, Scope]:
+    q = _quarter_or_404(quarter)
+    user_scope = scope_for(request.user)
+    scope = parse_scope(request.GET.get("scope") or "council", request.user, user_scope)
+    return q, scope, user_scope
+
+
+@require_GET
+def report_page(request: HttpRequest, quarter: str) -> HttpResponse:
+    """The committee report for a quarter and scope, as the committee will read it."""
+    q, scope, user_scope = _report_request(request, quarter)
+    report = build_report(q, scope)
+    options = queries.scope_options(request.user, user_scope)
+    context = {
+        "report": report,
+        "quarter": q,
+        "scope": scope,
+        "scope_value": scope_value(scope),
+        "scope_label": scope_label(scope, options),
+        "scope_options": options,
+        "quarter_choices": quarter_choices(q),
+        "view_name": "report",
+    }
+    return TemplateResponse(request, "scorecard/report.html", context)
+
+
 @require_GET
 def committee_pack(request: HttpRequest, quarter: str) -> HttpResponse:
-    q = _quarter_or_404(quarter)
-    scope = parse_scope(
-        request.GET.get("scope") or "council", request.user, scope_for(request.user)
-    )
-    return pack_response(request, q, scope)
+    """The report as a PDF."""
+    q, scope, _ = _report_request(request, quarter)
+    document = render_report(build_report(q, scope), base_url=request.build_absolute_uri("/"))
+    return pdf_response(document.write_pdf(), f"committee-pack-{q.label}.pdf")
 
 
 # --- Drill-downs -------------------------------------------------------------------------------

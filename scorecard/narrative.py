@@ -21,6 +21,7 @@ Nothing here reads the database: the report presenter passes the rows and trends
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -336,8 +337,11 @@ def percent_sentences(facts: Facts) -> list[str]:
         if current == previous:
             sentences.append(f"This is the same as last quarter, {change}.")
         elif verdict:
-            again = " again" if length > 1 else ""
-            sentences.append(f"This is {verdict}{again} on last quarter, {change}.")
+            if length > 1:
+                verdict = verdict.replace("an improvement", "a further improvement").replace(
+                    "a decline", "a further decline"
+                )
+            sentences.append(f"This is {verdict} on last quarter, {change}.")
         else:
             sentences.append(f"Compared with last quarter this is {change}.")
         if length > 1 and start is not None:
@@ -461,3 +465,31 @@ def summary_paragraphs(
     if missing:
         paragraphs.append(f"There is no figure this quarter for {_listed(missing)}.")
     return paragraphs
+
+
+# --- How a draft moved ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DraftChange:
+    """A run of words: "same", "removed" (in the old draft only) or "added" (in the new)."""
+
+    kind: str
+    text: str
+
+
+def draft_changes(old: str, new: str) -> list[DraftChange]:
+    """The words that changed between the draft an edit was made from and today's draft, for
+    the officer to carry into their edit when the numbers move."""
+    before, after = old.split(), new.split()
+    changes = []
+    matcher = difflib.SequenceMatcher(a=before, b=after, autojunk=False)
+    for op, a1, a2, b1, b2 in matcher.get_opcodes():
+        if op == "equal":
+            changes.append(DraftChange("same", " ".join(before[a1:a2])))
+            continue
+        if a2 > a1:
+            changes.append(DraftChange("removed", " ".join(before[a1:a2])))
+        if b2 > b1:
+            changes.append(DraftChange("added", " ".join(after[b1:b2])))
+    return changes

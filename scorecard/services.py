@@ -1,4 +1,5 @@
-"""The scorecard's writes: loading targets and benchmarks.
+"""The scorecard's writes: loading targets and benchmarks, and editing and publishing the
+committee report.
 
 Reads (the scorecard rows, snapshots, trends, targets in force) are in `scorecard/queries.py`.
 """
@@ -7,16 +8,27 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
 
 from casework.reporting import reporting_date
 from scorecard.measures import registry
-from scorecard.models import Benchmark, MeasureTarget
+from scorecard.measures.base import MeasureScope
+from scorecard.models import Benchmark, CommitteeReport, MeasureTarget, ReportVersion
+from scorecard.pack import render_report
+from scorecard.periods import Quarter
+from scorecard.queries import scope_key
+from scorecard.report import Cover, Report, build_report
+from scorecard.report_files import report_docx, report_xlsx
 
 # --- Targets and benchmarks: loading -----------------------------------------------------------
 
@@ -141,3 +153,102 @@ def benchmarks_import(
                 defaults={"period": period, "value": value, "source": source},
             )
     return ImportResult(len(parsed), [])
+
+
+# --- The committee report: edits and publishing ---------------------------------------------------
+
+
+def report_for(quarter: Quarter, scope: MeasureScope) -> CommitteeReport | None:
+    level, scope_id = scope_key(scope)
+    return CommitteeReport.objects.filter(
+        quarter=quarter.label, scope_level=level, scope_id=scope_id
+    ).first()
+
+
+def report_cover(saved: CommitteeReport | None) -> Cover:
+    if saved is None:
+        return Cover()
+    return Cover(saved.meeting_date, saved.officer, saved.sponsor)
+
+
+@transaction.atomic
+def report_edit(
+    *,
+    quarter: Quarter,
+    scope: MeasureScope,
+    meeting_date: date | None,
+    officer: str,
+    sponsor: str,
+    texts: Mapping[str, str],
+) -> CommitteeReport:
+    """Save the cover and the officer's narrative. A text the same as today's draft is no
+    edit (the report keeps following the numbers); any other text is kept with the draft it
+    replaced, so a later change in the numbers shows as a diff of the draft."""
+    drafts = build_report(quarter, scope).drafts()
+    unknown = set(texts) - set(drafts)
+    if unknown:
+        raise ValidationError(f"No such part of the report: {', '.join(sorted(unknown))}")
+    level, scope_id = scope_key(scope)
+    saved, _ = CommitteeReport.objects.select_for_update().get_or_create(
+        quarter=quarter.label, scope_level=level, scope_id=scope_id
+    )
+    edited, edited_from = dict(saved.texts), dict(saved.drafts)
+    for key, text in texts.items():
+        text = text.replace("\r\n", "\n").strip()
+        if not text or text == drafts[key].strip():
+            edited.pop(key, None)
+            edited_from.pop(key, None)
+        elif text != edited.get(key):
+            edited[key] = text
+            edited_from[key] = drafts[key]
+    saved.meeting_date = meeting_date
+    saved.officer = officer.strip()
+    saved.sponsor = sponsor.strip()
+    saved.texts, saved.drafts = edited, edited_from
+    saved.save()
+    return saved
+
+
+def report_working(quarter: Quarter, scope: MeasureScope) -> Report:
+    """The report as it stands: today's figures with the officer's cover and edits."""
+    saved = report_for(quarter, scope)
+    return build_report(
+        quarter, scope, cover=report_cover(saved), texts=saved.texts if saved else None
+    )
+
+
+@transaction.atomic
+def report_publish(*, quarter: Quarter, scope: MeasureScope, user: Any) -> ReportVersion:
+    """Publish the report as it stands, frozen: its figures must come from the quarter-end
+    snapshot (so they can be reproduced), and the PDF, DOCX and XLSX are stored as published.
+    Versions are numbered from 1; the row lock keeps two publishers from taking one number."""
+    level, scope_id = scope_key(scope)
+    saved, _ = CommitteeReport.objects.select_for_update().get_or_create(
+        quarter=quarter.label, scope_level=level, scope_id=scope_id
+    )
+    report = build_report(quarter, scope, cover=report_cover(saved), texts=saved.texts)
+    if not report.from_snapshot:
+        raise ValidationError(
+            "The quarter-end snapshot is not complete for this scope: run the rollup for "
+            f"{quarter.end:%-d %B %Y} before publishing"
+        )
+    number = (saved.versions.aggregate(top=Max("number"))["top"] or 0) + 1
+    published_at = timezone.now()
+    version = ReportVersion(
+        report=saved,
+        number=number,
+        published_at=published_at,
+        published_by=user,
+        figures=[line.row.as_dict() for s in report.sections for line in s.measures],
+        texts={"summary": report.summary_text, **{s.slug: s.text for s in report.sections}},
+        cover={
+            "meeting_date": saved.meeting_date.isoformat() if saved.meeting_date else None,
+            "officer": saved.officer,
+            "sponsor": saved.sponsor,
+        },
+    )
+    version.pdf = render_report(report, version=version).write_pdf()
+    version.docx = report_docx(report)
+    version.xlsx = report_xlsx(report)
+    version.save()
+    return version

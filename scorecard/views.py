@@ -14,21 +14,24 @@ from typing import Any
 from urllib.parse import urlencode
 
 import django_tables2 as tables
+from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.audit import record_access
 from accounts.roles import CHILD_LEVEL_ROLES, Role
 from accounts.scope import Scope, scope_for
 from casework.models import Worker
 from casework.reporting import reporting_date
-from scorecard import queries
+from scorecard import narrative, queries, services
 from scorecard.exports import csv_response, xlsx_response
+from scorecard.forms import ReportEditForm
 from scorecard.measures import registry
 from scorecard.measures.base import COUNCIL, Measure, MeasureScope, Period, Unit
 from scorecard.pack import pdf_response, render_report
@@ -46,7 +49,7 @@ from scorecard.presenter import (
     scorecard_figures,
     scorecard_page_figures,
 )
-from scorecard.report import build_report
+from scorecard.report_files import report_docx, report_xlsx
 from scorecard.tables import DrilldownTable
 
 PER_PAGE = 50
@@ -209,14 +212,17 @@ def _report_request(request: HttpRequest, quarter: str) -> tuple[Quarter, Measur
     return q, scope, user_scope
 
 
-@require_GET
-def report_page(request: HttpRequest, quarter: str) -> HttpResponse:
-    """The committee report for a quarter and scope, as the committee will read it."""
-    q, scope, user_scope = _report_request(request, quarter)
-    report = build_report(q, scope)
+EDITORS = {Role.PERFORMANCE_OFFICER, Role.ADMINISTRATOR}
+
+
+def _can_edit_report(user: Any) -> bool:
+    return getattr(user, "role", None) in EDITORS
+
+
+def _report_context(request: HttpRequest, q: Quarter, scope: MeasureScope, user_scope: Scope):
     options = queries.scope_options(request.user, user_scope)
-    context = {
-        "report": report,
+    saved = services.report_for(q, scope)
+    return {
         "quarter": q,
         "scope": scope,
         "scope_value": scope_value(scope),
@@ -224,19 +230,143 @@ def report_page(request: HttpRequest, quarter: str) -> HttpResponse:
         "scope_options": options,
         "quarter_choices": quarter_choices(q),
         "view_name": "report",
+        "saved": saved,
+        "versions": list(saved.versions.select_related("published_by")) if saved else [],
+        "can_edit": _can_edit_report(request.user),
+        "version_formats": [("pdf", "PDF"), ("docx", "Word"), ("xlsx", "XLSX")],
     }
+
+
+@require_GET
+def report_page(request: HttpRequest, quarter: str) -> HttpResponse:
+    """The committee report for a quarter and scope as it stands: today's figures with the
+    officer's cover and edits. The preview before publishing, and the published versions."""
+    q, scope, user_scope = _report_request(request, quarter)
+    context = _report_context(request, q, scope, user_scope)
+    context["report"] = services.report_working(q, scope)
     return TemplateResponse(request, "scorecard/report.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def report_edit(request: HttpRequest, quarter: str) -> HttpResponse:
+    """The performance officer's edit of the cover and narrative, each part beside its draft
+    and, when the numbers have moved since the edit, the draft's changes."""
+    q, scope, user_scope = _report_request(request, quarter)
+    if not _can_edit_report(request.user):
+        raise Http404("No such page")
+    context = _report_context(request, q, scope, user_scope)
+    report = services.report_working(q, scope)
+    saved = context["saved"]
+    parts = [("summary", "Summary of key performance")] + [
+        (s.slug, s.title) for s in report.sections
+    ]
+    drafts = report.drafts()
+    initial: dict[str, Any] = {
+        f"text_{key}": (saved.texts.get(key) if saved else "") or drafts[key] for key, _ in parts
+    }
+    if saved:
+        initial.update(
+            meeting_date=saved.meeting_date, officer=saved.officer, sponsor=saved.sponsor
+        )
+    form = ReportEditForm(request.POST or None, initial=initial, parts=parts)
+    if request.method == "POST" and form.is_valid():
+        services.report_edit(
+            quarter=q,
+            scope=scope,
+            meeting_date=form.cleaned_data["meeting_date"],
+            officer=form.cleaned_data["officer"],
+            sponsor=form.cleaned_data["sponsor"],
+            texts=form.texts(),
+        )
+        messages.success(request, "Report saved. This is the preview of the report as it stands.")
+        return redirect(_report_url(q, scope))
+    context.update(
+        form=form,
+        report=report,
+        parts=[
+            {
+                "key": key,
+                "field": form[f"text_{key}"],
+                "draft": drafts[key],
+                "edited": bool(saved and key in saved.texts),
+                "moved": narrative.draft_changes(saved.drafts[key], drafts[key])
+                if saved and key in saved.drafts and saved.drafts[key] != drafts[key]
+                else [],
+            }
+            for key, _ in parts
+        ],
+        history=list(saved.history.select_related("history_user")[:50]) if saved else [],
+    )
+    return TemplateResponse(request, "scorecard/report_edit.html", context)
+
+
+def _report_url(q: Quarter, scope: MeasureScope) -> str:
+    return f"{reverse('scorecard:report', args=[q.label])}?scope={scope_value(scope)}"
+
+
+@require_POST
+def report_publish(request: HttpRequest, quarter: str) -> HttpResponse:
+    q, scope, _ = _report_request(request, quarter)
+    if not _can_edit_report(request.user):
+        raise Http404("No such page")
+    try:
+        version = services.report_publish(quarter=q, scope=scope, user=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"Version {version.number} published")
+    return redirect(_report_url(q, scope))
+
+
+VERSION_FORMATS = {
+    "pdf": "application/pdf",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+@require_GET
+def report_version(request: HttpRequest, quarter: str, number: int, fmt: str) -> HttpResponse:
+    """A published version's file, exactly as it was published."""
+    q, scope, _ = _report_request(request, quarter)
+    saved = services.report_for(q, scope)
+    version = saved.versions.filter(number=number).first() if saved else None
+    if version is None or fmt not in VERSION_FORMATS:
+        raise Http404("No such version")
+    response = HttpResponse(bytes(getattr(version, fmt)), content_type=VERSION_FORMATS[fmt])
+    where = scope_value(scope).replace(":", "-")
+    name = f"committee-report-{q.label}-{where}-v{number}.{fmt}"
+    disposition = "inline" if fmt == "pdf" else "attachment"
+    response["Content-Disposition"] = f'{disposition}; filename="{name}"'
+    return response
+
+
+@require_GET
+def report_download(request: HttpRequest, quarter: str, fmt: str) -> HttpResponse:
+    """The report as it stands (the preview), as PDF, DOCX or XLSX."""
+    q, scope, _ = _report_request(request, quarter)
+    report = services.report_working(q, scope)
+    where = scope_value(scope).replace(":", "-")
+    if fmt == "pdf":
+        document = render_report(report, base_url=request.build_absolute_uri("/"))
+        return pdf_response(document.write_pdf(), f"committee-pack-{q.label}.pdf")
+    if fmt == "docx":
+        body = report_docx(report)
+    elif fmt == "xlsx":
+        body = report_xlsx(report)
+    else:
+        raise Http404("No such format")
+    response = HttpResponse(body, content_type=VERSION_FORMATS[fmt])
+    response["Content-Disposition"] = (
+        f'attachment; filename="committee-report-{q.label}-{where}.{fmt}"'
+    )
+    return response
 
 
 @require_GET
 def committee_pack(request: HttpRequest, quarter: str) -> HttpResponse:
     """The report as a PDF."""
-    q, scope, _ = _report_request(request, quarter)
-    document = render_report(build_report(q, scope), base_url=request.build_absolute_uri("/"))
-    return pdf_response(document.write_pdf(), f"committee-pack-{q.label}.pdf")
-
-
-# --- Drill-downs -------------------------------------------------------------------------------
+    return report_download(request, quarter, "pdf")
 
 
 @dataclass(frozen=True)

@@ -27,12 +27,13 @@ from django.db.models import (
     Value,
 )
 
-from accounts.scope import Scope
-from casework.models import Child, Involvement, ServiceArea, StrategicRisk, Team, Worker
-from casework.queries import allocated_worker_at, open_at, team_at
+from casework.models import Child, ServiceArea, StrategicRisk, Team, Worker
+from casework.queries import allocated_worker_at, team_at
 from casework.reporting import reporting_date as app_reporting_date
+from casework.scope import Scope
 from scorecard.measures import registry
 from scorecard.measures.base import COUNCIL, Measure, MeasureScope, Period, Result, Unit, no_date
+from scorecard.measures.caseload import caseload_bands as caseload_bands
 from scorecard.models import (
     COUNCIL_SCOPE_ID,
     Benchmark,
@@ -666,35 +667,6 @@ def has_stored_cohort(measure: Measure, scope: MeasureScope, day: date) -> bool:
 
 
 # --- Reads behind the report's live figures ----------------------------------------------------
-
-CASELOAD_BANDS = (
-    (1, 10, "1 to 10"),
-    (11, 15, "11 to 15"),
-    (16, 20, "16 to 20"),
-    (21, 25, "21 to 25"),
-    (26, None, "26 or more"),
-)
-
-
-def caseload_bands(as_at: date, scope: MeasureScope) -> list[tuple[str, int]]:
-    """Case-holding workers by the number of children allocated to them at D. One grouped query;
-    the banding runs over workers (hundreds), never over children."""
-    allocations = Involvement.objects.filter(open_at(as_at), role=Involvement.Role.ALLOCATED_WORKER)
-    pk = int(scope.pk or 0)
-    if scope.level == "team":
-        allocations = allocations.filter(team_id=pk)
-    elif scope.level == "service_area":
-        allocations = allocations.filter(team__service_area_id=pk)
-    elif scope.level == "worker":
-        allocations = allocations.filter(worker_id=pk)
-    counts = allocations.values("worker_id").annotate(n=Count("pk")).values_list("n", flat=True)
-    bands = {label: 0 for _, _, label in CASELOAD_BANDS}
-    for n in counts:
-        for low, high, label in CASELOAD_BANDS:
-            if n >= low and (high is None or n <= high):
-                bands[label] += 1
-                break
-    return list(bands.items())
 
 
 def risks_at(quarter_ends: Sequence[date]) -> list[StrategicRisk]:

@@ -26,9 +26,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.audit import record_access
 from accounts.roles import CHILD_LEVEL_ROLES, Role
-from accounts.scope import Scope, scope_for
 from casework.models import Worker
 from casework.reporting import reporting_date
+from casework.scope import Scope, scope_for
 from scorecard import narrative, queries, services
 from scorecard.exports import csv_response, xlsx_response
 from scorecard.forms import ReportEditForm

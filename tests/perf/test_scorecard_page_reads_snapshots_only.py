@@ -1,4 +1,4 @@
-"""G7: the scorecard page, once the quarter's nightly snapshot exists, reads snapshot rows (and
+"""The scorecard page, once the quarter's nightly snapshot exists, reads snapshot rows (and
 targets, benchmarks and the scope picker) in at most five statements, never the case record, and
 the same number whatever the number of teams."""
 

@@ -3,8 +3,11 @@ day. Working days are in `casework.workingdays`."""
 
 import calendar
 from datetime import date
+from typing import Any
 
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import DateField, Func
+from django.db.models.sql.compiler import SQLCompiler
 
 
 def add_months(day: date, months: int) -> date:
@@ -23,18 +26,28 @@ class AddMonths(Func):
 
     output_field = DateField()
 
-    def __init__(self, expression, months: int, days: int = 0, **extra) -> None:
+    def __init__(self, expression: Any, months: int, days: int = 0, **extra: Any) -> None:
         # Plain ints only: they are written into the SQL text, never user input.
         self.months = int(months)
         self.days = int(days)
         super().__init__(expression, **extra)
 
-    def as_sql(self, compiler, connection, **extra_context):
+    def as_sql(
+        self,
+        compiler: SQLCompiler,
+        connection: BaseDatabaseWrapper,
+        function: str | None = None,
+        template: str | None = None,
+        arg_joiner: str | None = None,
+        **extra_context: Any,
+    ) -> tuple[str, tuple[Any, ...]]:
         sql, params = compiler.compile(self.source_expressions[0])
         interval = f"INTERVAL '{self.months} months' + INTERVAL '{self.days} days'"
         return f"CAST(({sql}) + {interval} AS date)", params
 
-    def as_sqlite(self, compiler, connection, **extra_context):
+    def as_sqlite(
+        self, compiler: SQLCompiler, connection: BaseDatabaseWrapper, **extra_context: Any
+    ) -> tuple[str, tuple[Any, ...]]:
         sql, params = compiler.compile(self.source_expressions[0])
         shifted = f"date({sql}, '{self.months:+d} months')"
         clamped = (

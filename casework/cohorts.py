@@ -38,10 +38,15 @@ from casework.workingdays import CALENDAR_START, wd_number
 
 
 class Category:
+    """A child open at D is in exactly one category, the first of PRECEDENCE whose records they
+    have (DESIGN.md section 4): in care > child protection > care leaver > child in need (open
+    otherwise). `category_at`, `category_set_at` and `category_set_q` are all built from it."""
+
     CIC = "cic"
     CP = "cp"
     CARE_LEAVER = "care_leaver"
     CIN = "cin"
+    PRECEDENCE = (CIC, CP, CARE_LEAVER, CIN)
     LABELS = {
         CIC: "Child in care",
         CP: "Child protection",
@@ -136,52 +141,56 @@ def _child_in_any(record_sets: list[QuerySet], child_ref: str = "pk") -> Q:
     return Q(**{f"{child_ref}__in": first.union(*others)})
 
 
+def _category_records(as_at: date) -> dict[str, QuerySet]:
+    """The records that put an open child in each category but the last (child in need), which
+    is every open child in none of them."""
+    return {
+        Category.CIC: in_care_records(as_at),
+        Category.CP: cp_plans_open_at(as_at),
+        Category.CARE_LEAVER: care_leaver_records_open_at(as_at),
+    }
+
+
 def category_at(as_at: date) -> Case:
-    """Category by precedence: in care > child protection > care leaver > child in need."""
-    return _category(in_care_q(as_at), on_cp_plan_q(as_at), care_leaver_q(as_at))
+    """Category by Category.PRECEDENCE: in care > child protection > care leaver > child in
+    need."""
+    records = _category_records(as_at)
+    return _category({c: _exists_for(r, "pk") for c, r in records.items()})
 
 
 def category_set_at(as_at: date) -> Case:
     """category_at from uncorrelated sets (for queries over many children)."""
-    return _category(
-        _child_in(in_care_records(as_at)),
-        _child_in(cp_plans_open_at(as_at)),
-        _child_in(care_leaver_records_open_at(as_at)),
-    )
+    records = _category_records(as_at)
+    return _category({c: _child_in(r) for c, r in records.items()})
 
 
-def _category(in_care: Q, on_plan: Q, care_leaver: Q) -> Case:
+def _category(has_records: dict[str, Q]) -> Case:
+    *ranked, last = Category.PRECEDENCE
     return Case(
-        When(in_care, then=Value(Category.CIC)),
-        When(on_plan, then=Value(Category.CP)),
-        When(care_leaver, then=Value(Category.CARE_LEAVER)),
-        default=Value(Category.CIN),
+        *(When(has_records[c], then=Value(c)) for c in ranked),
+        default=Value(last),
         output_field=CharField(),
     )
 
 
 def category_set_q(as_at: date, category: str) -> Q:
-    """Open at D and in `category` by the precedence of category_at, as a filter PostgreSQL can
-    answer by joining the open records rather than testing each child: the category's records
-    as a set (a semi-join), the categories that take precedence as NOT EXISTS (anti-joins,
-    whose row estimates are right where NOT IN's are guesses that mislead the plan)."""
-    in_care = _child_in(in_care_records(as_at))
-    on_plan = _child_in(cp_plans_open_at(as_at))
-    care_leaver = _child_in(care_leaver_records_open_at(as_at))
-    not_in_care = ~in_care_q(as_at)
-    not_on_plan = ~on_cp_plan_q(as_at)
-    if category == Category.CIC:
-        return in_care
-    if category == Category.CP:
-        return on_plan & not_in_care
-    if category == Category.CARE_LEAVER:
-        return care_leaver & not_in_care & not_on_plan
-    if category == Category.CIN:
-        # Open through a referral or a care episode (a short break: any care episode that is
-        # care makes the child in care), and in none of the other categories.
-        open_otherwise = _child_in_any([referrals_open_on(as_at), care_episodes_open_at(as_at)])
-        return open_otherwise & not_in_care & not_on_plan & ~care_leaver_q(as_at)
-    raise ValueError(f"Unknown category {category!r}")
+    """Open at D and in `category` by Category.PRECEDENCE, as a filter PostgreSQL can answer by
+    joining the open records rather than testing each child: the category's records as a set (a
+    semi-join), the categories that take precedence as NOT EXISTS (anti-joins, whose row
+    estimates are right where NOT IN's are guesses that mislead the plan)."""
+    if category not in Category.PRECEDENCE:
+        raise ValueError(f"Unknown category {category!r}")
+    records = _category_records(as_at)
+    ahead = Category.PRECEDENCE[: Category.PRECEDENCE.index(category)]
+    if category in records:
+        q = _child_in(records[category])
+    else:
+        # Child in need: open through a referral or a care episode (a short break: any care
+        # episode that is care makes the child in care), and in none of the other categories.
+        q = _child_in_any([referrals_open_on(as_at), care_episodes_open_at(as_at)])
+    for higher in ahead:
+        q &= ~_exists_for(records[higher], "pk")
+    return q
 
 
 def _open_child_rows(children: QuerySet[Child], as_at: date, category) -> QuerySet[Child]:

@@ -1,4 +1,4 @@
-"""G8 (issue 8): the mixed load, with locust on loopback against gunicorn.
+"""G8: the mixed load, with locust on loopback against gunicorn.
 
 `suite_load(tier, url, seconds)` copies the tier's database (the visits recorded must not change
 the tier), stores what the nightly jobs would have stored in the copy (the day's exception lists,
@@ -141,8 +141,8 @@ def prepare_copy() -> dict[str, float]:
     scorecard reads (as perf/bench.py's suite_pages does). Then ANALYZE, as autovacuum would."""
     from scorecard.models import KpiSnapshot
     from scorecard.rollup import rollup_dates_in_process
+    from surgeries.lists import refresh as refresh_exception_lists
     from surgeries.models import ExceptionRefresh
-    from surgeries.workbench import refresh as refresh_exception_lists
 
     spent: dict[str, float] = {}
     if not ExceptionRefresh.objects.filter(as_at=REPORT_DATE).exists():

@@ -21,7 +21,7 @@ from django.db.models import Q
 
 from casework.models import Child
 from casework.scope import scope_for
-from surgeries import exceptions as ex
+from surgeries import lists as ex
 from surgeries import queries
 from surgeries.models import Action, AgendaItem, Discussion, Surgery
 

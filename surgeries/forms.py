@@ -9,7 +9,7 @@ from django import forms
 
 from casework.forms import GovukDateField
 from casework.models import ServiceArea, Team, Worker
-from surgeries import exceptions as ex
+from surgeries import lists as ex
 from surgeries.models import BarrierCode
 
 

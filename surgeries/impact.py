@@ -25,12 +25,12 @@ from django.db.models import Count, F, Q
 
 from casework.cohorts import open_q
 from casework.models import Child
-from surgeries import exceptions as ex
+from surgeries import lists as ex
 from surgeries.models import Action, AgendaItem, Surgery
 
 SEEN, PLAN, CHECK, CLOSED, OTHER = "seen", "plan made", "check done", "case closed", "other"
 REASONS = (SEEN, PLAN, CHECK, CLOSED, OTHER)
-# What leaving each list takes (the list's own rule: surgeries.exceptions / the measures).
+# What leaving each list takes (the list's own rule: surgeries.lists / the measures).
 REASON_BY_LIST = {
     "referral_not_seen": SEEN,
     "cin_seen_pct": SEEN,

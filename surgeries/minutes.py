@@ -20,7 +20,7 @@ from openpyxl.utils import get_column_letter
 
 from casework.models import Team, Worker
 from common.exports import neutralise
-from surgeries import exceptions as ex
+from surgeries import lists as ex
 from surgeries.agenda import AgendaChild, MeetingAgenda
 from surgeries.models import Action, Surgery
 

@@ -25,7 +25,7 @@ from casework.calendar import add_months
 from casework.models import Child, ServiceArea, Team, Worker
 from casework.reporting import reporting_date
 from casework.scope import Scope, scope_for
-from surgeries import exceptions as ex
+from surgeries import lists as ex
 from surgeries.models import Action, AgendaItem, BarrierCode, DigestSent, Discussion, Surgery
 
 log = logging.getLogger(__name__)

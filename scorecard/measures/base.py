@@ -130,8 +130,35 @@ class Result:
         return cls(code, numerator, denominator, value)
 
 
+class TimescaleText:
+    """A measure's words that name a timescale: "{cp_visit_wd} working days" is filled in from
+    settings.TIMESCALES each time it is read (and "{flow_months}" from the measure's default
+    period), so the title, rule and list name always state the timescale the rows apply, for a
+    council that sets its own timescales as for a test that overrides them."""
+
+    def __init__(self, template: str) -> None:
+        self.template = template
+
+    def __get__(self, obj: object, owner: type[Measure]) -> str:
+        from django.conf import settings
+
+        return self.template.format(**settings.TIMESCALES, flow_months=owner.flow_months)
+
+
 class Measure:
-    """Subclass per measure code. Set the class attributes and implement `rows`."""
+    """Subclass per measure code. Set the class attributes and implement `rows`.
+
+    The title, rule, exception_list and timescale may name a timescale setting in braces
+    ("within {icpc_wd} working days", see TimescaleText) rather than repeat its value."""
+
+    TEXTS: ClassVar[tuple[str, ...]] = ("title", "rule", "exception_list", "timescale")
+
+    def __init_subclass__(cls, **kwargs: object) -> None:
+        super().__init_subclass__(**kwargs)
+        for name in cls.TEXTS:
+            value = cls.__dict__.get(name)
+            if isinstance(value, str) and "{" in value:
+                setattr(cls, name, TimescaleText(value))
 
     code: ClassVar[str]
     title: ClassVar[str]

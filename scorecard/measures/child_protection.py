@@ -78,20 +78,18 @@ class CPSeenWithin10WorkingDays(Measure):
     2018 requires the plan to set the frequency of visits."""
 
     code = "cp_seen_10wd_pct"
-    title = "Children on a plan seen within 10 working days"
+    title = "Children on a plan seen within {cp_visit_wd} working days"
     section = SECTION
     unit = Unit.PERCENT
     better = Better.UP
-    exception_list = "CP plans: child not seen in 10 working days"
+    exception_list = "CP plans: child not seen in {cp_visit_wd} working days"
     rule = (
         "Children on a child protection plan whose latest seen visit (or, if none since, the "
-        "plan start) is no more than 10 working days before the date."
+        "plan start) is no more than {cp_visit_wd} working days before the date."
     )
     basis_label = "last seen (or plan started)"
 
-    @property
-    def timescale(self) -> str:  # type: ignore[override]
-        return f"{settings.TIMESCALES['cp_visit_wd']} working days"
+    timescale = "{cp_visit_wd} working days"
 
     def rows(self, period: Period) -> QuerySet:
         as_at = period.as_at
@@ -184,7 +182,7 @@ class ICPCWithin15WorkingDays(Measure):
     the strategy discussion); DfE CIN census."""
 
     code = "icpc_15wd_pct"
-    title = "Initial child protection conferences within 15 working days"
+    title = "Initial child protection conferences within {icpc_wd} working days"
     section = SECTION
     unit = Unit.PERCENT
     better = Better.UP
@@ -192,14 +190,13 @@ class ICPCWithin15WorkingDays(Measure):
     flow_months = 3
     subject = "event"
     rule = (
-        "Initial child protection conferences held in the period within 15 working days of the "
+        "Initial child protection conferences held in the period within {icpc_wd} working days of "
+        "the "
         "section 47 strategy discussion."
     )
     basis_label = "strategy discussion"
 
-    @property
-    def timescale(self) -> str:  # type: ignore[override]
-        return f"{settings.TIMESCALES['icpc_wd']} working days"
+    timescale = "{icpc_wd} working days"
 
     def rows(self, period: Period) -> QuerySet:
         days = settings.TIMESCALES["icpc_wd"]
@@ -300,14 +297,12 @@ class ICPCOverdue(Measure):
     on_scorecard = False
     exception_list = "ICPCs overdue"
     rule = (
-        "Section 47 enquiries with no initial child protection conference held more than 15 "
-        "working days after the strategy discussion."
+        "Section 47 enquiries with no initial child protection conference held more than "
+        "{icpc_wd} working days after the strategy discussion."
     )
     basis_label = "strategy discussion"
 
-    @property
-    def timescale(self) -> str:  # type: ignore[override]
-        return f"{settings.TIMESCALES['icpc_wd']} working days"
+    timescale = "{icpc_wd} working days"
 
     def rows(self, period: Period) -> QuerySet:
         as_at = period.as_at

@@ -96,10 +96,12 @@ class HealthAssessmentUpToDate(_CheckUpToDate):
     exception_list = "Children in care: health assessment out of date"
     rule = (
         "Children in care whose latest health assessment is within 12 months (6 months under "
-        "age 5), or who entered care no more than 20 working days ago."
+        "age 5), or who entered care no more than {cic_new_entrant_health_wd} working days ago."
     )
     basis_label = "last health assessment (or entered care)"
-    timescale = "12 months (6 months under 5; 20 working days after entering care)"
+    timescale = (
+        "12 months (6 months under 5; {cic_new_entrant_health_wd} working days after entering care)"
+    )
 
     def check_due(self, as_at: date) -> Case:
         # Under 5 at D: born after the date five years before D (a child is 5 on the birthday).
@@ -125,10 +127,10 @@ class DentalCheckUpToDate(_CheckUpToDate):
     exception_list = "Children in care: dental check out of date"
     rule = (
         "Children in care whose latest dental check is within 12 months, or who entered care no "
-        "more than 20 working days ago."
+        "more than {cic_new_entrant_health_wd} working days ago."
     )
     basis_label = "last dental check (or entered care)"
-    timescale = "12 months (20 working days after entering care)"
+    timescale = "12 months ({cic_new_entrant_health_wd} working days after entering care)"
 
     def check_due(self, as_at: date) -> AddMonths:
         return AddMonths(F("last_check"), 12)

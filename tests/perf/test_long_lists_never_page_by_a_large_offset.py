@@ -1,4 +1,4 @@
-"""G6: the admin changelists of the big tables (visits, contacts, the access audit...) offer no
+"""The admin changelists of the big tables (visits, contacts, the access audit...) offer no
 page starting deeper than MAX_OFFSET rows: a deeper page number is refused before any query for
 it runs, and the date hierarchy and filters reach those rows instead."""
 

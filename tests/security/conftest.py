@@ -69,7 +69,7 @@ def rows_for_module(django_db_blocker: Any, build: Any) -> Iterator[Any]:
     """`build(cast)`'s rows for a module fixture: made in a transaction rolled back when the
     module ends, the caches they filled cleared."""
     from casework import workingdays
-    from surgeries import exceptions
+    from surgeries import lists as exceptions
 
     with django_db_blocker.unblock(), transaction.atomic():
         with override_settings(**TEST_SETTINGS):

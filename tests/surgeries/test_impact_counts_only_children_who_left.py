@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 import time_machine
 
 from casework.models import Visit
-from surgeries import exceptions
+from surgeries import lists as exception_lists
 from surgeries import services as surgery_services
 from surgeries.models import Action
 from tests import factories as f
@@ -60,7 +60,7 @@ def test_impact_counts_only_children_who_left(cast, lists, as_user, settings):
     assert straight_after.became_overdue == 0
     assert "0 of 3 overdue children have left their list since" in html
 
-    exceptions.clear_compiled_cache()
+    exception_lists.clear_compiled_cache()
     with time_machine.travel(datetime(2018, 10, 12, 9, tzinfo=LONDON), tick=False):
         f.VisitFactory(child=lists.cp_a1, date=date(2018, 10, 3), visit_type=Visit.Type.CP)
         lists.unallocated_a1.referrals.update(closure_date=date(2018, 10, 1))

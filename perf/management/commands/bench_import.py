@@ -1,6 +1,6 @@
 """Measure import throughput end to end (parse, validate, load, commit) on synthetic returns,
 against the floor: a plain bulk_create of the same rows into the same tables, run alternately in
-the same invocation (issue 8, goal G10: at least 0.25x the floor's rows/s, peak memory 1 GB).
+the same invocation (goal G10: at least 0.25x the floor's rows/s, peak memory 1 GB).
 
 Every run is a forked process on an emptied case record, so each has its own peak RSS
 (`wait4`) and starts from the same tables. The command empties the case tables: it refuses a

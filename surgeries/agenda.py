@@ -124,7 +124,19 @@ def meeting_order(rows: list[Any], chosen: list[int]) -> list[int]:
     return sorted(chosen, key=key)
 
 
+@dataclass(frozen=True)
+class _FrozenCount:
+    """A frozen row as the counts need it."""
+
+    child_id: int
+    list_code: str
+    kind: str
+    team_name: str | None
+
+
 def _team_name(row: Any) -> str:
+    if isinstance(row, _FrozenCount):
+        return row.team_name or ""
     if isinstance(row, AgendaItem):
         return row.team.name if row.team else ""
     return row.team_name
@@ -157,26 +169,27 @@ def choose_agenda(*, user, surgery: Surgery, as_at: date) -> list[int]:
     return meeting_order(rows, chosen[: surgery.agenda_size])
 
 
-def visible_agenda_ids(*, user, surgery: Surgery, as_at: date) -> list[int]:
-    """The agenda's children the user may see today, in meeting order. One query."""
+def visible_agenda_ids(
+    *, user, surgery: Surgery, as_at: date, visible: queries.Visible = queries.UNREAD
+) -> list[int]:
+    """The agenda's children the user may see today, in meeting order."""
     ids = list(surgery.agenda_children)
-    if not ids:
+    if visible is queries.UNREAD:
+        visible = queries.visible_children(user=user, as_at=as_at)
+    if scope_for(user).is_empty:
         return []
-    scope = scope_for(user)
-    visible = set(
-        Child.objects.filter(scope.child_q(as_at), pk__in=ids).values_list("pk", flat=True)
-    )
-    return [i for i in ids if i in visible]
+    return [i for i in ids if visible is None or i in visible]
 
 
 def _child_actions(*, user, surgery: Surgery, as_at: date, child_ids: list[int]) -> list[Action]:
-    """Open actions on the children raised anywhere, and every action of this surgery."""
+    """Open actions on the children raised anywhere, and every action of this surgery. The
+    children are already known to be in the user's scope."""
     if not child_ids:
         return []
     return list(
-        queries.actions_visible_to(user=user, as_at=as_at, owned=False)
-        .filter(child_id__in=child_ids)
+        Action.objects.filter(child_id__in=sorted(child_ids))
         .filter(Q(status=Action.Status.OPEN) | Q(surgery=surgery))
+        .select_related("child", "owner", "owner__team", "barrier", "surgery")
         .order_by("due_date", "pk")
     )
 
@@ -211,22 +224,52 @@ def meeting_agenda(
     team; the carried-forward actions. Frozen rows once the surgery is closed, the lists as at
     the meeting date before. Only children of the user's scope today. A fixed number of queries
     whatever the agenda's or the lists' length."""
-    scope = scope_for(user)
+    visible = queries.visible_children(user=user, as_at=as_at)
     labels = {x.code: x.label for x in ex.surgery_lists()}
     if surgery.is_closed:
-        rows: list[Any] = list(
-            AgendaItem.objects.filter(surgery=surgery)
-            .filter(scope.child_q(as_at, "child"))
-            .select_related("child", "worker", "team", "barrier", "carried_action")
+        # The frozen lists are counted from plain values; only the agenda's children (and the
+        # appendix when asked for) are read as whole rows.
+        wanted = set(surgery.agenda_children)
+        items = AgendaItem.objects.filter(surgery=surgery)
+        if not with_appendix and wanted:
+            items = items.filter(Q(child_id__in=sorted(wanted)) | Q(kind=AgendaItem.Kind.CARRIED))
+        rows: list[Any] = queries.only_visible(
+            list(
+                items.select_related(
+                    "child",
+                    "worker",
+                    "team",
+                    "barrier",
+                    "carried_action__child",
+                    "carried_action__owner",
+                )
+            ),
+            visible,
         )
         carried_items = [r for r in rows if r.kind == AgendaItem.Kind.CARRIED]
         rows = [r for r in rows if r.kind != AgendaItem.Kind.CARRIED]
         carried = [i.carried_action for i in carried_items if i.carried_action is not None]
+        count_rows = queries.only_visible(
+            [
+                _FrozenCount(*v)
+                for v in AgendaItem.objects.filter(surgery=surgery)
+                .exclude(kind=AgendaItem.Kind.CARRIED)
+                .values_list("child_id", "list_code", "kind", "team__name")
+            ],
+            visible,
+        )
     else:
         rows = queries.live_agenda_rows(
-            user=user, surgery=surgery, team_ids=queries.surgery_team_ids(surgery), as_at=as_at
+            user=user,
+            surgery=surgery,
+            team_ids=queries.surgery_team_ids(surgery),
+            as_at=as_at,
+            visible=visible,
         )
-        carried = list(queries.carried_forward_actions(user=user, surgery=surgery, as_at=as_at))
+        carried = queries.carried_forward_actions(
+            user=user, surgery=surgery, as_at=as_at, visible=visible
+        )
+        count_rows = rows
     chosen = [c for c in surgery.agenda_children]
     if not chosen:
         # A surgery planned before agendas had a size: every child of its lists.
@@ -237,9 +280,9 @@ def meeting_agenda(
     visible_chosen = [c for c in chosen if c in by_child or c in {a.child_id for a in carried}]
     discussions = {
         d.child_id: d
-        for d in Discussion.objects.filter(surgery=surgery)
-        .filter(scope.child_q(as_at, "child"))
-        .select_related("barrier")
+        for d in queries.only_visible(
+            list(Discussion.objects.filter(surgery=surgery).select_related("barrier")), visible
+        )
     }
     actions = _child_actions(user=user, surgery=surgery, as_at=as_at, child_ids=visible_chosen)
     actions_by_child: dict[int, list[Action]] = defaultdict(list)
@@ -268,7 +311,7 @@ def meeting_agenda(
             )
         )
     on_agenda = set(visible_chosen)
-    counts, on_lists = _counts(rows, {c for c in discussions if c in on_agenda}, labels)
+    counts, on_lists = _counts(count_rows, {c for c in discussions if c in on_agenda}, labels)
     return MeetingAgenda(
         children=children,
         carried=carried,
@@ -358,10 +401,11 @@ class ChildAtMeeting:
 def child_at_meeting(*, user, surgery: Surgery, public_id: Any, as_at: date) -> ChildAtMeeting:
     """The child's rows (`queries.surgery_child`: 404 off the agenda or out of scope today),
     their actions, the discussion, and the previous and next child of the agenda."""
+    visible = queries.visible_children(user=user, as_at=as_at)
     child, rows = queries.surgery_child(
-        user=user, surgery=surgery, public_id=public_id, as_at=as_at
+        user=user, surgery=surgery, public_id=public_id, as_at=as_at, visible=visible
     )
-    ids = visible_agenda_ids(user=user, surgery=surgery, as_at=as_at)
+    ids = visible_agenda_ids(user=user, surgery=surgery, as_at=as_at, visible=visible)
     if not ids:
         ids = [child.pk]
     position = ids.index(child.pk) + 1 if child.pk in ids else None

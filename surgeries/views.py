@@ -539,7 +539,7 @@ def surgery_child(request: HttpRequest, public_id, child_id) -> HttpResponse:
             "owner": rows[0].worker_id if rows else None,
             "next": request.get_full_path(),
         },
-        owners=queries.workers_in_scope(user=request.user),
+        owners=_meeting_owners(request, rows),
         barriers=barriers,
     )
     context = {
@@ -559,6 +559,16 @@ def surgery_child(request: HttpRequest, public_id, child_id) -> HttpResponse:
     return render(
         request, "surgeries/surgery_child.html", context, status=422 if form.errors else 200
     )
+
+
+def _meeting_owners(request: HttpRequest, rows: list[Any]):
+    """Who may own an action agreed for the child: the current workers of the child's team (a
+    head of service's whole scope is hundreds of names), else of the user's scope."""
+    owners = queries.workers_in_scope(user=request.user).filter(end_date__isnull=True)
+    team_id = rows[0].team_id if rows else None
+    if team_id is not None and owners.filter(team_id=team_id).exists():
+        owners = owners.filter(team_id=team_id)
+    return owners.select_related(None).only("pk", "name")
 
 
 @audited_404

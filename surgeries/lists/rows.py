@@ -34,15 +34,16 @@ def compiled_rows(
     columns: Sequence[str] = COLUMNS,
     sort: str = "",
     using: str = "default",
-    visible_as_at: date | None = None,
+    visible_ids: Sequence[int] | None = None,
 ) -> sql.CompiledUnion | None:
     """The exception rows as SQL ready to run, the scope's children read now (one query; None
     when the scope sees no child). From the stored rows when the date's lists have been
     materialised (one query to know), else the live union's SQL from the cache.
 
-    `visible_as_at` is the date the scope's children are read at when it is not the lists'
-    date: a surgery's lists are as at its meeting date, but who may see a child is decided by
-    the scope today (a child who has since left the user's teams is never shown)."""
+    `visible_ids` are the scope's children when the caller has read them already, and at
+    another date than the lists': a surgery's lists are as at its meeting date, but who may see
+    a child is decided by the scope today (a child who has since left the user's teams is never
+    shown)."""
     filters = filters or RowFilter()
     if scope.is_empty:
         return None
@@ -67,7 +68,11 @@ def compiled_rows(
         )
     if compiled is None or not compiled.needs_children:
         return compiled
-    ids = visible_child_ids(scope, visible_as_at or as_at, using=compiled.alias)
+    ids = (
+        list(visible_ids)
+        if visible_ids is not None
+        else visible_child_ids(scope, as_at, using=compiled.alias)
+    )
     return compiled.bind(ids) if ids else None
 
 

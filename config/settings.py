@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "casework",
     "scorecard",
     "surgeries",
+    "perf",
 ]
 
 MIDDLEWARE = [

@@ -1,8 +1,7 @@
 """The pages a newcomer meets, timed on the embedded default: the SQLite database `make run`
 leaves (the default synthetic council at demo size, its exception lists stored), in this
 process, through Django's test client as the demo users. Not a test: a report of p95s against
-the 300 ms goal (PDFs against their own), to run after a change (`manage.py embedded_bench`, or
-`python -m perf.embedded` while `perf` is not an installed app).
+the 300 ms goal (PDFs against their own), to run after a change (`manage.py embedded_bench`).
 
 A page is registered in one line: `register("agenda", "demo-chair", agenda_url)` where the last
 argument is a URL or a function returning one (called once, after the database is ready, so it
@@ -14,8 +13,6 @@ day calendar), its statements counted on a second fetch, then timed `samples` ti
 
 from __future__ import annotations
 
-import os
-import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -117,19 +114,4 @@ def report(results: list[Result]) -> str:
     return "\n".join(lines)
 
 
-def main(argv: list[str] | None = None) -> int:
-    """`python -m perf.embedded [samples]`: the report, exit 1 when a page is over its goal."""
-    import django
-
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    django.setup()
-    args = sys.argv[1:] if argv is None else argv
-    results = measure(int(args[0]) if args else 20)
-    print(report(results))
-    return 0 if all(r.ok for r in results) else 1
-
-
 __all__ = ["PAGES", "Page", "Result", "app_statements", "measure", "register", "report"]
-
-if __name__ == "__main__":
-    raise SystemExit(main())

@@ -20,9 +20,9 @@ from django_tables2 import RequestConfig
 from accounts.audit import record_access
 from accounts.models import User
 from accounts.roles import Role
-from accounts.scope import scope_for
 from casework.models import ServiceArea
 from casework.reporting import reporting_date
+from casework.scope import scope_for
 from scorecard.exports import csv_response, xlsx_response
 from surgeries import lists as ex
 from surgeries import queries, services
@@ -273,6 +273,10 @@ def action_new(request: HttpRequest) -> HttpResponse:
         inline=inline,
         auto_id=f"{row.key}-%s" if inline and row else "id_%s",
     )
+    if inline and request.method != "POST":
+        # Opened from the row's link: the keyboard user lands in the first field (htmx focuses
+        # an autofocus element of the content it swaps in).
+        form.fields["description"].widget.attrs["autofocus"] = True
     record_access(
         request, action="view" if request.method != "POST" else "create", child_ids=[child.pk]
     )

@@ -29,8 +29,8 @@ from django.db.models import (
 from django.db.models.expressions import Combinable
 from django.db.models.functions import Coalesce
 
-from accounts.scope import Scope
 from casework.models import Child, Team, Worker
+from casework.scope import Scope
 from surgeries.lists.definitions import RowFilter, first_day_numbered
 from surgeries.models import Action
 
@@ -58,7 +58,7 @@ class InVisibleChildren(Func):
     conditional = True
     output_field = BooleanField()
 
-    def as_sql(self, compiler, connection, **extra_context):
+    def as_sql(self, compiler, connection, function=None, template=None, arg_joiner=None, **extra):
         # The left side is a compiled column; the ids are a parameter.
         lhs, params = compiler.compile(self.source_expressions[0])
         if connection.vendor == "postgresql":
@@ -81,7 +81,7 @@ def scope_q(scope: Scope) -> Q:
 
 
 def visible_child_ids(scope: Scope, as_at: date, using: str = "default") -> list[int]:
-    """The children the scope sees at the date (accounts.scope's one rule). One query."""
+    """The children the scope sees at the date (casework.scope's one rule). One query."""
     if scope.everything:
         return []
     return sorted(

@@ -20,9 +20,9 @@ from django.conf import settings
 from django.db.models import CharField, F, OuterRef, QuerySet, Subquery, Value, Window
 from django.db.models.functions import RowNumber
 
-from accounts.scope import Scope
 from casework import workingdays
 from casework.models import Child
+from casework.scope import Scope
 from scorecard.measures.cohorts import category_at
 from surgeries.lists.definitions import (
     COLUMNS,

@@ -7,8 +7,8 @@ from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import Any
 
-from accounts.scope import Scope
 from casework.models import Child, Team, Worker
+from casework.scope import Scope
 from scorecard.measures.cohorts import category_at
 from surgeries.lists import sql, stored
 from surgeries.lists.definitions import (

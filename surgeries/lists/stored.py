@@ -29,7 +29,7 @@ from django.db import transaction
 from django.db.models import F, OuterRef
 from django.utils import timezone
 
-from accounts.scope import Scope
+from casework.scope import Scope
 from surgeries.lists import sql
 from surgeries.lists.definitions import OVERDUE, RowFilter
 from surgeries.lists.filtering import filter_annotated, filter_rows, row_columns, with_names

@@ -7,8 +7,8 @@ from datetime import date
 import time_machine
 from django.urls import reverse
 
-from accounts.scope import scope_for
 from casework.reporting import reporting_date
+from casework.scope import scope_for
 from surgeries import lists as ex
 from surgeries.lists import stored as workbench
 from surgeries.models import ExceptionEntry

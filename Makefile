@@ -43,10 +43,12 @@ test: install
 e2e: install
 	$(PY) -m pytest -m e2e tests/e2e $(PYTEST_ARGS)
 
+# Style, formatting, types and the import contracts (the layers in pyproject.toml's importlinter).
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy .
+	$(VENV)/bin/lint-imports --no-logo
 
 format: install
 	$(VENV)/bin/ruff check --fix .

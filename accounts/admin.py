@@ -13,7 +13,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from accounts.models import AccessEvent, User
-from casework.admin_paginator import EstimatedCountPaginator
+from common.admin_paginator import EstimatedCountPaginator
 
 
 @admin.register(User)

@@ -5,6 +5,7 @@ Uploads go through the same pipeline as the management commands, so the report i
 import tempfile
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from django import forms
 from django.contrib import messages
@@ -77,8 +78,8 @@ class UploadForm(forms.Form):
         required=False,
     )
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
         kind, files = data.get("kind"), data.get("files") or []
         if kind:
             allowed = IMPORTERS[kind][1]
@@ -158,7 +159,7 @@ def _history_summary(run: ImportRun) -> dict[str, int] | None:
 
 
 def import_report_csv(request: HttpRequest, pk: int) -> HttpResponse:
-    from scorecard.exports import csv_response
+    from common.exports import csv_response
 
     _require_officer(request)
     run = get_object_or_404(ImportRun, pk=pk)

@@ -669,7 +669,7 @@ class Visit(Stamped):
             ),
             # The admin's changelist orders by -date, -pk: with the date alone indexed, PostgreSQL
             # joined and sorted every visit of each date it reached (2,300 a day at tier XL), so
-            # page 1 and the deepest page grew 1.4x and 1.7x from L to XL (issue 8, G6).
+            # page 1 and the deepest page grew 1.4x and 1.7x from L to XL (docs/performance.md).
             models.Index(fields=["date", "id"], name="visit_date_id"),
         ]
 

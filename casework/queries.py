@@ -8,7 +8,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.db.models.expressions import Combinable
 from django.db.models.functions import Coalesce
 
-from casework.models import Child, Involvement, Referral
+from casework.models import Involvement, Referral
 
 # An as-at date, or an expression for "the date of this row" (OuterRef("date"), F(...)) when an
 # event measure takes the team at the event's date.
@@ -81,7 +81,3 @@ def allocated_to_at(as_at: AsAt, worker_ids: Iterable[int], child_ref: str = "pk
         open_at(as_at), role=Involvement.Role.ALLOCATED_WORKER, worker_id__in=list(worker_ids)
     )
     return Q(**{f"{child_ref}__in": allocated.values("child_id")})
-
-
-def children_in_teams(as_at: date, team_ids: Iterable[int]) -> QuerySet[Child]:
-    return Child.objects.filter(in_teams_at(as_at, team_ids))

@@ -14,7 +14,7 @@ from casework.importers.ssda903_history import merge
 from casework.models import CareEpisode, Child, HealthCheck, OpenEpisodeDecision, Visit, Worker
 
 # Sent inside the transaction of a write to a child's record made through the app (`child_id`):
-# derived data kept per child (the stored exception lists, surgeries/workbench.py) is rewritten
+# derived data kept per child (the stored exception lists, surgeries/lists/stored.py) is rewritten
 # in the same transaction.
 child_record_changed = Signal()
 
@@ -79,7 +79,8 @@ def visit_record(
     # The child was just read (and locked) by primary key and the worker is a loaded row, so
     # their existence is not checked again; the new public id is a fresh uuid4 (the unique index
     # still guards it); the seen-alone rule was checked above (the constraint still guards it).
-    # Four statements fewer on every visit recorded (G9: at most 15 with the lists' refresh).
+    # Four statements fewer on every visit recorded, which must stay within 15 statements with
+    # the surgery lists' refresh (docs/performance.md).
     visit.full_clean(exclude=["child", "worker", "public_id"], validate_constraints=False)
     visit.save()
     child_record_changed.send(sender=Visit, child_id=child.pk)

@@ -1,7 +1,7 @@
 """Views of the case record: home, the child record (one URL per tab), the two recording forms,
 the caseload and the accessibility statement.
 
-Every child-level view starts from the user's scope (accounts.scope) so anything out of scope is a
+Every child-level view starts from the user's scope (casework.scope) so anything out of scope is a
 404, and writes an access audit row in the request."""
 
 from dataclasses import dataclass
@@ -19,7 +19,6 @@ from django.db.models import (
     DateField,
     ExpressionWrapper,
     F,
-    OuterRef,
     QuerySet,
     Subquery,
     Value,
@@ -34,14 +33,14 @@ from django_tables2 import RequestConfig
 from accounts.audit import record_access
 from accounts.models import User
 from accounts.roles import Role
-from accounts.scope import children_visible_to, get_visible_child_or_404
 from casework import models as m
+from casework.cohorts import category_at, latest_seen_visit, open_q
 from casework.forms import HealthCheckForm, VisitForm
 from casework.queries import allocations_open_at
 from casework.reporting import reporting_date
+from casework.scope import children_visible_to, get_visible_child_or_404
 from casework.services import health_check_record, visit_record
 from casework.tables import CaseloadTable
-from scorecard.measures.cohorts import category_at, open_q
 
 # --- Home and static pages ----------------------------------------------------------------------
 
@@ -512,16 +511,11 @@ def caseload_children(user: Any, as_at: date) -> QuerySet[m.Child]:
     # The scope is the caseload: a social worker's is their allocations, a manager's their team.
     visible = children_visible_to(user, as_at=as_at)
     allocation = allocations_open_at(as_at)
-    last_seen = (
-        m.Visit.objects.filter(child=OuterRef("pk"), child_seen=True, date__lte=as_at)
-        .order_by("-date")
-        .values("date")[:1]
-    )
     return visible.annotate(
         category=category_at(as_at),
         worker_name=Subquery(allocation.values("worker__name")[:1]),
         allocated_date=Subquery(allocation.values("start_date")[:1]),
-        last_seen=Subquery(last_seen),
+        last_seen=latest_seen_visit(as_at),
     )
 
 

@@ -1,4 +1,4 @@
-"""Reads for surgeries. Every function starts from the user's scope (`accounts.scope.scope_for`):
+"""Reads for surgeries. Every function starts from the user's scope (`casework.scope.scope_for`):
 a row outside it is never returned, and a single object outside it is a 404."""
 
 from __future__ import annotations
@@ -11,9 +11,9 @@ from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
 from accounts.roles import Role
-from accounts.scope import scope_for
 from casework.models import Child, Team, Worker
-from surgeries import exceptions as ex
+from casework.scope import scope_for
+from surgeries import lists as ex
 from surgeries.models import Action, AgendaItem, BarrierCode, Discussion, Surgery
 
 # --- scope helpers ------------------------------------------------------------------------------

@@ -20,10 +20,10 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.roles import Role
-from accounts.scope import Scope, scope_for
 from casework import workingdays
 from casework.models import Child, ServiceArea, Team, Worker
-from surgeries import exceptions as ex
+from casework.scope import Scope, scope_for
+from surgeries import lists as ex
 from surgeries.models import Action, AgendaItem, BarrierCode, DigestSent, Discussion, Surgery
 
 log = logging.getLogger(__name__)

@@ -11,7 +11,7 @@ import django_tables2 as tables
 from django.urls import reverse
 from django.utils.html import format_html
 
-from surgeries import exceptions as ex
+from surgeries import lists as ex
 from surgeries.models import Action, Surgery
 
 

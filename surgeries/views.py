@@ -20,11 +20,11 @@ from django_tables2 import RequestConfig
 from accounts.audit import record_access
 from accounts.models import User
 from accounts.roles import Role
-from accounts.scope import scope_for
 from casework.models import ServiceArea
 from casework.reporting import reporting_date
+from casework.scope import scope_for
 from scorecard.exports import csv_response, xlsx_response
-from surgeries import exceptions as ex
+from surgeries import lists as ex
 from surgeries import queries, services
 from surgeries.filters import WorkbenchFilterForm
 from surgeries.forms import ActionForm, CloseActionForm, DiscussionForm, SurgeryForm

@@ -11,7 +11,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 
 from accounts.roles import CHILD_LEVEL_ROLES, Role
-from scorecard.measures.cohorts import Category
+from casework.cohorts import Category
 
 register = template.Library()
 

@@ -3,13 +3,9 @@
 from django.db.models import Count, DateField, IntegerField, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
+from casework.cohorts import care_episodes, current_episode, period_of_care_start
 from scorecard.measures.base import Better, Measure, Period, Unit, const_true, no_date
-from scorecard.measures.children_in_care import (
-    care_episodes,
-    children_in_care,
-    current_episode,
-    period_of_care_start,
-)
+from scorecard.measures.children_in_care import children_in_care
 from scorecard.measures.registry import register
 
 SECTION = "Placement stability"

@@ -480,7 +480,7 @@ class CareEpisode(Stamped):
     # The end date was not reported: the episode was open in its last return and missing from a
     # later one, and the performance officer chose (or has not yet chosen) to close it at the
     # end of that year (OpenEpisodeDecision).
-    end_inferred = models.BooleanField(default=False, editable=False)
+    end_inferred = models.BooleanField(default=False, db_default=False, editable=False)
     history = HistoricalRecords()
 
     class Meta:

@@ -12,7 +12,7 @@ from django.utils import timezone
 from casework.models import Child, HealthCheck, Visit, Worker
 
 # Sent inside the transaction of a write to a child's record made through the app (`child_id`):
-# derived data kept per child (the stored exception lists, surgeries/workbench.py) is rewritten
+# derived data kept per child (the stored exception lists, surgeries/lists/stored.py) is rewritten
 # in the same transaction.
 child_record_changed = Signal()
 

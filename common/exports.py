@@ -80,36 +80,49 @@ def csv_bytes(header: Sequence[str], rows: Iterable[Sequence[object]]) -> bytes:
     return buffer.getvalue().encode("utf-8")
 
 
+Sheet = tuple[str, Sequence[str], Iterable[Sequence[object]]]
+
+
 def xlsx_bytes(
     header: Sequence[str], rows: Iterable[Sequence[object]], *, sheet_title: str = "Export"
 ) -> bytes:
+    return xlsx_sheets_bytes([(sheet_title, header, rows)])
+
+
+def _xlsx_cell(sheet: object, value: object, font: Font | None = None) -> WriteOnlyCell:
+    safe = neutralise(value)
+    if isinstance(safe, str):
+        safe = _ILLEGAL_XML.sub("", safe)
+    elif isinstance(safe, datetime) and timezone.is_aware(safe):
+        # XLSX has no time zones: write local (Europe/London) wall-clock time.
+        safe = timezone.localtime(safe).replace(tzinfo=None)
+    c = WriteOnlyCell(sheet, value=safe)
+    if isinstance(safe, str):
+        # openpyxl types any text starting with "=" as a formula; force a plain string.
+        c.data_type = "s"
+    elif isinstance(safe, datetime):
+        c.number_format = "dd/mm/yyyy hh:mm"
+    elif isinstance(safe, date):
+        c.number_format = "dd/mm/yyyy"
+    if font is not None:
+        c.font = font
+    return c
+
+
+def xlsx_sheets_bytes(sheets: Sequence[Sheet]) -> bytes:
+    """A workbook of several sheets, each (title, header, rows), every cell neutralised."""
     workbook = Workbook(write_only=True)
-    title = _ILLEGAL_SHEET_TITLE.sub("-", sheet_title).strip("'")[:31]
-    sheet = workbook.create_sheet(title=title or "Export")
     bold = Font(bold=True)
-
-    def cell(value: object, *, font: Font | None = None) -> WriteOnlyCell:
-        safe = neutralise(value)
-        if isinstance(safe, str):
-            safe = _ILLEGAL_XML.sub("", safe)
-        elif isinstance(safe, datetime) and timezone.is_aware(safe):
-            # XLSX has no time zones: write local (Europe/London) wall-clock time.
-            safe = timezone.localtime(safe).replace(tzinfo=None)
-        c = WriteOnlyCell(sheet, value=safe)
-        if isinstance(safe, str):
-            # openpyxl types any text starting with "=" as a formula; force a plain string.
-            c.data_type = "s"
-        elif isinstance(safe, datetime):
-            c.number_format = "dd/mm/yyyy hh:mm"
-        elif isinstance(safe, date):
-            c.number_format = "dd/mm/yyyy"
-        if font is not None:
-            c.font = font
-        return c
-
-    sheet.append([cell(h, font=bold) for h in header])
-    for row in rows:
-        sheet.append([cell(v) for v in row])
+    used: set[str] = set()
+    for sheet_title, header, rows in sheets:
+        title = _ILLEGAL_SHEET_TITLE.sub("-", sheet_title).strip("'")[:31] or "Export"
+        while title in used:
+            title = f"{title[:28]}-{len(used)}"
+        used.add(title)
+        sheet = workbook.create_sheet(title=title)
+        sheet.append([_xlsx_cell(sheet, h, bold) for h in header])
+        for row in rows:
+            sheet.append([_xlsx_cell(sheet, v) for v in row])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

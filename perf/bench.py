@@ -757,8 +757,8 @@ def suite_pages(
     from django.urls import reverse
 
     from scorecard.periods import latest_complete_quarter
+    from surgeries.lists import refresh as refresh_exception_lists
     from surgeries.models import ExceptionRefresh
-    from surgeries.workbench import refresh as refresh_exception_lists
 
     users = get_user_model().objects
     manager, leader = users.get(username="demo-manager"), users.get(username="demo-leader")
@@ -766,7 +766,7 @@ def suite_pages(
     results: list[GoalResult] = []
     figures: dict[str, Any] = {}
 
-    # The day's exception lists are stored by the nightly task (surgeries/workbench.py): store
+    # The day's exception lists are stored by the nightly task (surgeries/lists/stored.py): store
     # them for the report date, outside the measurement, and report what that took.
     refresh_s = timed(lambda: refresh_exception_lists(REPORT_DATE))
     marker = ExceptionRefresh.objects.get(as_at=REPORT_DATE)
@@ -975,8 +975,8 @@ def compare_pages(
     from django.contrib.auth import get_user_model
     from django.test import Client
 
+    from surgeries.lists import refresh as refresh_exception_lists
     from surgeries.models import ExceptionRefresh
-    from surgeries.workbench import refresh as refresh_exception_lists
 
     names = {base_tier: tier_database_name(base_tier), tier: connection.settings_dict["NAME"]}
     clients: dict[str, dict[str, Client]] = {}

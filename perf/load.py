@@ -141,8 +141,8 @@ def prepare_copy() -> dict[str, float]:
     scorecard reads (as perf/bench.py's suite_pages does). Then ANALYZE, as autovacuum would."""
     from scorecard.models import KpiSnapshot
     from scorecard.rollup import rollup_dates_in_process
+    from surgeries.lists import refresh as refresh_exception_lists
     from surgeries.models import ExceptionRefresh
-    from surgeries.workbench import refresh as refresh_exception_lists
 
     spent: dict[str, float] = {}
     if not ExceptionRefresh.objects.filter(as_at=REPORT_DATE).exists():

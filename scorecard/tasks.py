@@ -13,7 +13,7 @@ from datetime import date
 from celery import group, shared_task
 
 from scorecard import rollup
-from scorecard.services import rollup_target_date
+from scorecard.queries import rollup_target_date
 
 ROBUST = {"acks_late": True, "reject_on_worker_lost": True}
 

@@ -12,7 +12,7 @@ from django.conf import settings
 
 from casework.models import Worker
 from scorecard.measures.cohorts import Category
-from surgeries import exceptions as ex
+from surgeries import lists as ex
 from surgeries.queries import workers_in_scope
 
 KIND_CHOICES = [("", "Overdue and due soon"), (ex.OVERDUE, "Overdue"), (ex.DUE_SOON, "Due soon")]

@@ -8,7 +8,7 @@ from typing import Any, cast
 from django import forms
 
 from casework.models import ServiceArea, Team, Worker
-from surgeries import exceptions as ex
+from surgeries import lists as ex
 from surgeries.models import BarrierCode
 
 

@@ -13,7 +13,7 @@ from django.http import Http404
 from accounts.roles import Role
 from casework.models import Child, Team, Worker
 from casework.scope import scope_for
-from surgeries import exceptions as ex
+from surgeries import lists as ex
 from surgeries.models import Action, AgendaItem, BarrierCode, Discussion, Surgery
 
 # --- scope helpers ------------------------------------------------------------------------------

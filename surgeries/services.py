@@ -23,7 +23,7 @@ from accounts.roles import Role
 from casework import workingdays
 from casework.models import Child, ServiceArea, Team, Worker
 from casework.scope import Scope, scope_for
-from surgeries import exceptions as ex
+from surgeries import lists as ex
 from surgeries.models import Action, AgendaItem, BarrierCode, DigestSent, Discussion, Surgery
 
 log = logging.getLogger(__name__)

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from casework.templatetags.casework_ui import child_link
-from surgeries import exceptions as ex
+from surgeries import lists as ex
 from surgeries.models import Action, Surgery
 
 

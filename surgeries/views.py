@@ -24,7 +24,7 @@ from casework.models import ServiceArea
 from casework.reporting import reporting_date
 from casework.scope import scope_for
 from scorecard.exports import csv_response, xlsx_response
-from surgeries import exceptions as ex
+from surgeries import lists as ex
 from surgeries import queries, services
 from surgeries.filters import WorkbenchFilterForm
 from surgeries.forms import ActionForm, CloseActionForm, DiscussionForm, SurgeryForm

@@ -11,6 +11,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 
@@ -189,9 +190,17 @@ class Child(Stamped):
     def __str__(self) -> str:
         return f"{self.first_name} {self.last_name}".strip() or self.la_child_id
 
+    def get_absolute_url(self) -> str:
+        return child_url(self.public_id)
+
     @property
     def full_name(self) -> str:
         return str(self)
+
+
+def child_url(public_id: uuid.UUID | str) -> str:
+    """The child record's address, for rows that carry the public id without the Child."""
+    return reverse("child_overview", args=[public_id])
 
 
 class Involvement(Stamped):

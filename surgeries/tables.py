@@ -11,6 +11,7 @@ import django_tables2 as tables
 from django.urls import reverse
 from django.utils.html import format_html
 
+from casework.templatetags.casework_ui import child_link
 from surgeries import lists as ex
 from surgeries.models import Action, Surgery
 
@@ -93,11 +94,7 @@ def sort_headers(current: str, query) -> list[dict[str, Any]]:
 
 class ChildColumn(tables.Column):
     def render(self, record: Action) -> str:
-        return format_html(
-            '<a class="govuk-link" href="/children/{}/">{}</a>',
-            record.child.public_id,
-            record.child.full_name,
-        )
+        return child_link(record.child)
 
 
 class ActionTable(tables.Table):

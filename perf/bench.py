@@ -13,6 +13,8 @@ Goals and what measures them here:
 - G6 long lists: the deepest pages of a child's visits and the admin's visit changelist
 - G9 recording a visit: statements, and the child off the "not seen" list at once
 - G11 generating the tier: wall time and peak memory (only when this invocation generated it)
+- G12 surgery agenda and child page (demo-chair, default agenda of 40): queries, p95, and the
+  minutes PDF's time and pages (perf/surgeries.py)
 
 Any other goal is reported as "not measured", never as passed.
 """
@@ -71,6 +73,8 @@ GOALS: dict[str, str] = {
     "G9": "recording a visit <= 15 queries; the child leaves the unseen list at once",
     "G10": "imports >= 0.25x bulk_create rows/s, peak memory <= 1 GB",
     "G11": "generating the tiers: L <= 60 s, XL <= 10 min, peak memory <= 2 GB",
+    "G12": "surgery agenda and child page: fixed queries across tiers, L p95 <= 250 ms; "
+    "minutes PDF of a 40-child agenda < 10 pages, <= 3 s",
 }
 
 # The deepest page the admin's changelists offer (50 rows a page).
@@ -809,6 +813,7 @@ def suite_pages(
     )
     results.append(suite_record_visit(manager, samples))
     results.append(suite_long_lists(samples))
+    results.append(suite_surgery_pages(tier, samples))
 
     if not scorecard:
         return results, figures
@@ -843,6 +848,30 @@ def suite_pages(
         )
     )
     return results, figures
+
+
+def suite_surgery_pages(tier: str, samples: int) -> GoalResult:
+    """G12: a Safeguarding surgery on two lists with the default agenda of 40 as demo-chair
+    (perf/surgeries.py, rolled back): the agenda (pages 1 and 2, open and closed) and a child's
+    page run a fixed number of queries whatever the tier; p95 <= 250 ms at L; the minutes PDF
+    under 10 pages and 3 s."""
+    from perf.surgeries import QUERY_BUDGET, measure_surgery_pages, within_goals
+
+    figures = measure_surgery_pages(as_at=REPORT_DATE, samples=samples)
+    guard_ms = 250.0 if tier == "L" else 10_000.0
+    breaches = within_goals(figures, p95_ms=guard_ms, pdf_s=3.0)
+    detail = (
+        f"agenda {figures['agenda']['queries']} queries (budget {QUERY_BUDGET['agenda']}), "
+        f"p95 {figures['agenda']['p95_ms']} / page 2 {figures['agenda_page_2']['p95_ms']} / "
+        f"closed {figures['closed_agenda']['p95_ms']} ms; child page "
+        f"{figures['child']['queries']} queries (budget {QUERY_BUDGET['child']}), p95 "
+        f"{figures['child']['p95_ms']} ms"
+        + (" (goal 250)" if tier == "L" else "")
+        + f"; minutes PDF {figures['minutes_pdf']['max_s']} s, "
+        f"{figures['minutes_pdf']['pages']} pages"
+        + (f"; {'; '.join(breaches)}" if breaches else "")
+    )
+    return GoalResult("G12", "breach" if breaches else "pass", detail, figures)
 
 
 def suite_long_lists(samples: int) -> GoalResult:

@@ -317,7 +317,7 @@ def send_weekly_digests(*, today: date) -> int:
 
 
 # How many children a chair may ask for: a handful to a long afternoon.
-MIN_AGENDA, MAX_AGENDA = 5, 200
+MIN_AGENDA, MAX_AGENDA = 1, 200
 
 
 def meeting_date_window(today: date) -> tuple[date, date]:

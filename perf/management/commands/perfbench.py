@@ -229,6 +229,7 @@ class Command(BaseCommand):
             ("G8", "load suite not selected"),
             ("G9", "pages suite not selected"),
             ("G10", "imports suite not selected"),
+            ("G12", "pages suite not selected"),
         ):
             if goal not in done:
                 extra.append(bench.not_measured(goal, why))

@@ -1,6 +1,7 @@
 """The surgery meeting's pages at demo size: a Safeguarding surgery on two lists with the default
-agenda of 40, planned as demo-chair for the report date, three children discussed; then its
-agenda pages, a child's page, the close confirmation and, once closed, the minutes PDF. Run by
+agenda of 40, planned as demo-chair for the report date, every child discussed with an action
+(the minutes' worst case); then its agenda pages, a child's page, the close confirmation and,
+once closed, the minutes PDF. Run by
 perfbench's pages suite and by `manage.py bench_surgeries` (the embedded default's figures).
 Everything it writes is rolled back."""
 
@@ -12,12 +13,16 @@ import statistics
 import subprocess
 import tempfile
 import time
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from django.db import connection, transaction
 
 SAFEGUARDING_LISTS = ["cp_seen_10wd_pct", "cin_seen_pct"]
+NOTE = (
+    "Family away last week; visit booked for Tuesday, the manager to check it is recorded the "
+    "same day and to escalate to the head of service if not."
+)
 # What each page may run, framework statements (session, user, groups) left out: fixed
 # whatever the agenda or the lists hold (tests/surgeries/test_query_counts.py asserts it too).
 QUERY_BUDGET = {"agenda": 22, "child": 25}
@@ -84,8 +89,9 @@ def measure_surgery_pages(
     from django.test import Client
     from django.urls import reverse
 
-    from casework.models import Child, ServiceArea
+    from casework.models import Child, ServiceArea, Worker
     from surgeries import services
+    from surgeries.models import BarrierCode
 
     chair = get_user_model().objects.get(username="demo-chair")
     area = ServiceArea.objects.get(name="Safeguarding")
@@ -103,10 +109,24 @@ def measure_surgery_pages(
         )
         figures["plan_s"] = round(time.perf_counter() - started, 2)
         figures["agenda_size"] = len(surgery.agenda_children)
-        children = list(Child.objects.filter(pk__in=surgery.agenda_children[:3]))
-        for child in children:
+        # The minutes' worst case: every child of the agenda discussed, with an action each.
+        barrier = BarrierCode.objects.filter(active=True).first()
+        owners = {w.team_id: w for w in Worker.objects.filter(team__service_area=area)}
+        for child in Child.objects.filter(pk__in=surgery.agenda_children):
             services.surgery_record_discussion(
-                user=chair, surgery=surgery, child=child, note="Benchmark", barrier=None
+                user=chair, surgery=surgery, child=child, note=NOTE, barrier=barrier
+            )
+            owner = next(iter(owners.values()))
+            services.action_create(
+                user=chair,
+                child=child,
+                list_code=SAFEGUARDING_LISTS[0],
+                description="Statutory visit and write it up within a day",
+                owner=owner,
+                due_date=as_at + timedelta(days=14),
+                barrier=barrier,
+                surgery=surgery,
+                today=as_at,
             )
         client = Client()
         client.force_login(chair)

@@ -48,6 +48,7 @@ from django.test.utils import CaptureQueriesContext
 
 from common.admin_paginator import MAX_OFFSET
 from perf.reference import every_measure, reference_codes, reference_params, reference_sql
+from perf.statements import FRAMEWORK, app_statements  # noqa: F401 - shared names
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -742,15 +743,6 @@ def measure_page(client: Any, url: str, samples: int) -> tuple[Timing, int, list
     for _ in range(samples):
         timing.samples.append(timed(lambda: client.get(url)))
     return timing, len(app_statements(recorder.sqls)), recorder.sqls
-
-
-# Statements every signed-in request makes whatever the page (session, user, groups, the
-# session's save) and transaction settings: reported, but the page's own queries are the rest.
-FRAMEWORK = re.compile(r'"django_session"|FROM "accounts_user"|"auth_group"|^SET LOCAL ')
-
-
-def app_statements(sqls: list[str]) -> list[str]:
-    return [s for s in sqls if not FRAMEWORK.search(s)]
 
 
 def suite_pages(

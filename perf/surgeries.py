@@ -18,6 +18,8 @@ from typing import Any
 
 from django.db import connection, transaction
 
+from perf.statements import app_statements
+
 SAFEGUARDING_LISTS = ["cp_seen_10wd_pct", "cin_seen_pct"]
 NOTE = (
     "Family away last week; visit booked for Tuesday, the manager to check it is recorded the "
@@ -58,8 +60,6 @@ def _p95(samples: list[float]) -> float:
 
 
 def _measure(client: Any, url: str, samples: int) -> dict[str, Any]:
-    from perf.bench import app_statements
-
     first = client.get(url)  # warm-up: the calendar and the compiled lists
     if first.status_code != 200:
         raise RuntimeError(f"GET {url} answered {first.status_code}")

@@ -108,11 +108,11 @@ def test_chair_runs_a_surgery_and_circulates_the_minutes(page, live_server, coun
     expect(page.locator("h1")).to_have_text(title)
     expect(page.locator(".govuk-notification-banner--success")).to_contain_text("Surgery created")
     progress = page.locator("#progress").inner_text()
-    agenda_size = int(re.search(r"of (\d+) discussed", progress).group(1))  # type: ignore[union-attr]
+    agenda_size = int(re.search(r"of (\d+) discussed", progress).group(1))
     on_lists = int(
         re.search(
             r"of the (\d+) children", page.locator("#surgery-agenda p").first.inner_text()
-        ).group(1)  # type: ignore[union-attr]
+        ).group(1)
     )
     assert agenda_size == min(40, on_lists) and agenda_size >= 3
     expect(page.locator("#surgery-agenda h3").first).to_be_visible()  # grouped by team

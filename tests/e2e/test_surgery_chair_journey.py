@@ -175,3 +175,21 @@ def test_chair_runs_a_surgery_and_circulates_the_minutes(page, live_server, coun
         assert name in flat, f"{name} missing from the minutes"
     assert "working days overdue" in flat
     assert not re.search(r"-\d+ working days? overdue", flat)
+
+
+def test_attendees_are_picked_without_javascript(page_without_javascript, live_server, council):
+    """Without JavaScript the picker is the grouped list box itself: select several names."""
+    page = page_without_javascript
+    sign_in(page, "demo-chair", council.password, start="/surgeries/meetings/new/")
+    picker = page.get_by_label("Attendees", exact=True)
+    assert picker.locator("optgroup").count() >= 1
+    names = [n.strip() for n in picker.locator("option").all_inner_texts()[:2]]
+    picker.select_option(label=names)
+    page.get_by_label("Title").fill("Safeguarding surgery without JavaScript")
+    page.get_by_label("Service area").select_option(label="Safeguarding")
+    page.get_by_label(LISTS[0], exact=True).check()
+    page.get_by_role("button", name="Create surgery").click()
+    expect(page.locator("h1")).to_have_text("Safeguarding surgery without JavaScript")
+    for name in names:
+        expect(page.locator("dd", has_text=name)).to_be_visible()
+    check_page(page, "chair-plan-no-js", axe=False)

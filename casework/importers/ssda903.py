@@ -8,9 +8,10 @@ any grouping: the episodes become one longitudinal history (see `ssda903_history
 (child, DECOM) as the DfE keys them, the later collection year winning.
 
 Stored: header → Child; episodes → CareEpisode; reviews → CareReview; uasc → Child.uasc;
-sw_episodes → allocated-worker Involvement. The other tables (oc2, oc3, missing, ad1,
-placed_for_adoption, previous_permanence) are validated (child reference, dates) and counted;
-the product has no place for them yet and the report says so.
+sw_episodes → allocated-worker Involvement; oc2 → CareOutcome (per child per collection
+year). The other tables (oc3, missing, ad1, placed_for_adoption, previous_permanence) are
+validated (child reference, dates) and counted; the product has no place for them yet and the
+report says so.
 """
 
 import codecs
@@ -23,11 +24,20 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, TextIO
 
+from casework.importers import ssda903_rules
 from casework.importers.common import CachedDates, child_ids, import_team, sex_code
 from casework.importers.report import Record, StructuralError
 from casework.importers.ssda903_history import Copy, merge
 from casework.importers.upsert import in_values, lookup_chunks, upsert
-from casework.models import CareReview, Child, ImportRun, Involvement, SSDA903Return, Worker
+from casework.models import (
+    CareOutcome,
+    CareReview,
+    Child,
+    ImportRun,
+    Involvement,
+    SSDA903Return,
+    Worker,
+)
 from casework.reporting import reporting_date
 
 DATE_FORMATS = ("%d/%m/%Y", "%Y-%m-%d")
@@ -48,7 +58,19 @@ TABLES: dict[str, set[str]] = {
     "previous_permanence": {"CHILD", "DOB", "PREV_PERM", "LA_PERM", "DATE_PERM"},
     "sw_episodes": {"CHILD", "DOB", "SW_ID", "SW_DECOM", "SW_DEC", "SW_REASON"},
 }
-STORED = {"header", "episodes", "reviews", "uasc", "sw_episodes"}
+STORED = {"header", "episodes", "reviews", "uasc", "sw_episodes", "oc2"}
+# OC2 flags (0 no, 1 yes, blank not known) and their CareOutcome fields.
+OC2_FLAGS = {
+    "CONVICTED": "convicted",
+    "HEALTH_CHECK": "health_check",
+    "IMMUNISATIONS": "immunisations",
+    "TEETH_CHECK": "teeth_check",
+    "HEALTH_ASSESSMENT": "health_assessment",
+    "SUBSTANCE_MISUSE": "substance_misuse",
+    "INTERVENTION_RECEIVED": "intervention_received",
+    "INTERVENTION_OFFERED": "intervention_offered",
+}
+FLAG = {"1": True, "0": False, "": None}
 DATE_COLUMNS = {
     "header": ("DOB",),
     "episodes": ("DECOM", "DEC"),
@@ -281,6 +303,8 @@ class SSDA903Importer:
                 r.problem("REVIEW", "is missing.")
             elif r.table == "episodes":
                 self._validate_episode(r)
+            elif r.table == "oc2":
+                self._validate_oc2(r)
             elif r.table == "sw_episodes":
                 if d.get("SW_DECOM") is None and not any(p.field == "SW_DECOM" for p in r.problems):
                     r.problem("SW_DECOM", "is missing.")
@@ -314,8 +338,19 @@ class SSDA903Importer:
                 for r in rows:
                     if r.data.get("SW_DECOM") not in existing_starts:
                         r.problem("SW_DEC", "the child already has an open allocated worker.")
+        ssda903_rules.check_return(records)
         # Overlaps and continuity are checked at load, against the stored history
         # (`ssda903_history.merge`), not only against the files in hand.
+
+    @staticmethod
+    def _validate_oc2(r: Record) -> None:
+        d = r.data
+        for column in OC2_FLAGS:
+            if d.get(column, "") not in FLAG:
+                r.problem(column, f"'{d[column]}' is not 0, 1 or blank.")
+        score = d.get("SDQ_SCORE", "")
+        if score and not (score.isdigit() and int(score) <= 40):
+            r.problem("SDQ_SCORE", f"'{score}' is not an SDQ score (0 to 40).")
 
     @staticmethod
     def _validate_header(r: Record) -> None:
@@ -324,6 +359,7 @@ class SSDA903Importer:
             r.problem("SEX", f"'{d.get('SEX')}' is not a sex code (1 or 2).")
         if d.get("DOB") is None and not any(p.field == "DOB" for p in r.problems):
             r.problem("DOB", "is missing.")
+        ssda903_rules.check_header(r)
 
     @staticmethod
     def _validate_episode(r: Record) -> None:
@@ -344,6 +380,7 @@ class SSDA903Importer:
             r.problem("PLACE_PROVIDER", f"'{provider}' is not a valid code.")
         if not get("PLACE"):
             r.problem("PLACE", "is missing.")
+        ssda903_rules.check_episode(r)
         if distance := get("PL_DISTANCE"):
             try:
                 d["PL_DISTANCE"] = Decimal(distance).quantize(Decimal("0.1"))
@@ -424,6 +461,22 @@ class SSDA903Importer:
             new_scope=new,
         ).as_dict()
         counts["sw_episodes"] = self._load_sw_episodes(by_table["sw_episodes"], ids, new)
+        counts["oc2"] = upsert(
+            CareOutcome,
+            ["child_id", "collection_year"],
+            [
+                {
+                    "child_id": ids[r.data["CHILD"]],
+                    "collection_year": r.data["_year"],
+                    "sdq_score": int(r.data["SDQ_SCORE"]) if r.data.get("SDQ_SCORE") else None,
+                    "sdq_reason": r.data.get("SDQ_REASON", "")[:4],
+                    **{f: FLAG[r.data.get(c, "")] for c, f in OC2_FLAGS.items()},
+                }
+                for r in by_table["oc2"]
+            ],
+            scope_field="child_id",
+            new_scope=new,
+        ).as_dict()
         for table in sorted(set(by_table) - STORED):
             counts[table] = {"validated, not stored": len(by_table[table])}
         return counts

@@ -30,14 +30,17 @@ from casework.importers.report import Record, StructuralError
 from casework.importers.ssda903_history import Copy, merge
 from casework.importers.upsert import in_values, lookup_chunks, upsert
 from casework.models import (
+    CareEpisode,
     CareOutcome,
     CareReview,
     Child,
+    HeldEpisode,
     ImportRun,
     Involvement,
     SSDA903Return,
     Worker,
 )
+from casework.queries import open_at
 from casework.reporting import reporting_date
 
 DATE_FORMATS = ("%d/%m/%Y", "%Y-%m-%d")
@@ -182,6 +185,10 @@ def year_closing(latest: date) -> int:
     return latest.year if (latest.month, latest.day) <= (3, 31) else latest.year + 1
 
 
+def _open_on(day: date, start: date | None, end: date | None) -> bool:
+    return start is not None and start <= day and (end is None or end > day)
+
+
 def expand_paths(paths: Sequence[Path]) -> list[Path]:
     out: list[Path] = []
     for path in paths:
@@ -203,6 +210,7 @@ class SSDA903Importer:
         # Collection year -> the tables its files held.
         self.year_tables: dict[int, set[str]] = defaultdict(set)
         self.history_problems: list[Any] = []
+        self.episode_records: list[Record] = []
         self.touched_children: set[int] = set()
 
     def parse(self, paths: Sequence[Path]) -> list[Record]:
@@ -339,6 +347,7 @@ class SSDA903Importer:
                     if r.data.get("SW_DECOM") not in existing_starts:
                         r.problem("SW_DEC", "the child already has an open allocated worker.")
         ssda903_rules.check_return(records)
+        self.episode_records = [r for r in records if r.table == "episodes"]
         # Overlaps and continuity are checked at load, against the stored history
         # (`ssda903_history.merge`), not only against the files in hand.
 
@@ -479,7 +488,40 @@ class SSDA903Importer:
         ).as_dict()
         for table in sorted(set(by_table) - STORED):
             counts[table] = {"validated, not stored": len(by_table[table])}
+        counts["left out at 31 March"] = self._left_out()
         return counts
+
+    def _left_out(self) -> dict[str, int]:
+        """For each collection year loaded: the children the quarantine removes from the
+        children-in-care figure at its 31 March (a quarantined or held care episode open then,
+        and no stored care episode open then)."""
+        short = CareEpisode.SHORT_BREAK_STATUSES
+        out: dict[str, int] = {}
+        for year in sorted(self.year_tables):
+            day = date(year, 3, 31)
+            left = {
+                r.data["CHILD"]
+                for r in self.episode_records
+                if not r.valid
+                and r.data.get("CHILD")
+                and _open_on(day, r.data.get("DECOM"), r.data.get("DEC"))
+                and r.data.get("LS") not in short
+            }
+            left |= {
+                la
+                for la, end, row in HeldEpisode.objects.filter(start_date__lte=day).values_list(
+                    "child__la_child_id", "end_date", "row"
+                )
+                if (end is None or end > day) and row.get("legal_status") not in short
+            }
+            still = set(
+                CareEpisode.objects.filter(open_at(day), child__la_child_id__in=sorted(left))
+                .exclude(legal_status__in=short)
+                .values_list("child__la_child_id", flat=True)
+            )
+            if left - still:
+                out[str(year)] = len(left - still)
+        return out
 
     def after_load(self, run: ImportRun) -> None:
         """Record which collection years (and tables) this import loaded."""

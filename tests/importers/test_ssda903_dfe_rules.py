@@ -119,3 +119,13 @@ def test_502_and_503_against_the_stored_previous_year(db, tmp_path):
     assert hits(result, "503B") == [("A1", 1, "LS", "warning")]
     later = load(tmp_path / "2020", BOY, "A1,01/05/2019,S,C2,N1,U1,PR1,,,,,,\n")
     assert [(p.child, p.severity) for p in later.problems if p.code == "502"] == [("A1", "warning")]
+
+
+def test_the_report_counts_the_children_the_quarantine_removes_at_31_march(db, tmp_path):
+    result = load(
+        tmp_path / "2019",
+        BOY + "B2,1,01/02/2010,WBRI,,,\n",
+        "A1,01/01/2018,S,D1,N1,U1,PR1,,,,,,\n"  # 445 error: quarantined, open at 31 March
+        "B2,01/01/2018,S,C2,N1,U1,PR1,,,,,,\n",
+    )
+    assert result.run.counts["left out at 31 March"] == {"2019": 1}

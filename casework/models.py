@@ -11,6 +11,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 
@@ -189,9 +190,17 @@ class Child(Stamped):
     def __str__(self) -> str:
         return f"{self.first_name} {self.last_name}".strip() or self.la_child_id
 
+    def get_absolute_url(self) -> str:
+        return child_url(self.public_id)
+
     @property
     def full_name(self) -> str:
         return str(self)
+
+
+def child_url(public_id: uuid.UUID | str) -> str:
+    """The child record's address, for rows that carry the public id without the Child."""
+    return reverse("child_overview", args=[public_id])
 
 
 class Involvement(Stamped):
@@ -224,10 +233,14 @@ class Involvement(Stamped):
                 violation_error_message="This child already has an open involvement of this role.",
             ),
         ]
+        # "Open at D" reads start and end together, and the scope reads the child's id: with
+        # both in the index the scope's team and child look-ups never touch the table (a head of
+        # service's visible children on SQLite, demo size: 106 ms to 19 ms with the referral
+        # index below).
         indexes = [
-            models.Index(fields=["child", "role", "start_date"]),
+            models.Index(fields=["child", "role", "start_date", "end_date"]),
             models.Index(fields=["worker", "role", "start_date"]),
-            models.Index(fields=["team", "role", "start_date"]),
+            models.Index(fields=["team", "role", "start_date", "end_date", "child"]),
         ]
 
     def __str__(self) -> str:
@@ -296,7 +309,11 @@ class Referral(Stamped):
                 fields=["child", "referral_date"], name="one_referral_per_child_per_day"
             ),
         ]
-        indexes = [models.Index(fields=["child", "referral_date"])]
+        indexes = [
+            models.Index(fields=["child", "referral_date"]),
+            # The scope's "referred to the team, open at D" set, read from the index alone.
+            models.Index(fields=["team", "referral_date", "closure_date", "child"]),
+        ]
 
     def __str__(self) -> str:
         return f"Referral {self.referral_date:%d %b %Y}"

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('casework', '0006_ssda903_longitudinal_history'),
+        ('casework', '0007_scope_lookups_covered_by_indexes'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -144,6 +144,7 @@ def import_report(request: HttpRequest, pk: int) -> HttpResponse:
             "page": page,
             "counts": sorted(run.counts.items()),
             "history": _history_summary(run),
+            "left_out": sorted((run.counts.get("left out at 31 March") or {}).items()),
         },
     )
 
@@ -163,8 +164,23 @@ def import_report_csv(request: HttpRequest, pk: int) -> HttpResponse:
 
     _require_officer(request)
     run = get_object_or_404(ImportRun, pk=pk)
-    rows = [[e["file"], e["row"], e["field"], e["message"]] for e in run.errors]
-    return csv_response(f"import-{run.pk}-report.csv", ["File", "Row", "Field", "Problem"], rows)
+    rows = [
+        [
+            e.get("code", ""),
+            e.get("severity", "error"),
+            e.get("child", ""),
+            e["file"],
+            e["row"],
+            e["field"],
+            e["message"],
+        ]
+        for e in run.errors
+    ]
+    return csv_response(
+        f"import-{run.pk}-report.csv",
+        ["Rule", "Severity", "Child", "File", "Row", "Field", "Problem"],
+        rows,
+    )
 
 
 def annex_a(request: HttpRequest) -> HttpResponse:

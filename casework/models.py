@@ -587,6 +587,39 @@ class OpenEpisodeDecision(Stamped):
         return f"Episode {self.start_date:%d %b %Y} last reported {self.last_reported_year}"
 
 
+class CareOutcome(Stamped):
+    """SSDA903 OC2: outcomes of a child looked after continuously for 12 months at 31 March of
+    the collection year (year ending 31 March), one row per child per year. Each flag is True,
+    False or not known (blank in the return)."""
+
+    child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="care_outcomes")
+    collection_year = models.PositiveSmallIntegerField()
+    sdq_score = models.PositiveSmallIntegerField("SDQ score", null=True, blank=True)
+    sdq_reason = models.CharField("Reason no SDQ", max_length=4, blank=True)
+    convicted = models.BooleanField(null=True, blank=True)
+    health_check = models.BooleanField("Health assessment up to date", null=True, blank=True)
+    immunisations = models.BooleanField("Immunisations up to date", null=True, blank=True)
+    teeth_check = models.BooleanField("Dental check up to date", null=True, blank=True)
+    health_assessment = models.BooleanField(
+        "Development assessment up to date (under 5)", null=True, blank=True
+    )
+    substance_misuse = models.BooleanField(null=True, blank=True)
+    intervention_received = models.BooleanField(null=True, blank=True)
+    intervention_offered = models.BooleanField(null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-collection_year"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["child", "collection_year"], name="one_care_outcome_per_child_per_year"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"OC2 {self.collection_year}"
+
+
 class CareReview(Stamped):
     """Statutory review of a child in care."""
 

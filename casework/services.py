@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from casework.importers.ssda903_history import merge
 from casework.models import CareEpisode, Child, HealthCheck, OpenEpisodeDecision, Visit, Worker
+from casework.signals import child_records_changed
 
 # Sent inside the transaction of a write to a child's record made through the app (`child_id`):
 # derived data kept per child (the stored exception lists, surgeries/lists/stored.py) is rewritten
@@ -147,8 +148,3 @@ def open_episode_decide(*, decision: OpenEpisodeDecision, choice: str, user: Any
     child_records_changed.send(
         sender=OpenEpisodeDecision, child_ids=outcome.touched | {decision.child_id}
     )
-
-
-# Sent with the ids of the children whose case record a bulk change (an import, a decision on
-# the returns' history) touched; the layers above refresh what they store about them.
-child_records_changed = Signal()

@@ -242,7 +242,9 @@ def scorecard_export_rows(rows: list[queries.ScorecardRow]) -> list[list[Any]]:
             r.code,
             r.title,
             r.period.label(),
-            r.value,
+            r.value
+            if r.value is not None or not r.no_data_reason
+            else f"No data: {r.no_data_reason}",
             r.unit,
             r.numerator,
             r.denominator,

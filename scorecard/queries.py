@@ -84,6 +84,8 @@ class ScorecardRow:
     # Every benchmark in force (England, statistical neighbours...); `benchmark` is the first.
     benchmarks: tuple[BenchmarkInForce, ...] = ()
     from_snapshot: bool = False
+    # Why there is no value, when the measure's underlying records are absent for the period.
+    no_data_reason: str = ""
 
     @property
     def rating_label(self) -> str:
@@ -143,6 +145,7 @@ class ScorecardRow:
             "benchmark_period": self.benchmark.period if self.benchmark else None,
             "benchmarks": [{**asdict(b), "value": str(b.value)} for b in self.benchmarks],
             "from_snapshot": self.from_snapshot,
+            "no_data_reason": self.no_data_reason or None,
         }
 
 
@@ -303,6 +306,13 @@ def scorecard_rows(
                 benchmark=marks[0] if marks else None,
                 benchmarks=marks,
                 from_snapshot=snapshot,
+                # Asked only of a figure that is missing: a measure whose records are absent
+                # says why (a stored snapshot of such a date has no value either).
+                no_data_reason=(
+                    (measure.no_data_reason(measure_period(measure, end)) or "")
+                    if value is None
+                    else ""
+                ),
             )
         )
     return rows

@@ -6,9 +6,13 @@ class SurgeriesConfig(AppConfig):
 
     def ready(self) -> None:
         from casework.services import child_record_changed
+        from casework.signals import child_records_changed
 
         child_record_changed.connect(
             _refresh_child_lists, dispatch_uid="surgeries.refresh_child_lists"
+        )
+        child_records_changed.connect(
+            _refresh_many_child_lists, dispatch_uid="surgeries.refresh_many_child_lists"
         )
 
 
@@ -19,3 +23,12 @@ def _refresh_child_lists(sender, *, child_id: int, **kwargs) -> None:
     from surgeries.lists import refresh_children
 
     refresh_children([child_id], reporting_date())
+
+
+def _refresh_many_child_lists(sender, *, child_ids: list[int], **kwargs) -> None:
+    """An import (CIN census, SSDA903, Annex A) or a decision on the 903 history touched these
+    children: their stored exception rows are rewritten in the same transaction."""
+    from casework.reporting import reporting_date
+    from surgeries.lists import refresh_children
+
+    refresh_children(child_ids, reporting_date())

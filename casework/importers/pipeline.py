@@ -22,8 +22,10 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.utils import timezone
 
+from casework.importers.common import child_ids
 from casework.importers.report import ERROR, Problem, Record, StructuralError
 from casework.models import ImportRun, QuarantinedRecord
+from casework.signals import child_records_changed
 
 
 class Importer(Protocol):
@@ -151,6 +153,9 @@ def _run(
             after_load = getattr(importer, "after_load", None)
             if after_load is not None:
                 after_load(run)
+            # The layers above keep stored rows per child (the workbench's lists): they rewrite
+            # the touched children's rows in this transaction, not at the next nightly refresh.
+            child_records_changed.send(sender=ImportRun, child_ids=_touched(importer, valid))
             QuarantinedRecord.objects.bulk_create(
                 [
                     QuarantinedRecord(
@@ -172,6 +177,14 @@ def _run(
         run.outcome = ImportRun.Outcome.REJECTED
         return _finish(run, problems, {})
     return ImportResult(run, problems)
+
+
+def _touched(importer: Importer, records: list[Record]) -> list[int]:
+    touched = getattr(importer, "touched_children", None)
+    if touched is None:
+        la_ids = {r.data.get("la_child_id") or r.data.get("CHILD") for r in records}
+        touched = child_ids(la for la in la_ids if la).values()
+    return sorted(touched)
 
 
 class _Rejected(Exception):

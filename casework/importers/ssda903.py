@@ -8,9 +8,10 @@ any grouping: the episodes become one longitudinal history (see `ssda903_history
 (child, DECOM) as the DfE keys them, the later collection year winning.
 
 Stored: header → Child; episodes → CareEpisode; reviews → CareReview; uasc → Child.uasc;
-sw_episodes → allocated-worker Involvement. The other tables (oc2, oc3, missing, ad1,
-placed_for_adoption, previous_permanence) are validated (child reference, dates) and counted;
-the product has no place for them yet and the report says so.
+sw_episodes → allocated-worker Involvement; oc2 → CareOutcome (per child per collection
+year). The other tables (oc3, missing, ad1, placed_for_adoption, previous_permanence) are
+validated (child reference, dates) and counted; the product has no place for them yet and the
+report says so.
 """
 
 import codecs
@@ -23,11 +24,23 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, TextIO
 
+from casework.importers import ssda903_rules
 from casework.importers.common import CachedDates, child_ids, import_team, sex_code
 from casework.importers.report import Record, StructuralError
 from casework.importers.ssda903_history import Copy, merge
 from casework.importers.upsert import in_values, lookup_chunks, upsert
-from casework.models import CareReview, Child, ImportRun, Involvement, SSDA903Return, Worker
+from casework.models import (
+    CareEpisode,
+    CareOutcome,
+    CareReview,
+    Child,
+    HeldEpisode,
+    ImportRun,
+    Involvement,
+    SSDA903Return,
+    Worker,
+)
+from casework.queries import open_at
 from casework.reporting import reporting_date
 
 DATE_FORMATS = ("%d/%m/%Y", "%Y-%m-%d")
@@ -48,7 +61,19 @@ TABLES: dict[str, set[str]] = {
     "previous_permanence": {"CHILD", "DOB", "PREV_PERM", "LA_PERM", "DATE_PERM"},
     "sw_episodes": {"CHILD", "DOB", "SW_ID", "SW_DECOM", "SW_DEC", "SW_REASON"},
 }
-STORED = {"header", "episodes", "reviews", "uasc", "sw_episodes"}
+STORED = {"header", "episodes", "reviews", "uasc", "sw_episodes", "oc2"}
+# OC2 flags (0 no, 1 yes, blank not known) and their CareOutcome fields.
+OC2_FLAGS = {
+    "CONVICTED": "convicted",
+    "HEALTH_CHECK": "health_check",
+    "IMMUNISATIONS": "immunisations",
+    "TEETH_CHECK": "teeth_check",
+    "HEALTH_ASSESSMENT": "health_assessment",
+    "SUBSTANCE_MISUSE": "substance_misuse",
+    "INTERVENTION_RECEIVED": "intervention_received",
+    "INTERVENTION_OFFERED": "intervention_offered",
+}
+FLAG = {"1": True, "0": False, "": None}
 DATE_COLUMNS = {
     "header": ("DOB",),
     "episodes": ("DECOM", "DEC"),
@@ -160,6 +185,10 @@ def year_closing(latest: date) -> int:
     return latest.year if (latest.month, latest.day) <= (3, 31) else latest.year + 1
 
 
+def _open_on(day: date, start: date | None, end: date | None) -> bool:
+    return start is not None and start <= day and (end is None or end > day)
+
+
 def expand_paths(paths: Sequence[Path]) -> list[Path]:
     out: list[Path] = []
     for path in paths:
@@ -181,6 +210,7 @@ class SSDA903Importer:
         # Collection year -> the tables its files held.
         self.year_tables: dict[int, set[str]] = defaultdict(set)
         self.history_problems: list[Any] = []
+        self.episode_records: list[Record] = []
         self.touched_children: set[int] = set()
 
     def parse(self, paths: Sequence[Path]) -> list[Record]:
@@ -281,6 +311,8 @@ class SSDA903Importer:
                 r.problem("REVIEW", "is missing.")
             elif r.table == "episodes":
                 self._validate_episode(r)
+            elif r.table == "oc2":
+                self._validate_oc2(r)
             elif r.table == "sw_episodes":
                 if d.get("SW_DECOM") is None and not any(p.field == "SW_DECOM" for p in r.problems):
                     r.problem("SW_DECOM", "is missing.")
@@ -314,8 +346,20 @@ class SSDA903Importer:
                 for r in rows:
                     if r.data.get("SW_DECOM") not in existing_starts:
                         r.problem("SW_DEC", "the child already has an open allocated worker.")
+        ssda903_rules.check_return(records)
+        self.episode_records = [r for r in records if r.table == "episodes"]
         # Overlaps and continuity are checked at load, against the stored history
         # (`ssda903_history.merge`), not only against the files in hand.
+
+    @staticmethod
+    def _validate_oc2(r: Record) -> None:
+        d = r.data
+        for column in OC2_FLAGS:
+            if d.get(column, "") not in FLAG:
+                r.problem(column, f"'{d[column]}' is not 0, 1 or blank.")
+        score = d.get("SDQ_SCORE", "")
+        if score and not (score.isdigit() and int(score) <= 40):
+            r.problem("SDQ_SCORE", f"'{score}' is not an SDQ score (0 to 40).")
 
     @staticmethod
     def _validate_header(r: Record) -> None:
@@ -324,6 +368,7 @@ class SSDA903Importer:
             r.problem("SEX", f"'{d.get('SEX')}' is not a sex code (1 or 2).")
         if d.get("DOB") is None and not any(p.field == "DOB" for p in r.problems):
             r.problem("DOB", "is missing.")
+        ssda903_rules.check_header(r)
 
     @staticmethod
     def _validate_episode(r: Record) -> None:
@@ -344,6 +389,7 @@ class SSDA903Importer:
             r.problem("PLACE_PROVIDER", f"'{provider}' is not a valid code.")
         if not get("PLACE"):
             r.problem("PLACE", "is missing.")
+        ssda903_rules.check_episode(r)
         if distance := get("PL_DISTANCE"):
             try:
                 d["PL_DISTANCE"] = Decimal(distance).quantize(Decimal("0.1"))
@@ -424,9 +470,58 @@ class SSDA903Importer:
             new_scope=new,
         ).as_dict()
         counts["sw_episodes"] = self._load_sw_episodes(by_table["sw_episodes"], ids, new)
+        counts["oc2"] = upsert(
+            CareOutcome,
+            ["child_id", "collection_year"],
+            [
+                {
+                    "child_id": ids[r.data["CHILD"]],
+                    "collection_year": r.data["_year"],
+                    "sdq_score": int(r.data["SDQ_SCORE"]) if r.data.get("SDQ_SCORE") else None,
+                    "sdq_reason": r.data.get("SDQ_REASON", "")[:4],
+                    **{f: FLAG[r.data.get(c, "")] for c, f in OC2_FLAGS.items()},
+                }
+                for r in by_table["oc2"]
+            ],
+            scope_field="child_id",
+            new_scope=new,
+        ).as_dict()
         for table in sorted(set(by_table) - STORED):
             counts[table] = {"validated, not stored": len(by_table[table])}
+        counts["left out at 31 March"] = self._left_out()
         return counts
+
+    def _left_out(self) -> dict[str, int]:
+        """For each collection year loaded: the children the quarantine removes from the
+        children-in-care figure at its 31 March (a quarantined or held care episode open then,
+        and no stored care episode open then)."""
+        short = CareEpisode.SHORT_BREAK_STATUSES
+        out: dict[str, int] = {}
+        for year in sorted(self.year_tables):
+            day = date(year, 3, 31)
+            left = {
+                r.data["CHILD"]
+                for r in self.episode_records
+                if not r.valid
+                and r.data.get("CHILD")
+                and _open_on(day, r.data.get("DECOM"), r.data.get("DEC"))
+                and r.data.get("LS") not in short
+            }
+            left |= {
+                la
+                for la, end, row in HeldEpisode.objects.filter(start_date__lte=day).values_list(
+                    "child__la_child_id", "end_date", "row"
+                )
+                if (end is None or end > day) and row.get("legal_status") not in short
+            }
+            still = set(
+                CareEpisode.objects.filter(open_at(day), child__la_child_id__in=sorted(left))
+                .exclude(legal_status__in=short)
+                .values_list("child__la_child_id", flat=True)
+            )
+            if left - still:
+                out[str(year)] = len(left - still)
+        return out
 
     def after_load(self, run: ImportRun) -> None:
         """Record which collection years (and tables) this import loaded."""

@@ -32,7 +32,7 @@ from django.db.models import Q
 
 from casework.importers.report import ERROR, WARNING, Problem, Record
 from casework.importers.upsert import in_values, lookup_chunks, upsert
-from casework.models import CareEpisode, HeldEpisode, OpenEpisodeDecision, SSDA903Return
+from casework.models import CareEpisode, Child, HeldEpisode, OpenEpisodeDecision, SSDA903Return
 
 # The fields a return reports for an episode (CareEpisode attnames, child_id and dates aside).
 EPISODE_FIELDS = (
@@ -137,6 +137,11 @@ def merge(
             if (child_id, start) not in latest:
                 children.add(child_id)
     lookup = sorted(children - new_children)
+    # Problems name the child by the LA's id, also a child this import did not bring.
+    la_ids = dict(la_ids)
+    unnamed = sorted(children - set(la_ids))
+    for chunk in lookup_chunks(unnamed):
+        la_ids.update(Child.objects.filter(pk__in=chunk).values_list("pk", "la_child_id"))
     stored: dict[int, list[Copy]] = defaultdict(list)
     for chunk in lookup_chunks(lookup):
         for e in CareEpisode.objects.filter(**in_values("child_id", chunk)).values(
@@ -210,6 +215,24 @@ def merge(
             if copy.end is None and newest is not None and 0 < copy.year < newest:
                 decision = decisions.get((child_id, copy.start))
                 missing[(child_id, copy.start)] = copy.year
+                if decision is None:
+                    problems.append(
+                        Problem(
+                            file=f"{copy.year} return",
+                            row=copy.record.row if copy.record else 0,
+                            field="DECOM",
+                            message=(
+                                f"The {copy.year} return ended with the episode from "
+                                f"{copy.start:%d/%m/%Y} open; a later return does not have it. "
+                                "Closed at 31 March until you choose (episodes no longer "
+                                "reported)."
+                            ),
+                            table="episodes",
+                            code="502",
+                            severity=WARNING,
+                            child=la_ids.get(child_id, ""),
+                        )
+                    )
                 if decision is None or decision.choice != OpenEpisodeDecision.Choice.KEEP_OPEN:
                     copy.effective_end, copy.end_inferred = year_end(copy.year), True
         overlapping: set[int] = set()

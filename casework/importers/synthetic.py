@@ -59,7 +59,7 @@ def write_903(folder: Path, episodes: int, *, seed: int = 1, per_child: int = 4)
                         child,
                         start.strftime("%d/%m/%Y"),
                         "S" if k == 0 else "P",
-                        rng.choice(sorted(LEGAL_STATUS - {"V3", "V4"})),
+                        rng.choice(sorted(LEGAL_STATUS - {"V3", "V4", "D1"})),
                         "N1",
                         rng.choice(PLACES),
                         rng.choice(sorted(PROVIDERS)),

@@ -76,6 +76,11 @@ measure_rows AS (
           SELECT max(h.date) AS last_check FROM casework_healthcheck h
            WHERE h.child_id = c.child_id AND h.kind = 'dental' AND h.date <= %(as_at)s
       ) h ON true
+     -- The council records dated checks of the kind by D; without them the measure has no rows
+     -- (the OC2 figure at 31 March is not reproduced here).
+     WHERE EXISTS (
+         SELECT 1 FROM casework_healthcheck d WHERE d.kind = 'dental' AND d.date <= %(as_at)s
+     )
 ),
 scoped AS (
     SELECT m.worker_id, m.team_id, t.service_area_id AS area_id, m.in_numerator

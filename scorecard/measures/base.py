@@ -196,6 +196,12 @@ class Measure:
         """Council-wide rows annotated with ROW_FIELDS. Set-based: no Python loop over records."""
         raise NotImplementedError
 
+    def no_data_reason(self, period: Period) -> str | None:
+        """Why the measure has no figure for the period, when the records it counts are absent
+        (its rows are then empty, so the value is None: "no data", never a number). None when
+        the records exist."""
+        return None
+
     # --- derived: never override these in a measure ----------------------------------------------
 
     def scoped_rows(self, period: Period, scope: MeasureScope = COUNCIL) -> QuerySet:

@@ -326,6 +326,11 @@ CASES = [
         "Held episode with this Child and DECOM already exists.",
     ),
     Case(
+        "one_care_outcome_per_child_per_year",
+        lambda: _second_direct(m.CareOutcome, collection_year=2019),
+        "Care outcome with this Child and Collection year already exists.",
+    ),
+    Case(
         "one_open_episode_decision_per_episode",
         lambda: _second_direct(
             m.OpenEpisodeDecision, start_date=date(2018, 2, 1), last_reported_year=2018

@@ -15,6 +15,7 @@ from casework.importers.ssda903 import SSDA903Importer
 from casework.importers.synthetic import split_903_by_year, write_903
 from casework.models import (
     CareEpisode,
+    CareOutcome,
     CareReview,
     Child,
     HeldEpisode,
@@ -80,6 +81,7 @@ def wipe() -> None:
         OpenEpisodeDecision,
         HeldEpisode,
         CareEpisode,
+        CareOutcome,
         CareReview,
         Involvement,
         Child,

@@ -111,6 +111,8 @@ def whole_record_children(team, worker) -> None:
             child=in_care, start_date=start, end_date=end, rne=rne, legal_status="V2", in_area=False
         )
     f.HealthCheckFactory(child=in_care, date=date(2018, 1, 1))
+    # Dated dental checks recorded: without any the dental measure has no data.
+    f.HealthCheckFactory(child=in_care, kind="dental", date=date(2018, 1, 1))
     f.CareLeaverFactory(child=in_care, pathway_plan_date=date(2018, 1, 1))
     VoiceAccount.objects.create(child=in_care, opened_date=date(2018, 1, 1))
     VoiceAccount.objects.create(worker=f.WorkerFactory(team=team), opened_date=date(2018, 1, 1))

@@ -1,0 +1,131 @@
+"""The DfE's SSDA903 validation rules at import: for each rule a row that breaks it and one that
+passes; errors quarantine the row, warnings load it with the flag; each problem carries its rule
+code, severity, child, row and field."""
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from casework.importers.pipeline import run_import
+from casework.importers.ssda903 import SSDA903Importer
+from casework.models import CareEpisode, Child
+
+HEADER = "CHILD,SEX,DOB,ETHNIC,UPN,MOTHER,MC_DOB\n"
+EPISODES = (
+    "CHILD,DECOM,RNE,LS,CIN,PLACE,PLACE_PROVIDER,DEC,REC,REASON_PLACE_CHANGE,"
+    "HOME_POST,PL_POST,URN\n"
+)
+
+
+def load(folder: Path, header: str, episodes: str):
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "header.csv").write_text(HEADER + header)
+    (folder / "episodes.csv").write_text(EPISODES + episodes)
+    return run_import(SSDA903Importer(), [folder], quarantine=True)
+
+
+def hits(result, code: str) -> list[tuple[str, int, str, str]]:
+    return [(p.child, p.row, p.field, p.severity) for p in result.problems if p.code == code]
+
+
+BOY = "A1,1,01/02/2010,WBRI,A123456789012,,\n"
+
+
+def test_148_dec_without_rec_is_an_error_and_the_row_is_quarantined(db, tmp_path):
+    result = load(
+        tmp_path / "2019",
+        BOY + "B2,1,01/02/2010,WBRI,,,\n",
+        "A1,01/06/2018,S,C2,N1,U1,PR1,01/09/2018,,,,,\n"  # breaks: DEC, no REC
+        "B2,01/06/2018,S,C2,N1,U1,PR1,01/09/2018,E11,,,,\n",  # passes
+    )
+    assert hits(result, "148") == [("A1", 1, "REC", "error")]
+    assert list(CareEpisode.objects.values_list("child__la_child_id", flat=True)) == ["B2"]
+
+
+def test_148_rec_on_an_open_episode_is_an_error(db, tmp_path):
+    result = load(tmp_path / "2019", BOY, "A1,01/06/2018,S,C2,N1,U1,PR1,,X1,,,,\n")
+    assert hits(result, "148") == [("A1", 1, "DEC", "error")]
+
+
+def test_445_d1_after_2005_is_an_error_and_before_it_passes(db, tmp_path):
+    result = load(
+        tmp_path / "2006",
+        BOY + "B2,1,01/02/2000,WBRI,,,\n",
+        "A1,01/01/2006,S,D1,N1,U1,PR1,,,,,,\nB2,31/12/2005,S,D1,N1,U1,PR1,,,,,,\n",
+    )
+    assert hits(result, "445") == [("A1", 1, "LS", "error")]
+    assert CareEpisode.objects.get().child.la_child_id == "B2"
+
+
+@pytest.mark.parametrize(
+    ("upn", "valid"),
+    [("A123456789012", True), ("UN3", True), ("A12345678901B", True), ("I123456789012", False),
+     ("UN7", False), ("123", False)],
+)  # fmt: skip
+def test_168_invalid_upn_is_a_warning_and_the_child_loads(db, tmp_path, upn, valid):
+    result = load(tmp_path / "2019", f"A1,1,01/02/2010,WBRI,{upn},,\n", "")
+    assert hits(result, "168") == ([] if valid else [("A1", 1, "UPN", "warning")])
+    assert Child.objects.filter(la_child_id="A1").exists()
+
+
+def test_165_mother_status(db, tmp_path):
+    result = load(
+        tmp_path / "2019",
+        "G1,2,01/02/2004,WBRI,,,\n"  # girl in care, MOTHER blank: breaks
+        "G2,2,01/02/2004,WBRI,,0,\n"  # passes
+        "B1,1,01/02/2004,WBRI,,1,\n"  # boy with MOTHER: breaks
+        "G3,2,01/02/2004,WBRI,,7,\n",  # not 0 or 1: breaks
+        "G1,01/06/2018,S,C2,N1,U1,PR1,,,,,,\nG2,01/06/2018,S,C2,N1,U1,PR1,,,,,,\n"
+        "B1,01/06/2018,S,C2,N1,U1,PR1,,,,,,\nG3,01/06/2018,S,C2,N1,U1,PR1,,,,,,\n",
+    )
+    assert sorted(hits(result, "165")) == [
+        ("B1", 3, "MOTHER", "warning"),
+        ("G1", 1, "MOTHER", "warning"),
+        ("G3", 4, "MOTHER", "warning"),
+    ]
+    assert Child.objects.count() == 4
+
+
+def test_388_x1_without_a_following_episode_is_a_warning(db, tmp_path):
+    result = load(
+        tmp_path / "2019",
+        BOY + "B2,1,01/02/2010,WBRI,,,\nC3,1,01/02/2010,WBRI,,,\n",
+        "A1,01/06/2018,S,C2,N1,U1,PR1,01/09/2018,X1,,,,\n"  # nothing follows: breaks
+        "B2,01/06/2018,S,C2,N1,U1,PR1,01/09/2018,X1,,,,\n"  # continued the same day: passes
+        "B2,01/09/2018,P,C2,N1,U1,PR1,,,,,,\n"
+        "C3,01/06/2018,S,C2,N1,U1,PR1,01/09/2018,E11,,,,\n"  # ceased, next the same day: breaks
+        "C3,01/09/2018,S,C2,N1,U1,PR1,,,,,,\n",
+    )
+    assert sorted(hits(result, "388")) == [("A1", 1, "REC", "warning"), ("C3", 4, "REC", "warning")]
+    assert CareEpisode.objects.count() == 5
+
+
+def test_overlap_holds_the_two_rows_not_the_whole_child(db, tmp_path):
+    result = load(
+        tmp_path / "2019",
+        BOY,
+        "A1,01/04/2018,S,C2,N1,U1,PR1,01/06/2018,E11,,,,\n"
+        "A1,01/07/2018,S,C2,N1,U1,PR1,01/10/2018,E11,,,,\n"
+        "A1,01/09/2018,S,C2,N1,U1,PR1,,,,,,\n",
+    )
+    assert sorted(p.row for p in result.problems if p.code == "overlap") == [2, 3]
+    assert list(CareEpisode.objects.values_list("start_date", flat=True)) == [date(2018, 4, 1)]
+
+
+def test_502_and_503_against_the_stored_previous_year(db, tmp_path):
+    load(tmp_path / "2018", BOY, "A1,01/06/2017,S,C2,N1,U1,PR1,,,,,,\n")
+    result = load(tmp_path / "2019", BOY, "A1,01/06/2017,S,C1,N1,U1,PR1,,,,,,\n")
+    assert hits(result, "503B") == [("A1", 1, "LS", "warning")]
+    later = load(tmp_path / "2020", BOY, "A1,01/05/2019,S,C2,N1,U1,PR1,,,,,,\n")
+    assert [(p.child, p.severity) for p in later.problems if p.code == "502"] == [("A1", "warning")]
+
+
+def test_the_report_counts_the_children_the_quarantine_removes_at_31_march(db, tmp_path):
+    result = load(
+        tmp_path / "2019",
+        BOY + "B2,1,01/02/2010,WBRI,,,\n",
+        "A1,01/01/2018,S,D1,N1,U1,PR1,,,,,,\n"  # 445 error: quarantined, open at 31 March
+        "B2,01/01/2018,S,C2,N1,U1,PR1,,,,,,\n",
+    )
+    assert result.run.counts["left out at 31 March"] == {"2019": 1}

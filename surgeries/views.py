@@ -23,6 +23,7 @@ from accounts.roles import Role
 from casework.models import ServiceArea
 from casework.reporting import reporting_date
 from casework.scope import scope_for
+from common.htmx import render_page_or_fragment
 from scorecard.exports import csv_response, xlsx_response
 from surgeries import lists as ex
 from surgeries import queries, services
@@ -46,22 +47,6 @@ from surgeries.tables import (
 )
 
 PER_PAGE = 50
-
-
-def render_page(
-    request: HttpRequest,
-    template: str,
-    context: dict[str, Any],
-    *,
-    fragment: str = "results",
-    status: int = 200,
-) -> HttpResponse:
-    """The one place that decides page or fragment: an htmx request gets the named partial of
-    the same template, anything else the whole page."""
-    name = f"{template}#{fragment}" if getattr(request, "htmx", False) else template
-    response = render(request, name, context, status=status)
-    patch_vary_headers(response, ["HX-Request"])
-    return response
 
 
 def audited_404(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -161,13 +146,13 @@ def workbench(request: HttpRequest) -> HttpResponse:
             for x in ex.surgery_lists()
             if x.code in page.counts.by_list
         ],
-        "pagination": _pagination(query, page),
+        "page_of_rows": page.as_page(),
         "export_query": _without(query, "page"),
         "next_url": request.get_full_path(),
         "owners": owners,
         "barriers": list(queries.barrier_codes()),
     }
-    return render_page(request, "surgeries/workbench.html", context)
+    return render_page_or_fragment(request, "surgeries/workbench.html", context)
 
 
 def _without(query, *names: str) -> str:
@@ -175,36 +160,6 @@ def _without(query, *names: str) -> str:
     for name in names:
         q.pop(name, None)
     return q.urlencode()
-
-
-def _pagination(query, page: queries.WorkbenchPage) -> dict[str, Any]:
-    def url(number: int) -> str:
-        q = query.copy()
-        q["page"] = str(number)
-        return f"?{q.urlencode()}"
-
-    numbers = sorted(
-        {
-            1,
-            page.num_pages,
-            *range(max(1, page.number - 2), min(page.num_pages, page.number + 2) + 1),
-        }
-    )
-    items: list[dict[str, Any]] = []
-    previous = 0
-    for n in numbers:
-        if previous and n > previous + 1:
-            items.append({"ellipsis": True})
-        items.append({"number": n, "url": url(n), "current": n == page.number})
-        previous = n
-    return {
-        "pages": items,
-        "previous_url": url(page.number - 1) if page.has_previous else "",
-        "next_url": url(page.number + 1) if page.has_next else "",
-        "start_index": page.start_index,
-        "end_index": page.end_index,
-        "count": page.counts.total,
-    }
 
 
 @require_GET
@@ -321,7 +276,7 @@ def _actions_page(request: HttpRequest, actions, *, title: str, current: str) ->
     records = [row.record for row in table.page.object_list] if table.page else []
     queries.mark_no_longer_overdue(records, as_at=as_at)
     record_access(request, action="list", child_ids=sorted({a.child_id for a in records}))
-    return render_page(
+    return render_page_or_fragment(
         request,
         "surgeries/actions.html",
         {"table": table, "title": title, "current": current, "as_at": as_at},
@@ -482,7 +437,9 @@ def surgery_detail(request: HttpRequest, public_id) -> HttpResponse:
         "is_chair": surgery.chair_id == request.user.pk,
         "as_at": as_at,
     }
-    return render_page(request, "surgeries/surgery_detail.html", context, fragment="agenda")
+    return render_page_or_fragment(
+        request, "surgeries/surgery_detail.html", context, fragment="agenda"
+    )
 
 
 @audited_404

@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 DEMO_ENV := REPORTING_DATE=$${REPORTING_DATE:-2018-09-30}
 
-.PHONY: install run test test-fast e2e lint format migrate seed worker beat clean assets perfbench
+.PHONY: install run test test-fast e2e lint format migrate seed worker beat clean assets perfbench bench-embedded
 
 # uv (pinned in requirements-dev.txt, installed by pip) installs the requirements: it downloads
 # and unpacks in parallel, a fresh clone's install in seconds where pip took two minutes.
@@ -22,6 +22,7 @@ migrate: install
 seed: migrate
 	$(PY) manage.py load_targets
 	$(DEMO_ENV) $(PY) manage.py seed_demo --if-empty --no-rollup
+	$(DEMO_ENV) $(PY) manage.py seed_surgeries --if-empty
 
 run: seed
 	@echo ""
@@ -80,6 +81,10 @@ beat: install
 TIER ?= L
 PERFBENCH_DB ?= postgres://postgres@127.0.0.1:5432/postgres
 PERFBENCH_BROKER ?= redis://127.0.0.1:6379/8
+# The newcomer's pages timed on the embedded default (the seeded SQLite of `make run`): p95s.
+bench-embedded: install
+	$(DEMO_ENV) $(PY) manage.py embedded_bench
+
 perfbench: install
 	DATABASE_URL=$${DATABASE_URL:-$(PERFBENCH_DB)} CELERY_BROKER_URL=$${CELERY_BROKER_URL:-$(PERFBENCH_BROKER)} \
 		$(PY) manage.py perfbench --tier $(TIER) --out perf/results/$(TIER).json $(PERFBENCH_ARGS)

@@ -4,7 +4,8 @@ Every list export in the app goes through `csv_response` / `xlsx_response`, so f
 is neutralised in one place: a text cell that a spreadsheet would read as a formula (it starts
 with =, +, -, @, a tab or a carriage return) gets a leading single quote (OWASP, "CSV
 injection"), and an XLSX file never contains a formula cell: every text cell is typed as a string.
-Numbers and dates stay numbers and dates, which no spreadsheet evaluates.
+Numbers and dates stay numbers and dates, which no spreadsheet evaluates. An XLSX sheet has its
+header frozen and filterable and its columns sized to their values.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -109,6 +111,22 @@ def _xlsx_cell(sheet: object, value: object, font: Font | None = None) -> WriteO
     return c
 
 
+# Column widths in characters: a date or a short code stays readable, a long rule wraps at 60.
+_MIN_WIDTH, _MAX_WIDTH, _WIDTH_SAMPLE = 8, 60, 500
+
+
+def _column_widths(header: Sequence[str], rows: Sequence[Sequence[object]]) -> list[float]:
+    widths = []
+    for index, title in enumerate(header):
+        longest = len(str(title))
+        for row in rows[:_WIDTH_SAMPLE]:
+            value = row[index] if index < len(row) else None
+            text = "dd/mm/yyyy" if isinstance(value, date) else _csv_text(neutralise(value))
+            longest = max(longest, len(text))
+        widths.append(float(min(_MAX_WIDTH, max(_MIN_WIDTH, longest + 2))))
+    return widths
+
+
 def xlsx_sheets_bytes(sheets: Sequence[Sheet]) -> bytes:
     """A workbook of several sheets, each (title, header, rows), every cell neutralised."""
     workbook = Workbook(write_only=True)
@@ -120,6 +138,15 @@ def xlsx_sheets_bytes(sheets: Sequence[Sheet]) -> bytes:
             title = f"{title[:28]}-{len(used)}"
         used.add(title)
         sheet = workbook.create_sheet(title=title)
+        rows = [list(row) for row in rows]
+        # A header that stays on screen and filters (Excel's "freeze top row" and "filter"), and
+        # columns as wide as their longest value in the first rows, within reason. A write-only
+        # sheet takes its layout before its first row.
+        sheet.freeze_panes = "A2"
+        if header:
+            sheet.auto_filter.ref = f"A1:{get_column_letter(len(header))}{len(rows) + 1}"
+        for index, width in enumerate(_column_widths(header, rows), start=1):
+            sheet.column_dimensions[get_column_letter(index)].width = width
         sheet.append([_xlsx_cell(sheet, h, bold) for h in header])
         for row in rows:
             sheet.append([_xlsx_cell(sheet, v) for v in row])

@@ -9,6 +9,7 @@ from functools import wraps
 from typing import Any, cast
 
 from django.contrib import messages
+from django.core.paginator import Page
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -24,24 +25,20 @@ from casework.models import ServiceArea
 from casework.reporting import reporting_date
 from casework.scope import scope_for
 from common.htmx import render_page_or_fragment
+from common.paginators import CountedPaginator
 from scorecard.exports import csv_response, xlsx_response
 from surgeries import lists as ex
 from surgeries import queries, services
+from surgeries.agenda import AGENDA_PAGE, agenda_page, child_at_meeting, meeting_agenda
 from surgeries.filters import WorkbenchFilterForm
 from surgeries.forms import ActionForm, CloseActionForm, DiscussionForm, SurgeryForm
 from surgeries.impact import surgery_impacts
-from surgeries.minutes import (
-    ACTION_HEADER,
-    AGENDA_HEADER,
-    action_values,
-    agenda_values,
-    minutes_pdf,
-    minutes_xlsx,
-)
+from surgeries.minutes import MeetingDocument
 from surgeries.models import Action, Surgery
 from surgeries.tables import (
     ActionTable,
     SurgeryTable,
+    sort_caption,
     sort_headers,
     workbench_export_rows,
 )
@@ -83,8 +80,10 @@ def _safe_next(request: HttpRequest, candidate: str | None, fallback: str) -> st
 # --- workbench ----------------------------------------------------------------------------------
 
 
-def _workbench_request(request: HttpRequest) -> tuple[WorkbenchFilterForm, ex.RowFilter, str]:
-    form = WorkbenchFilterForm(request.GET or None, user=request.user)
+def _workbench_request(
+    request: HttpRequest, as_at
+) -> tuple[WorkbenchFilterForm, ex.RowFilter, str]:
+    form = WorkbenchFilterForm(request.GET or None, user=request.user, as_at=as_at)
     row_filter = form.row_filter() if form.is_bound else ex.RowFilter()
     sort = request.GET.get("sort", ex.DEFAULT_SORT)
     if sort.lstrip("-") not in ex.SORTS:
@@ -99,20 +98,12 @@ def _page_number(request: HttpRequest) -> int:
         return 1
 
 
-def _action_form_context(request: HttpRequest) -> dict[str, Any]:
-    return {
-        "owners": list(queries.workers_in_scope(user=request.user)),
-        "barriers": list(queries.barrier_codes()),
-    }
-
-
 @require_GET
 def workbench(request: HttpRequest) -> HttpResponse:
     as_at = reporting_date()
-    form, row_filter, sort = _workbench_request(request)
-    # The scope's workers, read once: the action forms' owners and the worker filter's choices.
-    owners = list(queries.workers_in_scope(user=request.user))
-    form.use_workers(owners)
+    form, row_filter, sort = _workbench_request(request, as_at)
+    # The scope's workers in post, read once for the worker filter's choices.
+    form.use_workers(queries.workers_in_scope(user=request.user, as_at=as_at))
     page = queries.workbench(
         user=request.user,
         as_at=as_at,
@@ -121,6 +112,7 @@ def workbench(request: HttpRequest) -> HttpResponse:
         page=_page_number(request),
         per_page=PER_PAGE,
     )
+    form.offer_lists(page.lists_with_rows)
     record_access(
         request,
         action="list",
@@ -128,14 +120,18 @@ def workbench(request: HttpRequest) -> HttpResponse:
         filters={**row_filter.as_dict(), "sort": sort, "page": page.number},
     )
     query = request.GET.copy()
+    selected = form.selected(query)
     context = {
         "as_at": as_at,
         "form": form,
-        "selected": form.selected(query),
+        "selected": selected,
+        "filters_in_words": (
+            "Filtered by " + "; ".join(t["text"] for t in selected) if selected else "No filters"
+        ),
         "page": page,
         "rows": page.rows,
         "headers": sort_headers(sort, query),
-        "sort": sort,
+        "sort_caption": sort_caption(sort),
         "list_summary": [
             {
                 "code": x.code,
@@ -149,8 +145,6 @@ def workbench(request: HttpRequest) -> HttpResponse:
         "page_of_rows": page.as_page(),
         "export_query": _without(query, "page"),
         "next_url": request.get_full_path(),
-        "owners": owners,
-        "barriers": list(queries.barrier_codes()),
     }
     return render_page_or_fragment(request, "surgeries/workbench.html", context)
 
@@ -167,7 +161,7 @@ def workbench_export(request: HttpRequest, fmt: str) -> HttpResponse:
     if fmt not in ("csv", "xlsx"):
         raise Http404("No such format")
     as_at = reporting_date()
-    _form, row_filter, sort = _workbench_request(request)
+    _form, row_filter, sort = _workbench_request(request, as_at)
     rows = queries.workbench_export(user=request.user, as_at=as_at, filters=row_filter, sort=sort)
     record_access(
         request,
@@ -188,31 +182,58 @@ def workbench_export(request: HttpRequest, fmt: str) -> HttpResponse:
 
 @audited_404
 def action_new(request: HttpRequest) -> HttpResponse:
-    """GET: the add-action page (the no-JavaScript route from a row). POST: create the action,
-    then redirect back (plain form) or return the redrawn workbench row (htmx)."""
+    """GET: the add-action page (the no-JavaScript route from a row), or with htmx from the
+    workbench the row with the form open under it. POST: create the action, then redirect back
+    (plain form) or return the redrawn workbench row (htmx)."""
     as_at = reporting_date()
-    owners = queries.workers_in_scope(user=request.user)
-    barriers = queries.barrier_codes()
-    data = request.POST if request.method == "POST" else None
-    initial = {
-        "child": request.GET.get("child"),
-        "list_code": request.GET.get("list"),
-        "surgery": request.GET.get("surgery"),
-        "next": request.GET.get("next", ""),
-    }
-    form = ActionForm(data, initial=initial, owners=owners, barriers=barriers)
-    child_ref = request.POST.get("child") if data is not None else request.GET.get("child")
+    params = request.POST if request.method == "POST" else request.GET
     surgery = None
-    surgery_ref = request.POST.get("surgery") if data is not None else request.GET.get("surgery")
-    if surgery_ref:
-        surgery = queries.get_surgery_or_404(user=request.user, public_id=surgery_ref)
+    if params.get("surgery"):
+        surgery = queries.get_surgery_or_404(user=request.user, public_id=params["surgery"])
+    # Whatever the surgery's date, the child must be in the user's scope today.
     child = queries.get_visible_child_or_404(
-        user=request.user, public_id=child_ref, as_at=surgery.date if surgery else as_at
+        user=request.user, public_id=params.get("child"), as_at=as_at
     )
-    record_access(request, action="view" if data is None else "create", child_ids=[child.pk])
-    if request.method != "POST":
-        return render(request, "surgeries/action_new.html", {"form": form, "child": child})
-    if form.is_valid():
+    list_code = params.get("list_code") or params.get("list") or ""
+    kind = params.get("kind", "")
+    inline = bool(getattr(request, "htmx", False)) and surgery is None
+    row = (
+        queries.exception_row(
+            user=request.user, as_at=as_at, child_id=child.pk, list_code=list_code, kind=kind
+        )
+        if inline or request.method != "POST"
+        else None
+    )
+    fallback = (
+        reverse("surgeries:surgery_child", args=[surgery.public_id, child.public_id])
+        if surgery
+        else reverse("surgeries:workbench")
+    )
+    next_url = _safe_next(request, params.get("next"), fallback)
+    form = ActionForm(
+        request.POST if request.method == "POST" else None,
+        initial={
+            "child": child.public_id,
+            "list_code": list_code,
+            "surgery": surgery.public_id if surgery else None,
+            "next": next_url,
+            "owner": row.worker_id if row else None,
+        },
+        owners=queries.workers_in_scope(user=request.user, as_at=as_at),
+        barriers=queries.barrier_codes(),
+        today=as_at,
+        inline=inline,
+        auto_id=f"{row.key}-%s" if inline and row else "id_%s",
+    )
+    if inline and request.method != "POST":
+        # Opened from the row's link: the keyboard user lands in the first field (htmx focuses
+        # an autofocus element of the content it swaps in).
+        form.fields["description"].widget.attrs["autofocus"] = True
+    record_access(
+        request, action="view" if request.method != "POST" else "create", child_ids=[child.pk]
+    )
+    added = False
+    if request.method == "POST" and form.is_valid():
         try:
             services.action_create(
                 user=_user(request),
@@ -225,38 +246,30 @@ def action_new(request: HttpRequest) -> HttpResponse:
                 surgery=surgery,
                 today=as_at,
             )
+            added = True
         except services.ServiceError as error:
             _add_errors(form, error)
-    fallback = (
-        reverse("surgeries:surgery_child", args=[surgery.public_id, child.public_id])
-        if surgery
-        else reverse("surgeries:workbench")
-    )
-    next_url = _safe_next(request, request.POST.get("next"), fallback)
-    if getattr(request, "htmx", False) and surgery is None:
-        row = queries.exception_row(
-            user=request.user,
-            as_at=as_at,
-            child_id=child.pk,
-            list_code=form.cleaned_data.get("list_code") or request.POST.get("list_code", ""),
-            kind=request.POST.get("kind", ""),
-        )
+    if inline:
+        if added:
+            row = queries.exception_row(
+                user=request.user, as_at=as_at, child_id=child.pk, list_code=list_code, kind=kind
+            )
         context = {
             "row": row,
-            "row_form": form if form.errors else None,
-            "added": not form.errors,
+            "group_key": ex.row_key(child.pk, list_code, kind),
+            "row_form": None if added else form,
+            "added": added,
             "next_url": next_url,
-            **_action_form_context(request),
         }
-        response = render(request, "surgeries/workbench.html#row", context)
+        response = render(request, "surgeries/workbench.html#group", context)
         patch_vary_headers(response, ["HX-Request"])
         return response
-    if form.errors:
-        return render(
-            request, "surgeries/action_new.html", {"form": form, "child": child}, status=422
-        )
-    messages.success(request, "Action added.")
-    return redirect(next_url)
+    if added:
+        messages.success(request, "Action added.")
+        return redirect(next_url)
+    page = {"form": form, "child": child, "row": row, "back_url": next_url}
+    status = 422 if request.method == "POST" else 200
+    return render(request, "surgeries/action_new.html", page, status=status)
 
 
 def _add_errors(form, error: services.ServiceError) -> None:
@@ -345,7 +358,9 @@ def _close_action(request: HttpRequest, public_id, service) -> HttpResponse:
         }
         return render(request, "surgeries/action_detail.html", context, status=422)
     messages.success(request, "Action updated.")
-    return redirect("surgeries:action_detail", public_id=action.public_id)
+    # From a surgery's child page the chair goes back to the meeting.
+    fallback = reverse("surgeries:action_detail", args=[action.public_id])
+    return redirect(_safe_next(request, request.POST.get("next"), fallback))
 
 
 @audited_404
@@ -389,8 +404,8 @@ def _surgery_form(request: HttpRequest, data=None) -> SurgeryForm:
         data,
         areas=areas,
         teams=queries.teams_in_scope(user=user),
-        workers=queries.workers_in_scope(user=user),
-        initial={"date": reporting_date()},
+        workers=queries.workers_in_scope(user=user, as_at=reporting_date()),
+        initial={"date": reporting_date(), "agenda_size": 40},
     )
 
 
@@ -409,6 +424,8 @@ def surgery_new(request: HttpRequest) -> HttpResponse:
                 teams=data["teams"],
                 lists=data["lists"],
                 attendees=data["attendees"],
+                today=reporting_date(),
+                agenda_size=data["agenda_size"],
             )
         except services.ServiceError as error:
             _add_errors(form, error)
@@ -422,19 +439,24 @@ def surgery_new(request: HttpRequest) -> HttpResponse:
 @audited_404
 @require_GET
 def surgery_detail(request: HttpRequest, public_id) -> HttpResponse:
+    """The agenda, paged, grouped by team and worker, with the meeting's progress."""
     as_at = reporting_date()
     surgery = queries.get_surgery_or_404(user=request.user, public_id=public_id)
-    agenda = queries.surgery_agenda(user=request.user, surgery=surgery, as_at=as_at)
+    agenda = meeting_agenda(user=request.user, surgery=surgery, as_at=as_at)
+    page = agenda_page(agenda, _page_number(request))
     impact = surgery_impacts([surgery], as_at=as_at).get(surgery.pk)
     record_access(request, action="view", child_ids=sorted(agenda.child_ids))
     context = {
         "surgery": surgery,
         "agenda": agenda,
+        "page": page,
+        "agenda_pages": _agenda_pages(page),
         "impact": impact,
         "labels": _list_labels(),
         "teams": list(surgery.teams.all()),
-        "attendees": list(surgery.attendees.all()),
+        "attendees": list(surgery.attendees.select_related("team")),
         "is_chair": surgery.chair_id == request.user.pk,
+        "next_child": agenda.next_undiscussed(),
         "as_at": as_at,
     }
     return render_page_or_fragment(
@@ -442,14 +464,22 @@ def surgery_detail(request: HttpRequest, public_id) -> HttpResponse:
     )
 
 
+def _agenda_pages(page) -> Page:
+    """The agenda's page as a Django Page (it pages children, grouped after the cut), for the
+    one pagination tag."""
+    return CountedPaginator([], AGENDA_PAGE, count=page.count).page_of(page.number)
+
+
 @audited_404
 def surgery_child(request: HttpRequest, public_id, child_id) -> HttpResponse:
-    """One child at the surgery: its agenda rows, the discussion (note and barrier) and the
-    actions agreed."""
+    """One child at the surgery: where they are in the agenda, their lists, every open action
+    on them (from the workbench or an earlier surgery) to update rather than duplicate, the
+    discussion (note and barrier) and the actions agreed."""
+    as_at = reporting_date()
     surgery = queries.get_surgery_or_404(user=request.user, public_id=public_id)
-    child, rows = queries.surgery_child(user=request.user, surgery=surgery, public_id=child_id)
+    at = child_at_meeting(user=request.user, surgery=surgery, public_id=child_id, as_at=as_at)
+    child, rows, discussion = at.child, at.rows, at.discussion
     record_access(request, action="view", child_ids=[child.pk])
-    discussion = surgery.discussions.filter(child=child).first()
     barriers = queries.barrier_codes()
     data = request.POST if request.method == "POST" else None
     form = DiscussionForm(
@@ -469,33 +499,36 @@ def surgery_child(request: HttpRequest, public_id, child_id) -> HttpResponse:
         except services.ServiceError as error:
             _add_errors(form, error)
         else:
-            messages.success(request, "Discussion recorded.")
-            return redirect(
-                "surgeries:surgery_child", public_id=surgery.public_id, child_id=child.public_id
-            )
-    actions = list(
-        Action.objects.filter(child=child, surgery=surgery).select_related("owner", "barrier")
-    )
+            messages.success(request, f"Discussion of {child.full_name} recorded.")
+            target = at.next_id if "next" in request.POST and at.next_id else child.public_id
+            return redirect("surgeries:surgery_child", public_id=surgery.public_id, child_id=target)
+    open_lists = {a.list_code for a in at.actions if a.status == Action.Status.OPEN}
+    list_code = next((r.list_code for r in rows if r.list_code not in open_lists), None)
     action_form = ActionForm(
         initial={
             "child": child.public_id,
             "surgery": surgery.public_id,
-            "list_code": rows[0].list_code if rows else None,
+            "list_code": list_code or (rows[0].list_code if rows else None),
             # The child's allocated worker, as the workbench's row form offers.
             "owner": rows[0].worker_id if rows else None,
             "next": request.get_full_path(),
         },
-        owners=queries.workers_in_scope(user=request.user),
+        owners=_meeting_owners(request, rows),
         barriers=barriers,
+        today=reporting_date(),
     )
     context = {
         "surgery": surgery,
         "child": child,
+        "at": at,
         "rows": rows,
         "form": form,
         "action_form": action_form,
-        "actions": actions,
+        "open_actions": [a for a in at.actions if a.status == Action.Status.OPEN],
+        "agreed": [a for a in at.actions if a.surgery_id == surgery.pk],
+        "close_form": CloseActionForm(),
         "labels": _list_labels(),
+        "here": request.get_full_path(),
         "is_chair": surgery.chair_id == request.user.pk and not surgery.is_closed,
     }
     return render(
@@ -503,10 +536,37 @@ def surgery_child(request: HttpRequest, public_id, child_id) -> HttpResponse:
     )
 
 
+def _meeting_owners(request: HttpRequest, rows: list[Any]):
+    """Who may own an action agreed for the child: the current workers of the child's team (a
+    head of service's whole scope is hundreds of names), else of the user's scope."""
+    owners = queries.workers_in_scope(user=request.user, as_at=reporting_date())
+    team_id = rows[0].team_id if rows else None
+    if team_id is not None and owners.filter(team_id=team_id).exists():
+        owners = owners.filter(team_id=team_id)
+    return owners.select_related(None).only("pk", "name")
+
+
 @audited_404
-@require_POST
 def surgery_close(request: HttpRequest, public_id) -> HttpResponse:
+    """GET: what closing will freeze, and a confirmation button. POST: close."""
     surgery = queries.get_surgery_or_404(user=request.user, public_id=public_id)
+    if request.method == "GET":
+        if surgery.is_closed or surgery.chair_id != request.user.pk:
+            return redirect("surgeries:surgery_detail", public_id=surgery.public_id)
+        as_at = reporting_date()
+        agenda = meeting_agenda(user=request.user, surgery=surgery, as_at=as_at)
+        record_access(request, action="view", child_ids=sorted(agenda.child_ids))
+        return render(
+            request,
+            "surgeries/surgery_close.html",
+            {
+                "surgery": surgery,
+                "agenda": agenda,
+                "rows": sum(c.overdue + c.due_soon for c in agenda.counts),
+            },
+        )
+    if request.method != "POST":
+        return HttpResponse(status=405)
     try:
         services.surgery_close(user=_user(request), surgery=surgery, as_at=reporting_date())
     except services.ServiceError as error:
@@ -524,35 +584,56 @@ def surgery_close(request: HttpRequest, public_id) -> HttpResponse:
 @audited_404
 @require_GET
 def surgery_minutes(request: HttpRequest, public_id, fmt: str) -> HttpResponse:
+    """The minutes of a closed surgery (PDF or XLSX); `?appendix=1` adds the children of the
+    lists who were not on the agenda."""
     if fmt not in ("pdf", "xlsx"):
         raise Http404("No such format")
     surgery: Surgery = queries.get_surgery_or_404(user=request.user, public_id=public_id)
     if not surgery.is_closed:
         raise Http404("Minutes are produced when the surgery closes")
-    agenda = queries.surgery_agenda(user=request.user, surgery=surgery, as_at=reporting_date())
-    record_access(
-        request, action="export", child_ids=sorted(agenda.child_ids), filters={"format": fmt}
+    return _agenda_document(request, surgery, fmt, kind="minutes")
+
+
+@audited_404
+@require_GET
+def surgery_agenda_export(request: HttpRequest, public_id, fmt: str) -> HttpResponse:
+    """The agenda to circulate before the meeting (PDF or XLSX)."""
+    if fmt not in ("pdf", "xlsx"):
+        raise Http404("No such format")
+    surgery: Surgery = queries.get_surgery_or_404(user=request.user, public_id=public_id)
+    return _agenda_document(request, surgery, fmt, kind="agenda")
+
+
+def _agenda_document(
+    request: HttpRequest, surgery: Surgery, fmt: str, *, kind: str
+) -> HttpResponse:
+    appendix = request.GET.get("appendix") == "1"
+    agenda = meeting_agenda(
+        user=request.user, surgery=surgery, as_at=reporting_date(), with_appendix=appendix
     )
-    labels = _list_labels()
-    items = agenda.rows + agenda.carried_items
-    filename = f"surgery-minutes-{surgery.date:%Y-%m-%d}.{fmt}"
+    record_access(
+        request,
+        action="export",
+        child_ids=sorted(agenda.child_ids),
+        filters={"format": fmt, "document": kind, "appendix": appendix},
+    )
+    document = MeetingDocument(
+        surgery=surgery,
+        agenda=agenda,
+        attendees=list(surgery.attendees.select_related("team").order_by("name")),
+        teams=list(surgery.teams.order_by("name")),
+        labels=_list_labels(),
+        kind=kind,
+        with_appendix=appendix,
+    )
+    filename = f"surgery-{kind}-{surgery.date:%Y-%m-%d}.{fmt}"
     if fmt == "xlsx":
-        body = minutes_xlsx(surgery, items, agenda.actions, labels)
         response = HttpResponse(
-            body,
+            document.xlsx(),
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
     else:
-        body = minutes_pdf(
-            {
-                "surgery": surgery,
-                "items": [agenda_values(i) for i in items],
-                "actions": [action_values(a, labels) for a in agenda.actions],
-                "agenda_header": AGENDA_HEADER,
-                "action_header": ACTION_HEADER,
-            }
-        )
-        response = HttpResponse(body, content_type="application/pdf")
+        response = HttpResponse(document.pdf(), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 

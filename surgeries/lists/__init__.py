@@ -25,6 +25,7 @@ from surgeries.lists.definitions import (
     RowFilter,
     first_day_numbered,
     lists_by_code,
+    row_key,
     surgery_lists,
 )
 from surgeries.lists.filtering import scope_q, visible_child_ids
@@ -65,6 +66,7 @@ __all__ = [
     "refresh",
     "refresh_children",
     "refreshed",
+    "row_key",
     "scope_q",
     "surgery_lists",
     "to_rows",

@@ -143,6 +143,7 @@ class ExceptionRow:
     category: str
     open_actions: int
     child_public_id: Any
+    la_child_id: str
     first_name: str
     last_name: str
     worker_name: str
@@ -166,7 +167,12 @@ class ExceptionRow:
     def key(self) -> str:
         """A stable DOM id for the row (no personal data: internal ids only). An event list may
         hold a child both overdue and due soon, so the kind is part of it."""
-        return f"row-{self.child_id}-{self.list_code}-{self.kind}"
+        return row_key(self.child_id, self.list_code, self.kind)
+
+
+def row_key(child_id: int, list_code: str, kind: str) -> str:
+    """`ExceptionRow.key` for a row that may have left its list."""
+    return f"row-{child_id}-{list_code}-{kind}"
 
 
 def first_day_numbered(as_at: date, min_days: int) -> date:

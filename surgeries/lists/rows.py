@@ -34,10 +34,12 @@ def compiled_rows(
     columns: Sequence[str] = COLUMNS,
     sort: str = "",
     using: str = "default",
+    visible_ids: list[int] | None = None,
 ) -> sql.CompiledUnion | None:
-    """The exception rows as SQL ready to run, the scope's children read now (one query; None
-    when the scope sees no child). From the stored rows when the date's lists have been
-    materialised (one query to know), else the live union's SQL from the cache."""
+    """The exception rows as SQL ready to run, the scope's children read now (one query, or
+    `visible_ids` when the caller has read them for this request already; None when the scope
+    sees no child). From the stored rows when the date's lists have been materialised (one
+    query to know), else the live union's SQL from the cache."""
     filters = filters or RowFilter()
     if scope.is_empty:
         return None
@@ -62,7 +64,11 @@ def compiled_rows(
         )
     if compiled is None or not compiled.needs_children:
         return compiled
-    ids = visible_child_ids(scope, as_at, using=compiled.alias)
+    ids = (
+        visible_child_ids(scope, as_at, using=compiled.alias)
+        if visible_ids is None
+        else visible_ids
+    )
     return compiled.bind(ids) if ids else None
 
 
@@ -111,14 +117,16 @@ def to_rows(values: Iterable[dict[str, Any]], *, as_at: date) -> list[ExceptionR
         # `fetch_page` already joined the display columns: no further query.
         return [_row(v, lists, v) for v in values]
     child_ids = {v["r_child"] for v in values}
-    children: dict[int, tuple[Any, str, str, str]] = {}
+    children: dict[int, tuple[Any, str, str, str, str]] = {}
     if child_ids:
         children = {
-            pk: (public_id, first, last, category)
-            for pk, public_id, first, last, category in Child.objects.filter(pk__in=child_ids)
+            pk: (public_id, la_id, first, last, category)
+            for pk, public_id, la_id, first, last, category in Child.objects.filter(
+                pk__in=child_ids
+            )
             .annotate(c=category_at(as_at))
             .order_by()
-            .values_list("pk", "public_id", "first_name", "last_name", "c")
+            .values_list("pk", "public_id", "la_child_id", "first_name", "last_name", "c")
         }
     worker_ids = {v["r_worker"] for v in values if v["r_worker"]}
     workers = (
@@ -130,9 +138,10 @@ def to_rows(values: Iterable[dict[str, Any]], *, as_at: date) -> list[ExceptionR
     teams = dict(Team.objects.filter(pk__in=team_ids).values_list("pk", "name")) if team_ids else {}
     rows = []
     for v in values:
-        public_id, first, last, category = children.get(v["r_child"], (None, "", "", ""))
+        public_id, la_id, first, last, category = children.get(v["r_child"], (None, "", "", "", ""))
         display = {
             "d_public_id": public_id,
+            "d_la_child_id": la_id,
             "d_first_name": first,
             "d_last_name": last,
             "d_category": category,
@@ -157,6 +166,7 @@ def _row(v: dict[str, Any], lists: dict[str, ExceptionList], d: dict[str, Any]) 
         category=d["d_category"] or "",
         open_actions=v["r_open_actions"] or 0,
         child_public_id=d["d_public_id"],
+        la_child_id=d["d_la_child_id"] or "",
         first_name=d["d_first_name"] or "",
         last_name=d["d_last_name"] or "",
         worker_name=d["d_worker"] or "",

@@ -154,7 +154,15 @@ def _order_by(compiled: CompiledUnion, sort: str) -> list[str]:
 
 
 # The display columns a page row carries (read for the page's rows only, in the same statement).
-DISPLAY = ("d_public_id", "d_first_name", "d_last_name", "d_category", "d_worker", "d_team")
+DISPLAY = (
+    "d_public_id",
+    "d_la_child_id",
+    "d_first_name",
+    "d_last_name",
+    "d_category",
+    "d_worker",
+    "d_team",
+)
 
 
 def fetch_page(
@@ -182,12 +190,13 @@ def fetch_page(
         .annotate(
             d_pk=F("pk"),
             d_public_id=F("public_id"),
+            d_la_child_id=F("la_child_id"),
             d_first_name=F("first_name"),
             d_last_name=F("last_name"),
             d_category=category_at(as_at),
         )
         .order_by()
-        .values("d_pk", "d_public_id", "d_first_name", "d_last_name", "d_category")
+        .values("d_pk", *DISPLAY[:5])
         .query.get_compiler(using=compiled.alias)
         .as_sql()
     )
@@ -198,14 +207,12 @@ def fetch_page(
         f"u.{c}" if c in (qn("r_list"), qn("r_kind")) else "NULL" for c in columns
     )
     n, days, pos = qn("r_n"), qn("r_days"), qn("r_pos")
+    child_columns = ", ".join(f"ch.{qn(c)} AS {qn(c)}" for c in DISPLAY[:5])
     materialized = "MATERIALIZED " if connection.vendor in ("postgresql", "sqlite") else ""
     sql = (
         f"WITH u AS {materialized}({compiled.sql}) "  # noqa: S608
         f"SELECT {page_columns}, p.{days}, p.{pos}, NULL AS {n}, "
-        f"ch.{qn('d_public_id')} AS {qn('d_public_id')}, "
-        f"ch.{qn('d_first_name')} AS {qn('d_first_name')}, "
-        f"ch.{qn('d_last_name')} AS {qn('d_last_name')}, "
-        f"ch.{qn('d_category')} AS {qn('d_category')}, "
+        f"{child_columns}, "
         f"w.{qn('name')} AS {qn('d_worker')}, t.{qn('name')} AS {qn('d_team')} "
         f"FROM (SELECT u.*, (%s - c.{qn('working_day_number')}) AS {days}, "
         f"ROW_NUMBER() OVER (ORDER BY {order}) AS {pos} "
@@ -215,7 +222,7 @@ def fetch_page(
         f"LEFT JOIN {worker} w ON w.{qn('id')} = p.{qn('r_worker')} "
         f"LEFT JOIN {team} t ON t.{qn('id')} = p.{qn('r_team')} "
         f"UNION ALL SELECT {count_columns}, NULL, NULL, COUNT(*), "
-        f"NULL, NULL, NULL, NULL, NULL, NULL "
+        f"{', '.join(['NULL'] * len(DISPLAY))} "
         f"FROM u GROUP BY u.{qn('r_list')}, u.{qn('r_kind')}"
     )
     params = (

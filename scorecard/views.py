@@ -23,7 +23,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.audit import record_access
@@ -31,6 +30,7 @@ from accounts.roles import CHILD_LEVEL_ROLES, Role
 from casework.models import Worker
 from casework.reporting import reporting_date
 from casework.scope import Scope, scope_for
+from common.htmx import render_page_or_fragment
 from scorecard import narrative, queries, services, tasks
 from scorecard.exports import csv_response, xlsx_response
 from scorecard.forms import ReportEditForm
@@ -115,16 +115,6 @@ def can_see_children(user: Any, user_scope: Scope) -> bool:
     return getattr(user, "role", None) in CHILD_LEVEL_ROLES and not user_scope.is_empty
 
 
-def render_page_or_fragment(
-    request: HttpRequest, template: str, fragment: str, context: dict[str, Any]
-) -> TemplateResponse:
-    """The one place that decides page or fragment: htmx requests get the named partial."""
-    name = f"{template}#{fragment}" if getattr(request, "htmx", False) else template
-    response = TemplateResponse(request, name, context)
-    patch_vary_headers(response, ("HX-Request",))
-    return response
-
-
 @require_GET
 def scorecard_current(request: HttpRequest) -> HttpResponse:
     """/scorecard/ opens the latest complete quarter; the picker form also lands here with
@@ -165,7 +155,9 @@ def scorecard_page(request: HttpRequest, quarter: str) -> HttpResponse:
         "can_see_children": can_see_children(request.user, user_scope),
         "view_name": "scorecard",
     }
-    return render_page_or_fragment(request, "scorecard/scorecard.html", "scorecard", context)
+    return render_page_or_fragment(
+        request, "scorecard/scorecard.html", context, fragment="scorecard"
+    )
 
 
 # --- Charts ------------------------------------------------------------------------------------
@@ -186,7 +178,7 @@ def charts_page(request: HttpRequest, quarter: str) -> HttpResponse:
         "charts": report_charts(q, scope),
         "view_name": "charts",
     }
-    return render_page_or_fragment(request, "scorecard/charts.html", "charts", context)
+    return render_page_or_fragment(request, "scorecard/charts.html", context, fragment="charts")
 
 
 # --- Scorecard exports and the committee pack -----------------------------------------------
@@ -403,7 +395,9 @@ def report_render(request: HttpRequest, quarter: str, number: int) -> HttpRespon
     q, scope, user_scope = _report_request(request, quarter)
     render = _render_or_404(request, number)
     context = {**_report_context(request, q, scope, user_scope), "render": render}
-    return render_page_or_fragment(request, "scorecard/report_render.html", "progress", context)
+    return render_page_or_fragment(
+        request, "scorecard/report_render.html", context, fragment="progress"
+    )
 
 
 @require_GET
@@ -542,7 +536,7 @@ def drilldown(request: HttpRequest, quarter: str, code: str) -> HttpResponse:
         "as_reported": dd.as_reported,
         "switch_url": _switch_url(request, dd),
     }
-    return render_page_or_fragment(request, "scorecard/drilldown.html", "results", context)
+    return render_page_or_fragment(request, "scorecard/drilldown.html", context)
 
 
 def _switch_url(request: HttpRequest, dd: DrilldownRequest) -> str:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from django.core.paginator import Page
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
@@ -14,6 +15,7 @@ from accounts.roles import Role
 from casework.models import Child, Team, Worker
 from casework.queries import in_teams_at, open_at
 from casework.scope import scope_for
+from common.paginators import CountedPaginator
 from surgeries import lists as ex
 from surgeries.models import Action, AgendaItem, BarrierCode, Surgery
 
@@ -86,6 +88,12 @@ class WorkbenchPage:
     @property
     def end_index(self) -> int:
         return (self.number - 1) * self.per_page + len(self.rows)
+
+    def as_page(self) -> Page:
+        """This page as a Django Page, for the one pagination tag."""
+        return CountedPaginator(self.rows, self.per_page, count=self.counts.total).page_of(
+            self.number
+        )
 
 
 def workbench(

@@ -9,6 +9,7 @@ from functools import wraps
 from typing import Any, cast
 
 from django.contrib import messages
+from django.core.paginator import Page
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -23,6 +24,8 @@ from accounts.roles import Role
 from casework.models import ServiceArea
 from casework.reporting import reporting_date
 from casework.scope import scope_for
+from common.htmx import render_page_or_fragment
+from common.paginators import CountedPaginator
 from scorecard.exports import csv_response, xlsx_response
 from surgeries import lists as ex
 from surgeries import queries, services
@@ -41,22 +44,6 @@ from surgeries.tables import (
 )
 
 PER_PAGE = 50
-
-
-def render_page(
-    request: HttpRequest,
-    template: str,
-    context: dict[str, Any],
-    *,
-    fragment: str = "results",
-    status: int = 200,
-) -> HttpResponse:
-    """The one place that decides page or fragment: an htmx request gets the named partial of
-    the same template, anything else the whole page."""
-    name = f"{template}#{fragment}" if getattr(request, "htmx", False) else template
-    response = render(request, name, context, status=status)
-    patch_vary_headers(response, ["HX-Request"])
-    return response
 
 
 def audited_404(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -155,11 +142,11 @@ def workbench(request: HttpRequest) -> HttpResponse:
             for x in ex.surgery_lists()
             if x.code in page.counts.by_list
         ],
-        "pagination": _pagination(query, page),
+        "page_of_rows": page.as_page(),
         "export_query": _without(query, "page"),
         "next_url": request.get_full_path(),
     }
-    return render_page(request, "surgeries/workbench.html", context)
+    return render_page_or_fragment(request, "surgeries/workbench.html", context)
 
 
 def _without(query, *names: str) -> str:
@@ -167,36 +154,6 @@ def _without(query, *names: str) -> str:
     for name in names:
         q.pop(name, None)
     return q.urlencode()
-
-
-def _pagination(query, page: queries.WorkbenchPage) -> dict[str, Any]:
-    def url(number: int) -> str:
-        q = query.copy()
-        q["page"] = str(number)
-        return f"?{q.urlencode()}"
-
-    numbers = sorted(
-        {
-            1,
-            page.num_pages,
-            *range(max(1, page.number - 2), min(page.num_pages, page.number + 2) + 1),
-        }
-    )
-    items: list[dict[str, Any]] = []
-    previous = 0
-    for n in numbers:
-        if previous and n > previous + 1:
-            items.append({"ellipsis": True})
-        items.append({"number": n, "url": url(n), "current": n == page.number})
-        previous = n
-    return {
-        "pages": items,
-        "previous_url": url(page.number - 1) if page.has_previous else "",
-        "next_url": url(page.number + 1) if page.has_next else "",
-        "start_index": page.start_index,
-        "end_index": page.end_index,
-        "count": page.counts.total,
-    }
 
 
 @require_GET
@@ -332,7 +289,7 @@ def _actions_page(request: HttpRequest, actions, *, title: str, current: str) ->
     records = [row.record for row in table.page.object_list] if table.page else []
     queries.mark_no_longer_overdue(records, as_at=as_at)
     record_access(request, action="list", child_ids=sorted({a.child_id for a in records}))
-    return render_page(
+    return render_page_or_fragment(
         request,
         "surgeries/actions.html",
         {"table": table, "title": title, "current": current, "as_at": as_at},
@@ -489,12 +446,11 @@ def surgery_detail(request: HttpRequest, public_id) -> HttpResponse:
     page = agenda_page(agenda, _page_number(request))
     impact = surgery_impacts([surgery], as_at=as_at).get(surgery.pk)
     record_access(request, action="view", child_ids=sorted(agenda.child_ids))
-    query = request.GET.copy()
     context = {
         "surgery": surgery,
         "agenda": agenda,
         "page": page,
-        "pagination": _agenda_pagination(query, page),
+        "agenda_pages": _agenda_pages(page),
         "impact": impact,
         "labels": _list_labels(),
         "teams": list(surgery.teams.all()),
@@ -503,16 +459,15 @@ def surgery_detail(request: HttpRequest, public_id) -> HttpResponse:
         "next_child": agenda.next_undiscussed(),
         "as_at": as_at,
     }
-    return render_page(request, "surgeries/surgery_detail.html", context, fragment="agenda")
-
-
-def _agenda_pagination(query, page) -> dict[str, Any]:
-    wrapped = queries.WorkbenchPage(
-        rows=[], counts=ex.Counts(total=page.count), number=page.number, per_page=AGENDA_PAGE
+    return render_page_or_fragment(
+        request, "surgeries/surgery_detail.html", context, fragment="agenda"
     )
-    pagination = _pagination(query, wrapped)
-    pagination.update(start_index=page.start_index, end_index=page.end_index)
-    return pagination
+
+
+def _agenda_pages(page) -> Page:
+    """The agenda's page as a Django Page (it pages children, grouped after the cut), for the
+    one pagination tag."""
+    return CountedPaginator([], AGENDA_PAGE, count=page.count).page_of(page.number)
 
 
 @audited_404

@@ -19,6 +19,7 @@ GET_MAY_WRITE = {
 }
 
 
+@pytest.mark.walk
 def test_post_without_csrf_token_is_refused_everywhere(world, record_property):
     client = Client(enforce_csrf_checks=True)
     client.force_login(world.cast.admin)
@@ -46,6 +47,7 @@ def test_post_with_csrf_token_gets_through(world):
     assert response.status_code == 422  # the form's own validation, not CSRF
 
 
+@pytest.mark.walk
 @pytest.mark.parametrize("role", ROLES)
 def test_get_of_every_url_writes_nothing(world, role, record_property):
     client = Client()

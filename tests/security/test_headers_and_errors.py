@@ -82,6 +82,7 @@ def test_add_action_ignores_an_off_site_next(world, client, next_url):
 NONCE = re.compile(r"'nonce-([^']+)'")
 
 
+@pytest.mark.walk
 def test_every_authenticated_response_is_no_store_with_a_strict_csp(world, record_property):
     client = Client()
     client.force_login(world.cast.admin)

@@ -86,6 +86,7 @@ def hostile_world(world):
     return world, discussion
 
 
+@pytest.mark.walk
 @pytest.mark.parametrize("who", ["admin", "manager_a1", "chair_a", "social_worker"])
 def test_stored_script_renders_escaped_on_every_page(hostile_world, who, record_property):
     world, _ = hostile_world

@@ -36,6 +36,7 @@ def broker_down(settings):
     current_app.conf.broker_url, current_app.conf.task_always_eager = old
 
 
+@pytest.mark.walk
 def test_pages_answer_with_the_broker_down(world, broker_down, record_property):
     client = Client(raise_request_exception=False)
     for who in ("admin", "manager_a1"):
@@ -48,6 +49,7 @@ def test_pages_answer_with_the_broker_down(world, broker_down, record_property):
     record_property("broker_down_urls", len(urls))
 
 
+@pytest.mark.walk
 def test_no_view_queues_a_task(world, broker_down):
     """Views never call the broker: every Celery task comes from beat or a management command.
     If one ever does, it must catch the broker error and show a message, not a 500."""

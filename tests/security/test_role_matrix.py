@@ -153,6 +153,7 @@ def run_cell(
     return cell
 
 
+@pytest.mark.walk
 @pytest.mark.django_db
 def test_role_matrix_out_of_scope_is_404_and_changes_nothing(world, client, record_property):
     cells: list[Cell] = []

@@ -162,6 +162,13 @@ OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", default="Children's Services Scorecard"
 # The admin never shows a device's secret: no key field, and django-otp's QR code and config
 # pages answer 403, so an administrator cannot copy another user's second factor.
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+# django-otp's back-off (1, 2, 4... s after each wrong code) refuses a right code typed straight
+# after a wrong one; accounts.two_factor locks a device after OTP_MAX_FAILURES wrong codes in a
+# row for OTP_LOCKOUT_MINUTES instead, and says so.
+OTP_TOTP_THROTTLE_FACTOR = 0
+OTP_STATIC_THROTTLE_FACTOR = 0
+OTP_MAX_FAILURES = env.int("OTP_MAX_FAILURES", default=5)
+OTP_LOCKOUT_MINUTES = env.int("OTP_LOCKOUT_MINUTES", default=15)
 
 # Security headers. Production turns on HTTPS-only behaviour.
 SECURE_CONTENT_TYPE_NOSNIFF = True

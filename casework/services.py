@@ -10,6 +10,7 @@ from django.dispatch import Signal
 from django.utils import timezone
 
 from casework.models import Child, HealthCheck, Visit, Worker
+from casework.reporting import long_date, reporting_date, reporting_now
 
 # Sent inside the transaction of a write to a child's record made through the app (`child_id`):
 # derived data kept per child (the stored exception lists, surgeries/workbench.py) is rewritten
@@ -24,9 +25,11 @@ def _lock_child(child: Child) -> Child:
 
 
 def _date_errors(child: Child, day: date, today: date, what: str) -> list[str]:
+    """Dates of the case record are never in the future: `today` is the app's clock
+    (casework.reporting), so in the demo a date after its reporting date is refused too."""
     errors = []
     if day > today:
-        errors.append(f"The {what} must be today or in the past")
+        errors.append(f"The {what} must be today or in the past (today is {long_date(today)})")
     if child.date_of_birth and day < child.date_of_birth:
         errors.append(f"The {what} must be on or after the child's date of birth")
     if child.date_of_death and day > child.date_of_death:
@@ -46,8 +49,9 @@ def visit_record(
     recorded_at: datetime | None = None,
 ) -> Visit:
     """Record a statutory or other visit to a child. `recorded_at` is when it was written up
-    (now, by default): the recording delay is itself measured (visit_recorded_late_pct)."""
-    recorded_at = recorded_at or timezone.now()
+    (now on the app's clock, by default): the recording delay is itself measured
+    (visit_recorded_late_pct)."""
+    recorded_at = recorded_at or reporting_now()
     child = _lock_child(child)
     errors: dict[str, list[str]] = {}
     date_errors = _date_errors(child, date, timezone.localdate(recorded_at), "date of the visit")
@@ -89,7 +93,7 @@ def health_check_record(
     *, child: Child, kind: str, date: date, today: date | None = None
 ) -> HealthCheck:
     """Record a health assessment, dental check or development check for a child."""
-    today = today or timezone.localdate()
+    today = today or reporting_date()
     child = _lock_child(child)
     errors: dict[str, list[str]] = {}
     date_errors = _date_errors(child, date, today, "date of the check")

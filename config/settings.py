@@ -73,7 +73,13 @@ MIDDLEWARE = [
     "accounts.middleware.SecondFactorMiddleware",
     "accounts.middleware.NoStoreMiddleware",
     "axes.middleware.AxesMiddleware",
+    # Last, so a view's Http404 or crash reaches it first (accounts.errors).
+    "accounts.errors.FriendlyErrorsMiddleware",
 ]
+
+# With DEBUG on, missing pages and crashes still get the service's own pages; a developer who
+# wants Django's debug pages (URL patterns, tracebacks) sets DEBUG_PAGES=true.
+DEBUG_PAGES = env.bool("DEBUG_PAGES", default=False)
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"

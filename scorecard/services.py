@@ -441,9 +441,9 @@ def rollup_target_date() -> date:
     """The date the nightly rollup computes: yesterday in Europe/London, or the reporting date
     when one is set (so the demo's snapshots land on its last day of data)."""
     from django.conf import settings
-    from django.utils import timezone
 
-    return settings.REPORTING_DATE or timezone.localdate() - timedelta(days=1)
+    today = reporting_date()
+    return today if settings.REPORTING_DATE else today - timedelta(days=1)
 
 
 def missing_rollup_dates(since: date, until: date | None = None) -> list[date]:

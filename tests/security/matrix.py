@@ -193,6 +193,7 @@ NOT_CHILD_LEVEL: dict[str, str] = {
     "logout": "sign out",
     "two_factor_setup": "the user's own TOTP device",
     "two_factor_verify": "the user's own TOTP check",
+    "two_factor_recovery_codes": "the administrator's own recovery codes",
     "scorecard:current": "redirect to the latest quarter",
     "scorecard:quarter": "aggregates, every role (tests/scorecard/test_scorecard_page_roles.py)",
     "scorecard:charts": "aggregates",

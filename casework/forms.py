@@ -120,3 +120,35 @@ class HealthCheckForm(forms.ModelForm):
     class Meta:
         model = HealthCheck
         fields = ["kind", "date"]
+
+
+class ReasonField(forms.CharField):
+    """Why a record is corrected or withdrawn: kept in the change history (100 characters, the
+    history's reason column)."""
+
+    def __init__(self, *, doing: str, done: str, **kwargs: Any) -> None:
+        super().__init__(
+            label=f"Why are you {doing} this visit?",
+            help_text="For example, recorded on the wrong child, or the child was not seen. "
+            "100 characters at most.",
+            max_length=100,
+            error_messages={
+                "required": f"Enter why the visit is being {done}",
+                "max_length": "The reason must be 100 characters or fewer",
+            },
+            widget=forms.Textarea(attrs={"rows": 3}),
+            **kwargs,
+        )
+
+
+class VisitCorrectionForm(VisitForm):
+    """The visit's answers as recorded, to change, and why (kept in the change history)."""
+
+    reason = ReasonField(doing="correcting", done="corrected")
+
+    class Meta(VisitForm.Meta):
+        fields = ["date", "visit_type", "child_seen", "seen_alone"]
+
+
+class VisitWithdrawForm(forms.Form):
+    reason = ReasonField(doing="withdrawing", done="withdrawn")

@@ -232,6 +232,9 @@ COUNCIL_LA_CODE = env("COUNCIL_LA_CODE", default="916")
 _reporting = env("REPORTING_DATE", default="")
 REPORTING_DATE: date | None = date.fromisoformat(_reporting) if _reporting else None
 
+# A worker may correct or withdraw a visit they wrote up for this many days; after it, a manager.
+VISIT_CORRECTION_DAYS = env.int("VISIT_CORRECTION_DAYS", default=7)
+
 # Local timescales used by the measures (DESIGN.md section 6). Working days unless named otherwise.
 TIMESCALES = {
     "allocation_wd": 5,

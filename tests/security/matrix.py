@@ -52,6 +52,14 @@ def _child(w: World, rel: str) -> dict[str, Any]:
     return {"public_id": w.site(rel).child.public_id}
 
 
+def _visit(w: World, rel: str) -> dict[str, Any]:
+    site = w.site(rel)
+    return {"public_id": site.child.public_id, "visit_id": site.visit.public_id}
+
+
+REFUSED_403 = {"GET": frozenset({403}), "POST": frozenset({403})}
+
+
 def _action(w: World, rel: str) -> dict[str, Any]:
     return {"public_id": w.site(rel).action.public_id}
 
@@ -117,6 +125,14 @@ MATRIX: dict[str, Entry] = {
         },
     ),
     "health_check_new": Entry(_child, CHILD_RULE, GET_POST),
+    # Corrections: the worker who recorded the visit (in its window) and managers; the
+    # performance officer reads the child but corrects nothing (403 after the scope check).
+    "visit_correct": Entry(
+        _visit, CHILD_RULE, GET_POST, in_scope={"performance_officer": REFUSED_403}
+    ),
+    "visit_withdraw": Entry(
+        _visit, CHILD_RULE, GET_POST, in_scope={"performance_officer": REFUSED_403}
+    ),
     "child_access": Entry(_child, ACCESS_RULE),
     # Lists of children.
     "caseload": Entry(

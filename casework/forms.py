@@ -152,3 +152,22 @@ class VisitCorrectionForm(VisitForm):
 
 class VisitWithdrawForm(forms.Form):
     reason = ReasonField(doing="withdrawing", done="withdrawn")
+
+
+class ChildSearchForm(forms.Form):
+    q = forms.CharField(
+        label="Name, LA child ID or date of birth",
+        help_text="For example, Sam Jones, 1234567 or 27 3 2010",
+        max_length=100,
+        error_messages={
+            "required": "Enter a name, LA child ID or date of birth",
+            "max_length": "Enter 100 characters or fewer",
+        },
+        widget=forms.TextInput(attrs={"type": "search", "spellcheck": "false"}),
+    )
+
+    def clean_q(self) -> str:
+        text = " ".join(self.cleaned_data["q"].split())
+        if len(text) < 2:
+            raise forms.ValidationError("Enter at least 2 characters of the name or ID")
+        return text

@@ -8,6 +8,7 @@ urlpatterns = [
     path("health/", views.health, name="health"),
     path("accessibility/", views.accessibility, name="accessibility"),
     path("caseload/", views.caseload, name="caseload"),
+    path("children/search/", views.child_search, name="child_search"),
     path("children/<uuid:public_id>/", views.child_overview, name="child_overview"),
     path("children/<uuid:public_id>/visits/", views.child_visits, name="child_visits"),
     path("children/<uuid:public_id>/visits/new/", views.visit_new, name="visit_new"),

@@ -33,12 +33,24 @@ from django.views.decorators.http import require_http_methods
 from django_tables2 import RequestConfig
 
 from accounts.audit import record_access
+from accounts.errors import RoleRefused
 from accounts.models import User
-from accounts.roles import Role
+from accounts.roles import CHILD_LEVEL_LABELS, CHILD_LEVEL_ROLES, Role
 from accounts.scope import children_visible_to, get_visible_child_or_404
 from casework import models as m
-from casework.forms import HealthCheckForm, VisitCorrectionForm, VisitForm, VisitWithdrawForm
-from casework.queries import allocations_open_at
+from casework.forms import (
+    ChildSearchForm,
+    HealthCheckForm,
+    VisitCorrectionForm,
+    VisitForm,
+    VisitWithdrawForm,
+)
+from casework.queries import (
+    SEARCH_LIMIT,
+    allocations_open_at,
+    children_matching,
+    parse_date_of_birth,
+)
 from casework.reporting import reporting_date, reporting_now
 from casework.services import (
     CORRECTING_MANAGERS,
@@ -576,6 +588,40 @@ def health_check_new(request: HttpRequest, public_id: Any) -> HttpResponse:
             return redirect("child_health", public_id=context["child"].public_id)
     context["form"] = form
     return render(request, "casework/health_check_form.html", context)
+
+
+# --- Find a child ------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET"])
+def child_search(request: HttpRequest) -> HttpResponse:
+    """Find a child by name, LA child ID or date of birth, among the children the user may see
+    only: a child outside the scope is not found, and nothing about it is written to the audit.
+    The search itself is audited like a list (the ids of the children shown; what was typed is
+    not kept, as it may be a name). Four queries whatever the number of results."""
+    user = _user(request)
+    if user.role not in CHILD_LEVEL_ROLES:
+        raise RoleRefused("Searches for children", CHILD_LEVEL_LABELS)
+    form = ChildSearchForm(request.GET if "q" in request.GET else None)
+    results: list[m.Child] | None = None
+    as_at = reporting_date()
+    if form.is_valid():
+        text = form.cleaned_data["q"]
+        scoped = children_visible_to(user, as_at=as_at)
+        results = list(
+            children_matching(scoped, text=text).annotate(
+                worker_name=Subquery(allocations_open_at(as_at).values("worker__name")[:1])
+            )
+        )
+        by = "date of birth" if parse_date_of_birth(text) else "name or LA child ID"
+        record_access(
+            request, action="search", child_ids=[c.pk for c in results], filters={"by": by}
+        )
+    return render(
+        request,
+        "casework/child_search.html",
+        {"form": form, "results": results, "limit": SEARCH_LIMIT, "as_at": as_at},
+    )
 
 
 # --- My caseload --------------------------------------------------------------------------------

@@ -121,12 +121,12 @@ def build_world(cast: Any) -> World:
             surgery=surgery,
             raised_on=date(2018, 9, 30),
         )
-        # Not seen, so no list or figure counts it; written up the day before the reporting
-        # date, so its worker may still correct it.
+        # Before the plan and the quarter, so no list or figure counts it; written up the day
+        # before the reporting date, so its worker may still correct it.
         visit = f.VisitFactory(
             child=child,
             worker=worker,
-            date=date(2018, 9, 28),
+            date=date(2018, 5, 2),
             visit_type="other",
             child_seen=False,
             recorded_at=f.aware(date(2018, 9, 29), 17),

@@ -143,6 +143,16 @@ MATRIX: dict[str, Entry] = {
         refused=404,  # other roles: like any out-of-scope list of children
         shows_record=True,
     ),
+    "child_search": Entry(
+        _none,
+        None,
+        # The shared start of every site child's name: the box echoes what was typed, and only
+        # the children found carry the rest of their names.
+        query=lambda w, rel: "q=Quillfeather",
+        roles=EVERYONE - {"senior_leader"},
+        refused=403,  # said in words: searches are for roles that work with children
+        shows_record=True,
+    ),
     "surgeries:workbench": Entry(_none, None, shows_record=True),
     "surgeries:workbench_export": Entry(lambda w, rel: {"fmt": "csv"}, None, shows_record=True),
     "surgeries:actions_mine": Entry(_none, None),

@@ -12,10 +12,11 @@
 
 import logging
 from collections.abc import Callable, Iterable
+from functools import wraps
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.template.loader import render_to_string
 
 logger = logging.getLogger("django.request")
@@ -114,3 +115,27 @@ class FriendlyErrorsMiddleware:
             extra={"status_code": 500},
         )
         return server_error(request)
+
+
+def for_roles(
+    roles: Iterable[object], page: str, labels: Iterable[str]
+) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
+    """Answer a 403 page in words (RoleRefused) to a role the page is not for, instead of an
+    empty list: "Surgeries are for social workers, team managers ...". For GET-only pages that
+    list no particular child (another method answers 405 first, as require_GET would); a
+    child's page answers 404 out of scope as before."""
+    allowed = set(roles)
+    names = list(labels)
+
+    def decorate(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
+            if request.method not in ("GET", "HEAD"):
+                return HttpResponseNotAllowed(["GET", "HEAD"])
+            if getattr(request.user, "role", None) not in allowed:
+                raise RoleRefused(page, names)
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorate

@@ -33,6 +33,7 @@ from django.views.decorators.http import require_http_methods
 from django_tables2 import RequestConfig
 
 from accounts.audit import record_access
+from accounts.audit_views import AUDIT_READERS
 from accounts.errors import RoleRefused
 from accounts.models import User
 from accounts.roles import CHILD_LEVEL_LABELS, CHILD_LEVEL_ROLES, Role
@@ -152,7 +153,19 @@ def _child_page(request: HttpRequest, public_id: Any, tab: str) -> dict[str, Any
         "tabs": [
             {"text": label, "href": reverse(name, args=[child.public_id]), "current": key == tab}
             for key, label, name in TABS
-        ],
+        ]
+        + (
+            # Who viewed this record: for the people who answer for it (accounts.audit_views).
+            [
+                {
+                    "text": "Who viewed",
+                    "href": reverse("child_access", args=[child.public_id]),
+                    "current": False,
+                }
+            ]
+            if _user(request).role in AUDIT_READERS
+            else []
+        ),
         "identity_details": [
             {"key": "Date of birth", "value": _long_date(child.date_of_birth)},
             {"key": "LA child ID", "value": child.la_child_id},

@@ -57,6 +57,8 @@ def _visit(w: World, rel: str) -> dict[str, Any]:
     return {"public_id": site.child.public_id, "visit_id": site.visit.public_id}
 
 
+# Lists of children a senior leader (aggregates only) is told, in words, are not for them.
+NOT_LEADERS: dict[str, Any] = {"roles": EVERYONE - {"senior_leader"}, "refused": 403}
 REFUSED_403 = {"GET": frozenset({403}), "POST": frozenset({403})}
 
 
@@ -153,14 +155,20 @@ MATRIX: dict[str, Entry] = {
         refused=403,  # said in words: searches are for roles that work with children
         shows_record=True,
     ),
-    "surgeries:workbench": Entry(_none, None, shows_record=True),
-    "surgeries:workbench_export": Entry(lambda w, rel: {"fmt": "csv"}, None, shows_record=True),
-    "surgeries:actions_mine": Entry(_none, None),
-    "surgeries:actions_team": Entry(_none, None),
-    "surgeries:actions_overdue": Entry(_none, None),
+    "surgeries:workbench": Entry(_none, None, shows_record=True, **NOT_LEADERS),
+    "surgeries:workbench_export": Entry(
+        lambda w, rel: {"fmt": "csv"},
+        None,
+        shows_record=True,
+        roles=EVERYONE - {"senior_leader"},
+        refused=403,
+    ),
+    "surgeries:actions_mine": Entry(_none, None, **NOT_LEADERS),
+    "surgeries:actions_team": Entry(_none, None, **NOT_LEADERS),
+    "surgeries:actions_overdue": Entry(_none, None, **NOT_LEADERS),
     # Meetings (title, date, chair, impact counts), no child: not audited, still scope-checked.
-    "surgeries:surgery_list": Entry(_none, None, audited=False),
-    "surgeries:barriers": Entry(_none, None),
+    "surgeries:surgery_list": Entry(_none, None, audited=False, **NOT_LEADERS),
+    "surgeries:barriers": Entry(_none, None, **NOT_LEADERS),
     # Actions and surgeries.
     "surgeries:action_new": Entry(
         _none,

@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 DEMO_ENV := REPORTING_DATE=$${REPORTING_DATE:-2018-09-30}
 
-.PHONY: install run test e2e lint format migrate seed worker beat clean assets perfbench
+.PHONY: install run test e2e lint format migrate seed worker beat clean assets perfbench bench-embedded
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	@test -x $(PY) || $$(scripts/find-python) -m venv $(VENV)
@@ -43,10 +43,12 @@ test: install
 e2e: install
 	$(PY) -m pytest -m e2e tests/e2e $(PYTEST_ARGS)
 
+# Style, formatting, types and the import contracts (the layers in pyproject.toml's importlinter).
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy .
+	$(VENV)/bin/lint-imports --no-logo
 
 format: install
 	$(VENV)/bin/ruff check --fix .
@@ -69,6 +71,10 @@ beat: install
 TIER ?= L
 PERFBENCH_DB ?= postgres://postgres@127.0.0.1:5432/postgres
 PERFBENCH_BROKER ?= redis://127.0.0.1:6379/8
+# The newcomer's pages timed on the embedded default (the seeded SQLite of `make run`): p95s.
+bench-embedded: install
+	$(DEMO_ENV) $(PY) manage.py embedded_bench
+
 perfbench: install
 	DATABASE_URL=$${DATABASE_URL:-$(PERFBENCH_DB)} CELERY_BROKER_URL=$${CELERY_BROKER_URL:-$(PERFBENCH_BROKER)} \
 		$(PY) manage.py perfbench --tier $(TIER) --out perf/results/$(TIER).json $(PERFBENCH_ARGS)

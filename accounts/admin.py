@@ -14,7 +14,7 @@ from django.http import HttpRequest
 
 from accounts.models import AccessEvent, User
 from accounts.two_factor import second_factor_reset
-from casework.admin_paginator import EstimatedCountPaginator
+from common.admin_paginator import EstimatedCountPaginator
 
 
 @admin.register(User)

@@ -18,9 +18,9 @@ from simple_history.admin import SimpleHistoryAdmin
 from accounts.roles import Role
 from casework import models as m
 from casework import workingdays
-from casework.admin_paginator import EstimatedCountPaginator
 from casework.queries import open_at
 from casework.reporting import reporting_date
+from common.admin_paginator import EstimatedCountPaginator
 
 
 class FastChangelistMixin:

@@ -12,6 +12,14 @@ from django.db.models.functions import Coalesce
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from casework.calendar import add_months
+from casework.cohorts import (
+    Category,
+    latest_seen_visit,
+    open_children,
+    period_of_care_start,
+    seen_visits,
+)
 from casework.importers.annex_a_layout import GENDERS, LISTS
 from casework.models import (
     Assessment,
@@ -26,12 +34,8 @@ from casework.models import (
     Referral,
     Section47,
     Team,
-    Visit,
 )
 from casework.queries import allocations_open_at, open_at, team_at
-from scorecard.measures.base import add_months
-from scorecard.measures.children_in_care import period_of_care_start
-from scorecard.measures.cohorts import Category, open_children
 
 FLOW_MONTHS = 6
 
@@ -123,16 +127,7 @@ def build_lists(as_at: date) -> dict[int, list[list[Any]]]:
         ),
         as_at,
         "child_id",
-    ).annotate(
-        seen=Exists(
-            Visit.objects.filter(
-                child=OuterRef("child_id"),
-                child_seen=True,
-                date__gte=OuterRef("start_date"),
-                date__lte=as_at,
-            )
-        )
-    )
+    ).annotate(seen=Exists(seen_visits(as_at, "child_id", since=OuterRef("start_date"))))
     for row in assessments.order_by("start_date").values(
         *PERSON_FIELDS,
         "child__disability",
@@ -216,7 +211,7 @@ def build_lists(as_at: date) -> dict[int, list[list[Any]]]:
             .order_by("-referral_date")
             .values("primary_need")[:1]
         ),
-        last_seen=_latest(Visit, "date", as_at, "pk", child_seen=True),
+        last_seen=latest_seen_visit(as_at),
     )
     for row in cin.order_by("la_child_id").values(
         "la_child_id",
@@ -258,12 +253,8 @@ def build_lists(as_at: date) -> dict[int, list[list[Any]]]:
         as_at,
         "child_id",
     ).annotate(
-        last_visit=_latest(Visit, "date", as_at, "child_id", child_seen=True),
-        seen_alone=Subquery(
-            Visit.objects.filter(child=OuterRef("child_id"), child_seen=True, date__lte=as_at)
-            .order_by("-date")
-            .values("seen_alone")[:1]
-        ),
+        last_visit=latest_seen_visit(as_at, "child_id"),
+        seen_alone=Subquery(seen_visits(as_at, "child_id").values("seen_alone")[:1]),
         last_review=Subquery(
             CPReview.objects.filter(cp_plan=OuterRef("pk"), held_date__lte=as_at)
             .order_by("-held_date")
@@ -359,7 +350,7 @@ def _children_in_care(children: QuerySet, as_at: date, teams: dict[int, str]) ->
         placement_la=Subquery(current.values("placement_la")[:1]),
         in_area=Subquery(current.values("in_area")[:1]),
         last_review=_latest(CareReview, "held_date", as_at, "pk"),
-        last_visit=_latest(Visit, "date", as_at, "pk", child_seen=True),
+        last_visit=latest_seen_visit(as_at),
         last_health=_latest(HealthCheck, "date", as_at, "pk", kind=HealthCheck.Kind.HEALTH),
         last_dental=_latest(HealthCheck, "date", as_at, "pk", kind=HealthCheck.Kind.DENTAL),
     )
@@ -436,7 +427,7 @@ def _children_in_care(children: QuerySet, as_at: date, teams: dict[int, str]) ->
 def write_workbook(as_at: date, lists: dict[int, list[list[Any]]] | None = None) -> bytes:
     """The workbook as bytes. Cells are written as values, never formulas: text starting with
     '=' etc. is stored as a string cell (openpyxl data_type 's')."""
-    from scorecard.exports import neutralise
+    from common.exports import neutralise
 
     lists = lists if lists is not None else build_lists(as_at)
     book = Workbook()

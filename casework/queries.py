@@ -84,10 +84,6 @@ def allocated_to_at(as_at: AsAt, worker_ids: Iterable[int], child_ref: str = "pk
     return Q(**{f"{child_ref}__in": allocated.values("child_id")})
 
 
-def children_in_teams(as_at: date, team_ids: Iterable[int]) -> QuerySet[Child]:
-    return Child.objects.filter(in_teams_at(as_at, team_ids))
-
-
 SEARCH_LIMIT = 50
 
 
@@ -113,7 +109,7 @@ def parse_date_of_birth(text: str) -> date | None:
 
 
 def children_matching(children: QuerySet[Child], *, text: str) -> QuerySet[Child]:
-    """Children among `children` (the user's scope, accounts.scope.children_visible_to) whose
+    """Children among `children` (the user's scope, casework.scope.children_visible_to) whose
     date of birth, LA child ID or name matches what was typed: a date matches the date of birth;
     otherwise the LA child ID exactly, or every word the start of the first or last name
     ("sam jo" finds Sam Jones and Josie Samuels). At most SEARCH_LIMIT, by name."""

@@ -1,7 +1,6 @@
 from django.urls import path
 
-from accounts import audit_views
-from casework import views
+from casework import audit_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),

@@ -1,7 +1,7 @@
 """Views of the case record: home, the child record (one URL per tab), the two recording forms,
 the caseload and the accessibility statement.
 
-Every child-level view starts from the user's scope (accounts.scope) so anything out of scope is a
+Every child-level view starts from the user's scope (casework.scope) so anything out of scope is a
 404, and writes an access audit row in the request."""
 
 from dataclasses import dataclass
@@ -20,7 +20,6 @@ from django.db.models import (
     DateField,
     ExpressionWrapper,
     F,
-    OuterRef,
     QuerySet,
     Subquery,
     Value,
@@ -33,12 +32,13 @@ from django.views.decorators.http import require_http_methods
 from django_tables2 import RequestConfig
 
 from accounts.audit import record_access
-from accounts.audit_views import AUDIT_READERS
 from accounts.errors import RoleRefused
 from accounts.models import User
 from accounts.roles import CHILD_LEVEL_LABELS, CHILD_LEVEL_ROLES, Role
-from accounts.scope import children_visible_to, get_visible_child_or_404
+from casework import codes
 from casework import models as m
+from casework.audit_views import AUDIT_READERS
+from casework.cohorts import category_at, latest_seen_visit, open_q
 from casework.forms import (
     ChildSearchForm,
     HealthCheckForm,
@@ -53,6 +53,7 @@ from casework.queries import (
     parse_date_of_birth,
 )
 from casework.reporting import reporting_date, reporting_now
+from casework.scope import children_visible_to, get_visible_child_or_404
 from casework.services import (
     CORRECTING_MANAGERS,
     health_check_record,
@@ -62,7 +63,6 @@ from casework.services import (
     visit_withdraw,
 )
 from casework.tables import CaseloadTable
-from scorecard.measures.cohorts import category_at, open_q
 
 # --- Home and static pages ----------------------------------------------------------------------
 
@@ -347,7 +347,7 @@ def child_overview(request: HttpRequest, public_id: Any) -> HttpResponse:
         {"key": "Sex", "value": child.get_sex_display()},
         {"key": "LA child ID", "value": child.la_child_id},
         {"key": "UPN", "value": child.upn},
-        {"key": "Ethnicity", "value": child.ethnicity},
+        {"key": "Ethnicity", "value": codes.meaning("ethnicity", child.ethnicity)},
         {"key": "Disability", "value": "Yes" if child.disability else "No"},
         {"key": "Unaccompanied asylum-seeking child", "value": "Yes" if child.uasc else "No"},
         {"key": "Allocated worker", "value": header["worker_name"] or "Unallocated"},
@@ -647,16 +647,11 @@ def caseload_children(user: Any, as_at: date) -> QuerySet[m.Child]:
     # The scope is the caseload: a social worker's is their allocations, a manager's their team.
     visible = children_visible_to(user, as_at=as_at)
     allocation = allocations_open_at(as_at)
-    last_seen = (
-        m.Visit.objects.filter(child=OuterRef("pk"), child_seen=True, date__lte=as_at)
-        .order_by("-date")
-        .values("date")[:1]
-    )
     return visible.annotate(
         category=category_at(as_at),
         worker_name=Subquery(allocation.values("worker__name")[:1]),
         allocated_date=Subquery(allocation.values("start_date")[:1]),
-        last_seen=Subquery(last_seen),
+        last_seen=latest_seen_visit(as_at),
     )
 
 

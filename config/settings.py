@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "casework",
     "scorecard",
     "surgeries",
+    "perf",
 ]
 
 MIDDLEWARE = [
@@ -273,7 +274,7 @@ CELERY_BEAT_SCHEDULE = {
         "task": "scorecard.tasks.rollup_yesterday",
         "schedule": crontab(hour=3, minute=30),
     },
-    # The day's exception lists for the workbench (surgeries/workbench.py), after the rollup.
+    # The day's exception lists for the workbench (surgeries/lists/stored.py), after the rollup.
     "refresh-exception-lists": {
         "task": "surgeries.tasks.refresh_exception_lists",
         "schedule": crontab(hour=4, minute=30),

@@ -3,7 +3,7 @@ its floor (the reference SQL, perf/reference_sql/) in the same invocation, so a 
 numbers taken under the same machine load. Absolute times are only gross guards: the machine may
 be shared.
 
-Goals (issue 8) and what measures them here:
+Goals and what measures them here:
 
 - G1 nightly rollup through Celery with a real worker vs the sum of the reference statements
 - G3 statements per measure in the rollup (and identical across tiers, given a baseline file)
@@ -44,7 +44,7 @@ import django
 from django.db import connection, connections
 from django.test.utils import CaptureQueriesContext
 
-from casework.admin_paginator import MAX_OFFSET
+from common.admin_paginator import MAX_OFFSET
 from perf.reference import every_measure, reference_codes, reference_params, reference_sql
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -572,7 +572,7 @@ def suite_backfill(months: int, repetitions: int, jobs: int = 1) -> GoalResult:
     in turn (each pairs its own; on 2 cores, 2 halve the wall time of an 84-month run). With fewer
     month ends than repetitions (a quick look), the whole set runs `repetitions` times alternately
     instead, in this process."""
-    from scorecard.measures.base import add_months
+    from casework.calendar import add_months
     from scorecard.periods import month_ends
     from scorecard.rollup import rollup_dates_in_process
 
@@ -657,7 +657,7 @@ IMPORT_SIZES = {"S": (33_000, 47_000), "L": (100_000, 140_000), "XL": (100_000, 
 
 
 def suite_imports(tier: str, repetitions: int) -> GoalResult:
-    """G10 by `manage.py bench_import` (casework/management/commands/bench_import.py): the
+    """G10 by `manage.py bench_import` (perf/management/commands/bench_import.py): the
     importers and a plain bulk_create of the same rows alternately, each run a forked process
     with its own peak memory, on a scratch database of its own (perf_<tier>_imports: the command
     empties the case tables, so never the tier's)."""
@@ -757,8 +757,8 @@ def suite_pages(
     from django.urls import reverse
 
     from scorecard.periods import latest_complete_quarter
+    from surgeries.lists import refresh as refresh_exception_lists
     from surgeries.models import ExceptionRefresh
-    from surgeries.workbench import refresh as refresh_exception_lists
 
     users = get_user_model().objects
     manager, leader = users.get(username="demo-manager"), users.get(username="demo-leader")
@@ -766,7 +766,7 @@ def suite_pages(
     results: list[GoalResult] = []
     figures: dict[str, Any] = {}
 
-    # The day's exception lists are stored by the nightly task (surgeries/workbench.py): store
+    # The day's exception lists are stored by the nightly task (surgeries/lists/stored.py): store
     # them for the report date, outside the measurement, and report what that took.
     refresh_s = timed(lambda: refresh_exception_lists(REPORT_DATE))
     marker = ExceptionRefresh.objects.get(as_at=REPORT_DATE)
@@ -848,7 +848,7 @@ def suite_pages(
 def suite_long_lists(samples: int) -> GoalResult:
     """G6: the long lists' deepest pages. The visits of the child with the most visits (one
     child's rows: a filter), and the admin's visit changelist at page 1 and at the deepest page
-    it offers (casework.admin_paginator.MAX_OFFSET); the page after must be refused. Reports
+    it offers (common.admin_paginator.MAX_OFFSET); the page after must be refused. Reports
     every OFFSET the statements used."""
     from django.conf import settings
     from django.contrib.auth import get_user_model
@@ -975,8 +975,8 @@ def compare_pages(
     from django.contrib.auth import get_user_model
     from django.test import Client
 
+    from surgeries.lists import refresh as refresh_exception_lists
     from surgeries.models import ExceptionRefresh
-    from surgeries.workbench import refresh as refresh_exception_lists
 
     names = {base_tier: tier_database_name(base_tier), tier: connection.settings_dict["NAME"]}
     clients: dict[str, dict[str, Client]] = {}

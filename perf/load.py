@@ -1,4 +1,4 @@
-"""G8 (issue 8): the mixed load, with locust on loopback against gunicorn.
+"""G8: the mixed load, with locust on loopback against gunicorn.
 
 `suite_load(tier, url, seconds)` copies the tier's database (the visits recorded must not change
 the tier), stores what the nightly jobs would have stored in the copy (the day's exception lists,
@@ -141,8 +141,8 @@ def prepare_copy() -> dict[str, float]:
     scorecard reads (as perf/bench.py's suite_pages does). Then ANALYZE, as autovacuum would."""
     from scorecard.models import KpiSnapshot
     from scorecard.rollup import rollup_dates_in_process
+    from surgeries.lists import refresh as refresh_exception_lists
     from surgeries.models import ExceptionRefresh
-    from surgeries.workbench import refresh as refresh_exception_lists
 
     spent: dict[str, float] = {}
     if not ExceptionRefresh.objects.filter(as_at=REPORT_DATE).exists():
@@ -178,8 +178,8 @@ def visits_to_record(worker_user: Any, count: int) -> list[dict[str, Any]]:
     it, each child's type from their category."""
     from django.urls import reverse
 
-    from accounts.scope import children_visible_to
     from casework.models import Visit
+    from casework.scope import children_visible_to
     from scorecard.measures.cohorts import category_at
 
     children = list(
@@ -231,8 +231,8 @@ def write_plan(path: Path, seconds: int) -> dict[str, Any]:
     from django.contrib.auth import get_user_model
     from django.urls import reverse
 
-    from accounts.scope import children_visible_to
     from casework.demo.users import DEMO_PASSWORD
+    from casework.scope import children_visible_to
     from scorecard.periods import latest_complete_quarter
 
     users = get_user_model().objects

@@ -1,4 +1,4 @@
-"""The mixed load of goal G8 (issue 8), run by perf/load.py (`suite_load`) with
+"""The mixed load of goal G8, run by perf/load.py (`suite_load`) with
 `locust --headless` against gunicorn on loopback.
 
 The mix is by request count; its numbers are perf/load.py's (USERS, RATE, MANAGER_TURN), handed

@@ -1,13 +1,16 @@
-"""The committee report's figures as server-side SVG.
+"""The committee report's figures as geometry: dataclasses of coordinates, drawn as SVG by the
+templates in templates/scorecard/svg/.
 
-Pure Python building SVG text: every piece of text goes through `_esc`, so a team or risk title
-cannot break out of the markup. Styling uses SVG presentation attributes only (fill, stroke,
-font-size), never a style attribute or element, so the Content Security Policy needs no
-'unsafe-inline'. Each chart is an image with a title (`role="img"`, `aria-labelledby`) and comes
-with its data as a table, which is what a screen reader reads; colour is never the only signal
-(series have markers and a text legend, risk cells carry their score and level in words).
+Nothing here reads the database or builds markup: the figure is a list of shapes (lines, rects,
+polylines, markers, text) in drawing order, and `scorecard/svg/figure.html` writes each as its
+SVG element, so every piece of text is escaped by the template engine. Styling uses SVG
+presentation attributes only (fill, stroke, font-size), never a style attribute or element, so the
+Content Security Policy needs no 'unsafe-inline'. Each chart is an image with a title
+(`role="img"`, `aria-labelledby`) and comes with its data as a table, which is what a screen
+reader reads; colour is never the only signal (series have markers and a text legend, risk cells
+carry their score and level in words).
 
-The same `Chart` objects are drawn on the charts page and in the committee pack PDF.
+The same `Chart` objects are drawn on the charts page, in the report and in the committee pack PDF.
 """
 
 from __future__ import annotations
@@ -16,16 +19,11 @@ import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date
 from decimal import Decimal
-from xml.sax.saxutils import escape
+from typing import ClassVar, Protocol
 
-from django.db.models import Count
-from django.utils.safestring import SafeString, mark_safe
-
-from casework.models import Involvement, StrategicRisk
-from casework.queries import open_at
-from scorecard.measures.base import MeasureScope
+from django.template.loader import render_to_string
+from django.utils.safestring import SafeString
 
 Number = Decimal | int | float | None
 _QUARTER_LABEL = re.compile(r"^Q[1-4] ")
@@ -35,14 +33,11 @@ PALETTE = ("#1d70b8", "#f47738", "#4c2c92", "#00703c", "#d4351c", "#505a5f")
 MARKERS = ("circle", "square", "diamond", "triangle", "circle", "square")
 TEXT = "#0b0c0c"
 GRID = "#b1b4b6"
+WHITE = "#ffffff"
 FONT = "Arial, Helvetica, sans-serif"
 
 WIDTH, HEIGHT = 640, 300
 LEFT, RIGHT, TOP, BOTTOM = 56, 16, 20, 64
-
-
-def _esc(text: object) -> str:
-    return escape(str(text), {'"': "&quot;", "'": "&#x27;"})
 
 
 def _fmt(value: Number) -> str:
@@ -54,6 +49,104 @@ def _fmt(value: Number) -> str:
     return f"{number.normalize():f}"
 
 
+def _r(value: float) -> float:
+    """Coordinates to one decimal place: enough for print, and short markup."""
+    return round(float(value), 1)
+
+
+# --- Shapes ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Line:
+    kind: ClassVar[str] = "line"
+    x1: float
+    y1: float
+    x2: float
+    y2: float
+    stroke: str = GRID
+    width: float = 1
+    dash: str = ""
+
+
+@dataclass(frozen=True)
+class Rect:
+    kind: ClassVar[str] = "rect"
+    x: float
+    y: float
+    width: float
+    height: float
+    fill: str
+    stroke: str = ""
+    stroke_width: float = 0
+    title: str = ""
+
+
+@dataclass(frozen=True)
+class Polyline:
+    kind: ClassVar[str] = "polyline"
+    points: tuple[tuple[float, float], ...]
+    stroke: str
+    width: float = 2
+    dash: str = ""
+
+
+@dataclass(frozen=True)
+class Circle:
+    kind: ClassVar[str] = "circle"
+    cx: float
+    cy: float
+    r: float
+    fill: str
+    title: str = ""
+
+
+@dataclass(frozen=True)
+class Polygon:
+    kind: ClassVar[str] = "polygon"
+    points: tuple[tuple[float, float], ...]
+    fill: str
+
+
+@dataclass(frozen=True)
+class Text:
+    """A label. `lines` beyond the first go below it (two-line quarter labels); `bold` is a
+    prefix in bold (a risk cell's score); `rotate` turns it about its own anchor point."""
+
+    kind: ClassVar[str] = "text"
+    x: float
+    y: float
+    text: str
+    anchor: str = "start"
+    size: int | None = None
+    fill: str = ""
+    bold: str = ""
+    lines: tuple[str, ...] = ()
+    line_height: int = 14
+    rotate: int = 0
+
+
+class Shape(Protocol):
+    kind: ClassVar[str]
+
+
+@dataclass
+class Figure:
+    """An SVG image: its size, accessible title and description, and shapes in drawing order."""
+
+    slug: str
+    title: str
+    description: str
+    width: int = WIDTH
+    height: int = HEIGHT
+    shapes: list[Shape] = field(default_factory=list)
+    font: str = FONT
+    text_colour: str = TEXT
+
+    def add(self, *shapes: Shape) -> None:
+        self.shapes.extend(shapes)
+
+
 @dataclass(frozen=True)
 class Series:
     name: str
@@ -63,16 +156,27 @@ class Series:
 
 @dataclass
 class Chart:
-    """One figure: its SVG and the same numbers as a table."""
+    """One figure: its geometry and the same numbers as a table."""
 
     slug: str
     title: str
     description: str
-    svg: SafeString
+    figure: Figure
     header: list[str]
     rows: list[list[str]]
     has_data: bool = True
     notes: list[str] = field(default_factory=list)
+
+    @property
+    def svg(self) -> SafeString:
+        """The figure drawn by its template (for the PDF and for tests)."""
+        return render_to_string("scorecard/svg/figure.html", {"figure": self.figure})
+
+    @property
+    def rows_with_data(self) -> list[list[str]]:
+        """The table without the rows that are all "no data" (quarters before the snapshots
+        began), for print, where a column of "no data" is noise."""
+        return [row for row in self.rows if any(cell != "no data" for cell in row[1:])]
 
     @property
     def wide_table(self) -> bool:
@@ -84,30 +188,10 @@ class Chart:
         return f"{self.slug}-title"
 
 
-def _svg_open(slug: str, title: str, description: str, width: int = WIDTH, height: int = HEIGHT):
-    return [
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="app-chart" role="img" '
-        f'id="{_esc(slug)}-svg" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
-        f'aria-labelledby="{_esc(slug)}-svg-title {_esc(slug)}-svg-desc" '
-        f'font-family="{FONT}" font-size="12" fill="{TEXT}">',
-        f'<title id="{_esc(slug)}-svg-title">{_esc(title)}</title>',
-        f'<desc id="{_esc(slug)}-svg-desc">{_esc(description)}</desc>',
-    ]
-
-
-def _finish(parts: list[str]) -> SafeString:
-    parts.append("</svg>")
-    # Every interpolated text went through _esc above.
-    return mark_safe("\n".join(parts))  # noqa: S308
-
-
-def _empty_svg(slug: str, title: str, width: int = WIDTH, height: int = 120) -> SafeString:
-    parts = _svg_open(slug, title, "No data for this figure.", width, height)
-    parts.append(
-        f'<text x="{width / 2:.0f}" y="{height / 2:.0f}" text-anchor="middle" '
-        f'font-size="16">No data</text>'
-    )
-    return _finish(parts)
+def _empty_figure(slug: str, title: str, width: int = WIDTH, height: int = 120) -> Figure:
+    figure = Figure(slug, title, "No data for this figure.", width, height)
+    figure.add(Text(width / 2, height / 2, "No data", anchor="middle", size=16))
+    return figure
 
 
 def _nice_max(value: float) -> float:
@@ -121,60 +205,49 @@ def _nice_max(value: float) -> float:
     return 4 * max(step, 1.0)
 
 
-def _axes(parts: list[str], top: float, unit: str, width: int, height: int) -> None:
+def _axes(figure: Figure, top: float, unit: str) -> None:
+    width, height = figure.width, figure.height
     plot_h = height - TOP - BOTTOM
     for i in range(5):
         tick = top * i / 4
-        y = height - BOTTOM - plot_h * i / 4
-        parts.append(
-            f'<line x1="{LEFT}" y1="{y:.1f}" x2="{width - RIGHT}" y2="{y:.1f}" '
-            f'stroke="{GRID}" stroke-width="1"/>'
-        )
-        parts.append(
-            f'<text x="{LEFT - 6}" y="{y + 4:.1f}" text-anchor="end">'
-            f"{_esc(_fmt(round(tick, 1)) + unit)}</text>"
+        y = _r(height - BOTTOM - plot_h * i / 4)
+        figure.add(
+            Line(LEFT, y, width - RIGHT, y),
+            Text(LEFT - 6, _r(y + 4), _fmt(round(tick, 1)) + unit, anchor="end"),
         )
 
 
-def _x_labels(parts: list[str], labels: Sequence[str], width: int, height: int) -> list[float]:
-    plot_w = width - LEFT - RIGHT
+def _x_labels(figure: Figure, labels: Sequence[str]) -> list[float]:
+    plot_w = figure.width - LEFT - RIGHT
     step = plot_w / max(len(labels), 1)
-    xs = [LEFT + step * (i + 0.5) for i in range(len(labels))]
+    xs = [_r(LEFT + step * (i + 0.5)) for i in range(len(labels))]
     for x, label in zip(xs, labels, strict=True):
         # "Q2 2018/19" on two lines so eight quarters fit side by side.
         first, _, second = label.partition(" ") if _QUARTER_LABEL.match(label) else (label, "", "")
-        parts.append(
-            f'<text x="{x:.1f}" y="{height - BOTTOM + 16}" text-anchor="middle">'
-            f'<tspan x="{x:.1f}">{_esc(first)}</tspan>'
-            + (f'<tspan x="{x:.1f}" dy="14">{_esc(second)}</tspan>' if second else "")
-            + "</text>"
-        )
+        lines = (first, second) if second else ()
+        figure.add(Text(x, figure.height - BOTTOM + 16, first, anchor="middle", lines=lines))
     return xs
 
 
-def _marker(shape: str, x: float, y: float, colour: str) -> str:
+def _marker(shape: str, x: float, y: float, colour: str) -> Shape:
     if shape == "square":
-        return f'<rect x="{x - 4:.1f}" y="{y - 4:.1f}" width="8" height="8" fill="{colour}"/>'
+        return Rect(_r(x - 4), _r(y - 4), 8, 8, colour)
+    points: tuple[tuple[float, float], ...]
     if shape == "diamond":
-        return (
-            f'<polygon points="{x:.1f},{y - 5:.1f} {x + 5:.1f},{y:.1f} {x:.1f},{y + 5:.1f} '
-            f'{x - 5:.1f},{y:.1f}" fill="{colour}"/>'
-        )
+        points = ((x, y - 5), (x + 5, y), (x, y + 5), (x - 5, y))
+        return Polygon(tuple((_r(px), _r(py)) for px, py in points), colour)
     if shape == "triangle":
-        return (
-            f'<polygon points="{x:.1f},{y - 5:.1f} {x + 5:.1f},{y + 4:.1f} '
-            f'{x - 5:.1f},{y + 4:.1f}" fill="{colour}"/>'
-        )
-    return f'<circle cx="{x:.1f}" cy="{y:.1f}" r="4" fill="{colour}"/>'
+        points = ((x, y - 5), (x + 5, y + 4), (x - 5, y + 4))
+        return Polygon(tuple((_r(px), _r(py)) for px, py in points), colour)
+    return Circle(_r(x), _r(y), 4, colour)
 
 
-def _legend(parts: list[str], names: Sequence[str], height: int, shapes: Sequence[str]) -> None:
+def _legend(figure: Figure, names: Sequence[str], shapes: Sequence[str]) -> None:
     x = LEFT
-    y = height - 8
+    y = figure.height - 8
     for i, name in enumerate(names):
         colour = PALETTE[i % len(PALETTE)]
-        parts.append(_marker(shapes[i % len(shapes)], x + 5, y - 4, colour))
-        parts.append(f'<text x="{x + 14}" y="{y}">{_esc(name)}</text>')
+        figure.add(_marker(shapes[i % len(shapes)], x + 5, y - 4, colour), Text(x + 14, y, name))
         x += 22 + 7 * len(name)
 
 
@@ -200,7 +273,7 @@ def _prepare(
 
 
 def _no_data(slug: str, title: str, names: str, header: list[str], rows: list) -> Chart:
-    return Chart(slug, title, f"{names}: no data.", _empty_svg(slug, title), header, rows, False)
+    return Chart(slug, title, f"{names}: no data.", _empty_figure(slug, title), header, rows, False)
 
 
 def line_chart(
@@ -219,37 +292,38 @@ def line_chart(
     unit = series[0].unit
     top = 100.0 if unit == "%" else _nice_max(max(values + [float(target or 0)]))
     description = f"Line chart of {names} for {labels[0]} to {labels[-1]}."
-    parts = _svg_open(slug, title, description)
-    _axes(parts, top, unit, WIDTH, HEIGHT)
-    xs = _x_labels(parts, labels, WIDTH, HEIGHT)
+    figure = Figure(slug, title, description)
+    _axes(figure, top, unit)
+    xs = _x_labels(figure, labels)
     plot_h = HEIGHT - TOP - BOTTOM
 
     def y_of(v: Number) -> float:
-        return HEIGHT - BOTTOM - plot_h * float(v or 0) / top
+        return _r(HEIGHT - BOTTOM - plot_h * float(v or 0) / top)
 
     if target is not None:
         y = y_of(target)
-        parts.append(
-            f'<line x1="{LEFT}" y1="{y:.1f}" x2="{WIDTH - RIGHT}" y2="{y:.1f}" stroke="{TEXT}" '
-            f'stroke-width="1.5" stroke-dasharray="6 4"/>'
-        )
-        parts.append(
-            f'<text x="{WIDTH - RIGHT}" y="{y - 4:.1f}" text-anchor="end">'
-            f"{_esc('Target ' + _fmt(target) + unit)}</text>"
+        figure.add(
+            Line(LEFT, y, WIDTH - RIGHT, y, stroke=TEXT, width=1.5, dash="6 4"),
+            # At the left, clear of the latest quarters' points and their value labels.
+            Text(LEFT + 4, _r(y - 4), "Target " + _fmt(target) + unit),
         )
     for i, s in enumerate(series):
         colour = PALETTE[i % len(PALETTE)]
-        points = [(x, y_of(v)) for x, v in zip(xs, s.values, strict=True) if v is not None]
+        points = tuple((x, y_of(v)) for x, v in zip(xs, s.values, strict=True) if v is not None)
         if len(points) > 1:
-            path = " ".join(f"{x:.1f},{y:.1f}" for x, y in points)
-            dash = ' stroke-dasharray="4 3"' if i % 2 else ""
-            parts.append(
-                f'<polyline points="{path}" fill="none" stroke="{colour}" stroke-width="2"{dash}/>'
+            figure.add(Polyline(points, colour, dash="4 3" if i % 2 else ""))
+        figure.add(*(_marker(MARKERS[i % len(MARKERS)], x, y, colour) for x, y in points))
+        if len(series) == 1:
+            # One line: each point carries its value, so the printed figure reads on its own.
+            known = [v for v in s.values if v is not None]
+            figure.add(
+                *(
+                    Text(x, _r(y - 8), _fmt(v) + unit, anchor="middle", size=11)
+                    for (x, y), v in zip(points, known, strict=True)
+                )
             )
-        for x, y in points:
-            parts.append(_marker(MARKERS[i % len(MARKERS)], x, y, colour))
-    _legend(parts, [s.name for s in series], HEIGHT, MARKERS)
-    return Chart(slug, title, description, _finish(parts), header, rows)
+    _legend(figure, [s.name for s in series], MARKERS)
+    return Chart(slug, title, description, figure, header, rows)
 
 
 def bar_chart(
@@ -273,9 +347,9 @@ def bar_chart(
     unit = series[0].unit
     kind = "Stacked bar chart" if stacked else "Bar chart"
     description = f"{kind} of {names} by {label_heading.lower()}."
-    parts = _svg_open(slug, title, description)
-    _axes(parts, top, unit, WIDTH, HEIGHT)
-    xs = _x_labels(parts, labels, WIDTH, HEIGHT)
+    figure = Figure(slug, title, description)
+    _axes(figure, top, unit)
+    xs = _x_labels(figure, labels)
     plot_h = HEIGHT - TOP - BOTTOM
     slot = (WIDTH - LEFT - RIGHT) / max(len(labels), 1)
     bar_w = slot * 0.6 if stacked else slot * 0.7 / len(series)
@@ -294,18 +368,13 @@ def bar_chart(
                 bx = x - slot * 0.35 + si * bar_w
                 by = HEIGHT - BOTTOM - h
             label = f"{labels[li]}, {s.name}: {_fmt(value)}{unit}"
-            parts.append(
-                f'<rect x="{bx:.1f}" y="{by:.1f}" width="{bar_w:.1f}" height="{h:.1f}" '
-                f'fill="{colour}" stroke="#ffffff" stroke-width="1"><title>{_esc(label)}</title>'
-                "</rect>"
+            figure.add(
+                Rect(_r(bx), _r(by), _r(bar_w), _r(h), colour, WHITE, 1, title=label),
             )
             if not stacked and len(series) == 1:
-                parts.append(
-                    f'<text x="{x:.1f}" y="{by - 4:.1f}" text-anchor="middle">'
-                    f"{_esc(_fmt(value) + unit)}</text>"
-                )
-    _legend(parts, [s.name for s in series], HEIGHT, ("square",))
-    return Chart(slug, title, description, _finish(parts), header, rows)
+                figure.add(Text(x, _r(by - 4), _fmt(value) + unit, anchor="middle"))
+    _legend(figure, [s.name for s in series], ("square",))
+    return Chart(slug, title, description, figure, header, rows)
 
 
 def funnel_chart(slug: str, title: str, stages: Sequence[tuple[str, Number]]) -> Chart:
@@ -322,28 +391,23 @@ def funnel_chart(slug: str, title: str, stages: Sequence[tuple[str, Number]]) ->
         )
         rows.append([name, _fmt(value), share])
     if first is None or not first:
-        return Chart(
-            slug, title, "No contacts in the period.", _empty_svg(slug, title), header, rows, False
-        )
+        figure = _empty_figure(slug, title)
+        return Chart(slug, title, "No contacts in the period.", figure, header, rows, False)
     height = 40 + 48 * len(stages)
     description = "Funnel: " + ", then ".join(f"{n} {_fmt(v)}" for n, v in stages) + "."
-    parts = _svg_open(slug, title, description, WIDTH, height)
+    figure = Figure(slug, title, description, WIDTH, height)
     label_w = 130
     plot_w = WIDTH - label_w - 100
     for i, ((name, value), row) in enumerate(zip(stages, rows, strict=True)):
         y = 20 + 48 * i
         w = plot_w * float(value or 0) / float(first)
         x = label_w + (plot_w - w) / 2
-        parts.append(f'<text x="{label_w - 8}" y="{y + 22}" text-anchor="end">{_esc(name)}</text>')
-        parts.append(
-            f'<rect x="{x:.1f}" y="{y}" width="{w:.1f}" height="34" '
-            f'fill="{PALETTE[i % len(PALETTE)]}"/>'
+        figure.add(
+            Text(label_w - 8, y + 22, name, anchor="end"),
+            Rect(_r(x), y, _r(w), 34, PALETTE[i % len(PALETTE)]),
+            Text(label_w + plot_w + 8, y + 22, f"{_fmt(value)} ({row[2]})"),
         )
-        parts.append(
-            f'<text x="{label_w + plot_w + 8}" y="{y + 22}">'
-            f"{_esc(_fmt(value) + ' (' + row[2] + ')')}</text>"
-        )
-    return Chart(slug, title, description, _finish(parts), header, rows)
+    return Chart(slug, title, description, figure, header, rows)
 
 
 # --- The strategic risk matrix -------------------------------------------------------------------
@@ -361,7 +425,14 @@ def risk_level(score: int) -> str:
 RISK_FILL = {"Low": "#cce2d8", "Moderate": "#fff7bf", "High": "#f4cdc6"}
 
 
-def risk_matrix(slug: str, title: str, risks: Sequence[StrategicRisk]) -> Chart:
+class RiskLike(Protocol):
+    title: str
+    owner: str
+    likelihood: int
+    impact: int
+
+
+def risk_matrix(slug: str, title: str, risks: Sequence[RiskLike]) -> Chart:
     """Likelihood (across) by impact (up), each cell with its score and band in words, each risk
     a numbered marker; the table names them."""
     header = ["Number", "Risk", "Owner", "Likelihood", "Impact", "Score", "Level"]
@@ -378,15 +449,8 @@ def risk_matrix(slug: str, title: str, risks: Sequence[StrategicRisk]) -> Chart:
         for i, r in enumerate(risks, start=1)
     ]
     if not risks:
-        return Chart(
-            slug,
-            title,
-            "No strategic risks recorded for the quarter.",
-            _empty_svg(slug, title),
-            header,
-            rows,
-            False,
-        )
+        description = "No strategic risks recorded for the quarter."
+        return Chart(slug, title, description, _empty_figure(slug, title), header, rows, False)
     cell, left, top = 76, 80, 16
     width, height = left + 5 * cell + 20, top + 5 * cell + 60
     description = (
@@ -394,19 +458,16 @@ def risk_matrix(slug: str, title: str, risks: Sequence[StrategicRisk]) -> Chart:
         + "; ".join(f"risk {row[0]} {row[1]} scores {row[5]}, {row[6]}" for row in rows)
         + "."
     )
-    parts = _svg_open(slug, title, description, width, height)
+    figure = Figure(slug, title, description, width, height)
     for likelihood in range(1, 6):
         for impact in range(1, 6):
             score = likelihood * impact
             x = left + (likelihood - 1) * cell
             y = top + (5 - impact) * cell
-            parts.append(
-                f'<rect x="{x}" y="{y}" width="{cell}" height="{cell}" '
-                f'fill="{RISK_FILL[risk_level(score)]}" stroke="#ffffff" stroke-width="2"/>'
-            )
-            parts.append(
-                f'<text x="{x + 4}" y="{y + 14}" font-size="10">'
-                f'<tspan font-weight="bold">{score}</tspan> {_esc(risk_level(score))}</text>'
+            level = risk_level(score)
+            figure.add(
+                Rect(x, y, cell, cell, RISK_FILL[level], WHITE, 2),
+                Text(x + 4, y + 14, f" {level}", size=10, bold=str(score)),
             )
     placed: dict[tuple[int, int], int] = {}
     for i, r in enumerate(risks, start=1):
@@ -415,68 +476,21 @@ def risk_matrix(slug: str, title: str, risks: Sequence[StrategicRisk]) -> Chart:
         placed[k] = offset + 1
         cx = left + (r.likelihood - 1) * cell + 16 + 20 * (offset % 3)
         cy = top + (5 - r.impact) * cell + 34 + 20 * (offset // 3)
-        parts.append(
-            f'<circle cx="{cx}" cy="{cy}" r="8" fill="{TEXT}">'
-            f"<title>{_esc(r.title)}</title></circle>"
-        )
-        parts.append(
-            f'<text x="{cx}" y="{cy + 4}" text-anchor="middle" fill="#ffffff" font-size="11">'
-            f"{i}</text>"
+        figure.add(
+            Circle(cx, cy, 8, TEXT, title=r.title),
+            Text(cx, cy + 4, str(i), anchor="middle", size=11, fill=WHITE),
         )
     for n in range(1, 6):
-        parts.append(
-            f'<text x="{left + (n - 0.5) * cell:.0f}" y="{top + 5 * cell + 16}" '
-            f'text-anchor="middle">{n}</text>'
+        figure.add(
+            Text(round(left + (n - 0.5) * cell), top + 5 * cell + 16, str(n), anchor="middle"),
+            Text(left - 8, round(top + (5 - n + 0.5) * cell + 4), str(n), anchor="end"),
         )
-        parts.append(
-            f'<text x="{left - 8}" y="{top + (5 - n + 0.5) * cell + 4:.0f}" '
-            f'text-anchor="end">{n}</text>'
-        )
-    parts.append(
-        f'<text x="{left + 2.5 * cell:.0f}" y="{top + 5 * cell + 36}" '
-        f'text-anchor="middle">Likelihood</text>'
+    middle = round(top + 2.5 * cell)
+    figure.add(
+        Text(round(left + 2.5 * cell), top + 5 * cell + 36, "Likelihood", anchor="middle"),
+        Text(16, middle, "Impact", anchor="middle", rotate=-90),
     )
-    parts.append(
-        f'<text x="16" y="{top + 2.5 * cell:.0f}" text-anchor="middle" '
-        f'transform="rotate(-90 16 {top + 2.5 * cell:.0f})">Impact</text>'
-    )
-    return Chart(slug, title, description, _finish(parts), header, rows)
-
-
-# --- Reads behind the live figures --------------------------------------------------------------
-
-CASELOAD_BANDS = (
-    (1, 10, "1 to 10"),
-    (11, 15, "11 to 15"),
-    (16, 20, "16 to 20"),
-    (21, 25, "21 to 25"),
-    (26, None, "26 or more"),
-)
-
-
-def caseload_bands(as_at: date, scope: MeasureScope) -> list[tuple[str, int]]:
-    """Case-holding workers by the number of children allocated to them at D. One grouped query;
-    the banding runs over workers (hundreds), never over children."""
-    allocations = Involvement.objects.filter(open_at(as_at), role=Involvement.Role.ALLOCATED_WORKER)
-    pk = int(scope.pk or 0)
-    if scope.level == "team":
-        allocations = allocations.filter(team_id=pk)
-    elif scope.level == "service_area":
-        allocations = allocations.filter(team__service_area_id=pk)
-    elif scope.level == "worker":
-        allocations = allocations.filter(worker_id=pk)
-    counts = allocations.values("worker_id").annotate(n=Count("pk")).values_list("n", flat=True)
-    bands = {label: 0 for _, _, label in CASELOAD_BANDS}
-    for n in counts:
-        for low, high, label in CASELOAD_BANDS:
-            if n >= low and (high is None or n <= high):
-                bands[label] += 1
-                break
-    return list(bands.items())
-
-
-def risks_for_quarter(quarter_end: date) -> list[StrategicRisk]:
-    return list(StrategicRisk.objects.filter(quarter_end=quarter_end).order_by("-score", "title"))
+    return Chart(slug, title, description, figure, header, rows)
 
 
 # --- Sparklines on the scorecard ---------------------------------------------------------------
@@ -488,42 +502,46 @@ def format_value(value: Number, unit: str) -> str:
     return _fmt(value) + ("%" if unit == "percent" else "")
 
 
-def sparkline(slug: str, title: str, values: Sequence[Number], unit: str) -> SafeString:
-    """A small trend line for a scorecard row; "No trend data" when nothing was snapshotted."""
+@dataclass(frozen=True)
+class Sparkline:
+    """A small trend line for a scorecard row, or the words saying why there is none."""
+
+    slug: str
+    label: str
+    message: str = ""
+    points: tuple[tuple[float, float], ...] = ()
+    width: int = 120
+    height: int = 32
+    colour: str = PALETTE[0]
+    dot: str = TEXT
+
+    @property
+    def last(self) -> tuple[float, float]:
+        return self.points[-1]
+
+    @property
+    def svg(self) -> SafeString:
+        return render_to_string("scorecard/svg/sparkline.html", {"spark": self})
+
+
+def sparkline(slug: str, title: str, values: Sequence[Number], unit: str) -> Sparkline:
+    """A small trend line; "No trend data" when nothing was snapshotted."""
     known = [(i, float(v)) for i, v in enumerate(values) if v is not None]
     if not known:
-        return mark_safe('<span class="govuk-body-s">No trend data</span>')  # noqa: S308
+        return Sparkline(slug, "", "No trend data")
     if len(known) < 2:
-        return mark_safe(  # noqa: S308
-            '<span class="govuk-body-s">One quarter of data: no trend yet</span>'
-        )
+        return Sparkline(slug, "", "One quarter of data: no trend yet")
     width, height, pad = 120, 32, 4
     low = min(v for _, v in known)
     high = max(v for _, v in known)
     span = (high - low) or 1.0
     step = (width - 2 * pad) / max(len(values) - 1, 1)
-
-    def point(i: int, v: float) -> tuple[float, float]:
-        return pad + i * step, height - pad - (height - 2 * pad) * (v - low) / span
-
-    points = [point(i, v) for i, v in known]
+    points = tuple(
+        (_r(pad + i * step), _r(height - pad - (height - 2 * pad) * (v - low) / span))
+        for i, v in known
+    )
     words = ", ".join(format_value(v, unit) for v in values if v is not None)
-    parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="app-sparkline" role="img" '
-        f'viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
-        f'aria-labelledby="{_esc(slug)}-title">',
-        f'<title id="{_esc(slug)}-title">'
-        f"{_esc(f'Trend of {title}, oldest first: {words}')}</title>",
-    ]
-    if len(points) > 1:
-        path = " ".join(f"{x:.1f},{y:.1f}" for x, y in points)
-        parts.append(
-            f'<polyline points="{path}" fill="none" stroke="{PALETTE[0]}" stroke-width="2"/>'
-        )
-    x, y = points[-1]
-    parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3" fill="{TEXT}"/>')
-    parts.append("</svg>")
-    return mark_safe("".join(parts))  # noqa: S308
+    return Sparkline(slug, f"Trend of {title}, oldest first: {words}", points=points)
 
 
 # --- The report's figures ------------------------------------------------------------------------
@@ -558,10 +576,11 @@ def report_figures(
     targets: dict[str, Number],
     funnel: list[tuple[str, Number]],
     caseloads: list[tuple[str, int]],
-    risks: Sequence[StrategicRisk],
+    risks: Sequence[RiskLike],
     quarter_title: str,
 ) -> list[Chart]:
-    """The figures of the committee report, in its order."""
+    """The figures of the committee report, in its order (Fig. 1 to Fig. 16 as the seed report
+    numbers them)."""
 
     def s(code: str, name: str, unit: str = "") -> Series:
         return Series(name, series.get(code, [None] * len(labels)), unit)
@@ -595,18 +614,43 @@ def report_figures(
             [Series("Workers", [n for _, n in caseloads])],
             label_heading="Children allocated",
         ),
+        line_chart(
+            "allocation",
+            "Children with an allocated case worker",
+            labels,
+            [s("allocated_pct", "Allocated", "%")],
+            target=targets.get("allocated_pct"),
+        ),
         funnel_chart(
             "front-door-funnel", f"Front door, {quarter_title}: contacts to assessments", funnel
         ),
         line_chart(
-            "assessment-timeliness",
-            "Assessment timeliness",
+            "s17-visits",
+            "Children seen within 5 working days of referral (section 17)",
             labels,
-            [
-                s("assessment_45d_pct", "Completed within 45 working days", "%"),
-                s("open_assessment_in_time_pct", "Open assessments within timescale", "%"),
-            ],
+            [s("s17_seen_timely_pct", "Seen within 5 working days", "%")],
+            target=targets.get("s17_seen_timely_pct"),
+        ),
+        line_chart(
+            "s47-visits",
+            "Children seen within 1 working day of a section 47 enquiry",
+            labels,
+            [s("s47_seen_timely_pct", "Seen within 1 working day", "%")],
+            target=targets.get("s47_seen_timely_pct"),
+        ),
+        line_chart(
+            "assessment-timeliness",
+            "Assessments completed within 45 working days",
+            labels,
+            [s("assessment_45d_pct", "Completed within 45 working days", "%")],
             target=targets.get("assessment_45d_pct"),
+        ),
+        line_chart(
+            "open-assessments",
+            "Open assessments within timescale",
+            labels,
+            [s("open_assessment_in_time_pct", "Open assessments within timescale", "%")],
+            target=targets.get("open_assessment_in_time_pct"),
         ),
         line_chart(
             "cin-visits",

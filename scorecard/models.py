@@ -1,10 +1,13 @@
 """Scorecard storage: targets and benchmarks (versioned by date), the nightly snapshots of every
-measure at every scope, the child ids behind quarter-end figures, and a record of each rollup run.
+measure at every scope, the child ids behind quarter-end figures, a record of each rollup run,
+and the committee reports being prepared and published.
 
 Measures themselves are code (scorecard/measures/), not rows: a code here is a measure code.
 """
 
+from django.conf import settings
 from django.db import models
+from simple_history.models import HistoricalRecords
 
 
 class Polarity(models.TextChoices):
@@ -171,3 +174,91 @@ class SnapshotCohort(models.Model):
 
     def __str__(self) -> str:
         return f"Cohort of {self.snapshot}"
+
+
+class CommitteeReport(models.Model):
+    """The committee report of a quarter and scope being prepared: the cover the performance
+    officer sets and their edits of the drafted narrative, by key ("summary" or a section's
+    slug). Each edit keeps the draft it was made from (`drafts`), so when the numbers later
+    change the edit page shows how the draft moved beneath the edit. Who changed what is in
+    the history."""
+
+    quarter = models.CharField(max_length=10, help_text='The financial quarter, "2018-19-Q2"')
+    scope_level = models.CharField(max_length=20, choices=ScopeLevel.choices)
+    scope_id = models.PositiveIntegerField(help_text="0 for the council")
+    meeting_date = models.DateField(null=True, blank=True)
+    officer = models.CharField("officer contact", max_length=200, blank=True)
+    sponsor = models.CharField("report sponsor", max_length=200, blank=True)
+    texts = models.JSONField(default=dict, blank=True)
+    drafts = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["quarter", "scope_level", "scope_id"], name="one_report_per_quarter_scope"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Committee report {self.quarter} ({self.scope_level} {self.scope_id})"
+
+
+class ReportVersion(models.Model):
+    """A published version of a committee report, frozen: its figures as they were read from
+    the quarter-end snapshot, its text as published, and the files the committee received, so
+    later changes to the record or a re-run rollup cannot alter it."""
+
+    report = models.ForeignKey(CommitteeReport, on_delete=models.PROTECT, related_name="versions")
+    number = models.PositiveIntegerField()
+    published_at = models.DateTimeField()
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    figures = models.JSONField(help_text="The scorecard rows as published")
+    texts = models.JSONField(help_text="The summary and each section's narrative as published")
+    cover = models.JSONField()
+    pdf = models.BinaryField()
+    docx = models.BinaryField()
+    xlsx = models.BinaryField()
+    history = HistoricalRecords(excluded_fields=["pdf", "docx", "xlsx"])
+
+    class Meta:
+        ordering = ["-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["report", "number"], name="one_number_per_version")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.report} version {self.number}"
+
+
+class ReportRender(models.Model):
+    """A committee pack rendered in the background, because its quarter has no complete
+    quarter-end snapshot and every measure must be calculated now (seconds on a large council).
+    The page polls `progress`; the PDF is kept for its requester to download."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Waiting to start"
+        RUNNING = "running", "Being prepared"
+        DONE = "done", "Ready"
+        FAILED = "failed", "Failed"
+
+    quarter = models.CharField(max_length=10)
+    scope_level = models.CharField(max_length=20, choices=ScopeLevel.choices)
+    scope_id = models.PositiveIntegerField()
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    progress = models.PositiveSmallIntegerField(default=0, help_text="Per cent done")
+    stage = models.CharField(max_length=100, blank=True)
+    pdf = models.BinaryField(blank=True, default=b"")
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"Pack {self.quarter} ({self.scope_level} {self.scope_id}): {self.status}"

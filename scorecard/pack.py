@@ -1,71 +1,46 @@
-"""The committee pack: the quarter's scorecard and figures as a PDF, generated on request.
+"""The committee pack: the quarter's report (scorecard/report.py) as a PDF.
 
-WeasyPrint renders a print template (templates/scorecard/pack.html) with its own print stylesheet
-(templates/scorecard/pack.css, passed as a stylesheet so the HTML carries no inline style). The
-figures are the same SVG the charts page draws. Headings become PDF bookmarks, so a committee
-member can jump to a section.
+WeasyPrint renders the print template (templates/scorecard/report_pdf.html, the same body as the
+report page) with its own stylesheet (templates/scorecard/report.css, passed as a stylesheet so
+the HTML carries no inline style). The figures are the same SVG the charts page draws. Headings
+become PDF bookmarks, so a committee member can jump to a section; the footer numbers the pages.
 """
 
 from __future__ import annotations
 
-from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from typing import Any
+
+from django.http import HttpResponse
 from django.template.loader import render_to_string
-from django.utils import timezone
 from weasyprint import CSS, HTML
 from weasyprint.document import Document
 
 from scorecard.measures.base import MeasureScope
 from scorecard.periods import Quarter
+from scorecard.report import Report, build_report
 
-COMMITTEE = "Children and Families Overview and Scrutiny Committee"
 
-
-def pack_context(quarter: Quarter, scope: MeasureScope) -> dict:
-    from scorecard.views import (
-        build_sections,
-        quarter_trends,
-        report_charts,
-        scope_label,
-        scorecard_figures,
+def render_report(report: Report, *, base_url: str = "", **context: Any) -> Document:
+    """The laid-out report (pages, bookmarks), before it is written as PDF."""
+    # The figures' numbers go with the page (where a screen reader needs them) and the DOCX and
+    # XLSX; the PDF draws each figure with its values labelled, as the seed report does.
+    html = render_to_string(
+        "scorecard/report_pdf.html", {"report": report, "print_only": True, **context}
     )
-
-    rows, from_snapshot = scorecard_figures(quarter, scope)
-    trend_quarters, trend_values = quarter_trends(scope, quarter)
-    return {
-        "council_name": settings.COUNCIL_NAME,
-        "committee": getattr(settings, "COMMITTEE_NAME", COMMITTEE),
-        "quarter": quarter,
-        "scope_label": scope_label(scope),
-        "sections": build_sections(
-            rows,
-            quarter,
-            scope,
-            drill=False,
-            trend_values=trend_values,
-            trend_quarters=trend_quarters,
-        ),
-        "charts": report_charts(quarter, scope),
-        "generated_at": timezone.localtime(),
-        "from_snapshot": from_snapshot,
-    }
-
-
-def render_pack(quarter: Quarter, scope: MeasureScope, *, base_url: str = "") -> Document:
-    """The laid-out pack (pages, bookmarks), before it is written as PDF."""
-    html = render_to_string("scorecard/pack.html", pack_context(quarter, scope))
     stylesheet = CSS(
-        string=render_to_string("scorecard/pack.css", {"council_name": settings.COUNCIL_NAME})
+        string=render_to_string(
+            "scorecard/report.css",
+            {"council_name": report.council_name, "title": f"{report.quarter.title} report"},
+        )
     )
     return HTML(string=html, base_url=base_url or None).render(stylesheets=[stylesheet])
 
 
-def pack_pdf(quarter: Quarter, scope: MeasureScope, *, base_url: str = "") -> bytes:
-    return render_pack(quarter, scope, base_url=base_url).write_pdf()
+def render_pack(quarter: Quarter, scope: MeasureScope, *, base_url: str = "") -> Document:
+    return render_report(build_report(quarter, scope), base_url=base_url)
 
 
-def pack_response(request: HttpRequest, quarter: Quarter, scope: MeasureScope) -> HttpResponse:
-    body = pack_pdf(quarter, scope, base_url=request.build_absolute_uri("/"))
+def pdf_response(body: bytes, filename: str) -> HttpResponse:
     response = HttpResponse(body, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="committee-pack-{quarter.label}.pdf"'
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
     return response

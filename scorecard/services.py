@@ -1,490 +1,40 @@
-"""The scorecard's reads and writes for the pages, the command and the rollup.
+"""The scorecard's writes: loading targets and benchmarks, and editing and publishing the
+committee report.
 
-`scorecard_rows` is the scorecard: one row per measure in registry order, live from the measures
-or from the nightly snapshots. `trends` reads snapshot values at quarter ends for charts.
+Reads (the scorecard rows, snapshots, trends, targets in force) are in `scorecard/queries.py`.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-from collections import defaultdict
-from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass
-from datetime import date, timedelta
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from django.db import models, transaction
-from django.db.models import Count, Q
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
 
+from casework.reporting import reporting_date
 from scorecard.measures import registry
-from scorecard.measures.base import COUNCIL, Better, Measure, MeasureScope, Period, Result, Unit
+from scorecard.measures.base import COUNCIL, MeasureScope
 from scorecard.models import (
-    COUNCIL_SCOPE_ID,
     Benchmark,
-    KpiSnapshot,
+    CommitteeReport,
     MeasureTarget,
-    ScopeLevel,
-    SnapshotCohort,
+    ReportRender,
+    ReportVersion,
 )
-from scorecard.periods import Quarter, end_date, measure_period, previous_end
-from scorecard.rating import Change, Rating, direction_of_travel, rate
-
-
-@dataclass(frozen=True)
-class TargetInForce:
-    target: Decimal
-    tolerance: Decimal | None
-    better: str  # "" when the target row leaves polarity to the measure
-
-
-@dataclass(frozen=True)
-class BenchmarkInForce:
-    label: str
-    period: str
-    value: Decimal
-
-
-@dataclass(frozen=True)
-class ScorecardRow:
-    """One measure on the scorecard at one scope for one period."""
-
-    code: str
-    title: str
-    section: str
-    unit: str
-    better: str
-    kind: str
-    period: Period
-    value: Decimal | None
-    numerator: int | None
-    denominator: int | None
-    target: Decimal | None
-    tolerance: Decimal | None
-    rating: Rating | None
-    previous_period: Period
-    previous_value: Decimal | None
-    change: Change | None
-    benchmark: BenchmarkInForce | None
-    # Every benchmark in force (England, statistical neighbours...); `benchmark` is the first.
-    benchmarks: tuple[BenchmarkInForce, ...] = ()
-    from_snapshot: bool = False
-
-    @property
-    def rating_label(self) -> str:
-        return self.rating.label if self.rating else ""
-
-    @property
-    def change_pct(self) -> Decimal | None:
-        return self.change.pct if self.change else None
-
-    @property
-    def direction(self) -> str:
-        return self.change.direction.value if self.change else ""
-
-    @property
-    def improved(self) -> bool | None:
-        return self.change.improved if self.change else None
-
-    @property
-    def change_text(self) -> str:
-        return self.change.sentence if self.change else ""
-
-    @property
-    def benchmark_value(self) -> Decimal | None:
-        return self.benchmark.value if self.benchmark else None
-
-    @property
-    def benchmark_label(self) -> str:
-        return self.benchmark.label if self.benchmark else ""
-
-    def as_dict(self) -> dict[str, Any]:
-        """Plain JSON-ready values (decimals as strings keep 63.8 exact)."""
-
-        def num(value: Decimal | None) -> str | None:
-            return None if value is None else str(value)
-
-        return {
-            "code": self.code,
-            "title": self.title,
-            "section": self.section,
-            "unit": self.unit,
-            "better": self.better,
-            "period_start": self.period.start.isoformat(),
-            "period_end": self.period.end.isoformat(),
-            "value": num(self.value),
-            "numerator": self.numerator,
-            "denominator": self.denominator,
-            "target": num(self.target),
-            "tolerance": num(self.tolerance),
-            "rating": self.rating.value if self.rating else None,
-            "previous_value": num(self.previous_value),
-            "change_pct": num(self.change_pct),
-            "direction": self.direction or None,
-            "improved": self.improved,
-            "change_text": self.change_text,
-            "benchmark": num(self.benchmark_value),
-            "benchmark_label": self.benchmark_label or None,
-            "benchmark_period": self.benchmark.period if self.benchmark else None,
-            "benchmarks": [{**asdict(b), "value": str(b.value)} for b in self.benchmarks],
-            "from_snapshot": self.from_snapshot,
-        }
-
-
-# --- Targets and benchmarks in force --------------------------------------------------------------
-
-
-def targets_in_force(on: date, codes: Iterable[str] | None = None) -> dict[str, TargetInForce]:
-    """The target of each measure at D: the latest effective_from ≤ D. One query."""
-    rows = MeasureTarget.objects.filter(effective_from__lte=on)
-    if codes is not None:
-        rows = rows.filter(code__in=list(codes))
-    found: dict[str, TargetInForce] = {}
-    for code, target, tolerance, better in rows.order_by("code", "-effective_from").values_list(
-        "code", "target", "tolerance", "better"
-    ):
-        found.setdefault(code, TargetInForce(target, tolerance, better))
-    return found
-
-
-def benchmarks_in_force(
-    on: date, codes: Iterable[str] | None = None
-) -> dict[str, list[BenchmarkInForce]]:
-    """Each measure's benchmarks at D, one per label (latest effective_from ≤ D). One query."""
-    rows = Benchmark.objects.filter(effective_from__lte=on)
-    if codes is not None:
-        rows = rows.filter(code__in=list(codes))
-    found: dict[str, dict[str, BenchmarkInForce]] = defaultdict(dict)
-    for code, label, period, value in rows.order_by("code", "label", "-effective_from").values_list(
-        "code", "label", "period", "value"
-    ):
-        found[code].setdefault(label, BenchmarkInForce(label, period, value))
-    return {code: list(by_label.values()) for code, by_label in found.items()}
-
-
-# --- Scopes ---------------------------------------------------------------------------------------
-
-
-def scope_key(scope: MeasureScope) -> tuple[str, int]:
-    """(scope_level, scope_id) as stored on KpiSnapshot."""
-    if scope.level == ScopeLevel.COUNCIL:
-        return scope.level, COUNCIL_SCOPE_ID
-    return scope.level, int(scope.pk or 0)
-
-
-def scope_from_text(text: str) -> MeasureScope:
-    """ "council", "service_area:<name>", "team:<name>" or "worker:<staff id>" → MeasureScope.
-    Raises ValueError naming what was not found."""
-    from casework.models import ServiceArea, Team, Worker
-
-    text = text.strip()
-    if text in ("", "council"):
-        return COUNCIL
-    level, _, key = text.partition(":")
-    lookups: dict[str, tuple[type[models.Model], str]] = {
-        "service_area": (ServiceArea, "name"),
-        "team": (Team, "name"),
-        "worker": (Worker, "staff_id"),
-    }
-    if level not in lookups or not key:
-        raise ValueError(
-            f"Unknown scope {text!r}: use council, service_area:<name>, team:<name> or "
-            "worker:<staff id>"
-        )
-    model, field = lookups[level]
-    pk = model._default_manager.filter(**{field: key}).values_list("pk", flat=True).first()
-    if pk is None:
-        raise ValueError(f"No {level.replace('_', ' ')} {key!r}")
-    return MeasureScope(level, pk)
-
-
-# --- The scorecard --------------------------------------------------------------------------------
-
-
-def parse_end(period_or_quarter: Quarter | date | str) -> Quarter | date:
-    """A Quarter, an as-at date, "2018-19-Q2" or "2018-09-30" → Quarter or date."""
-    if isinstance(period_or_quarter, str):
-        text = period_or_quarter.strip()
-        if "Q" in text:
-            return Quarter.parse(text)
-        return date.fromisoformat(text)
-    return period_or_quarter
-
-
-def scorecard_measures() -> list[Measure]:
-    """The measures shown on the scorecard, in registry (report) order."""
-    return [m for m in registry.all_measures() if m.on_scorecard]
-
-
-def scorecard_rows(
-    period_or_quarter: Quarter | date | str,
-    scope: MeasureScope = COUNCIL,
-    *,
-    snapshot: bool = False,
-    codes: Sequence[str] | None = None,
-    stored: dict[tuple[str, date], Result] | None = None,
-) -> list[ScorecardRow]:
-    """Every scorecard measure at `scope` for a quarter ("2018-19-Q2" or a Quarter: stocks at
-    its end, flows over each measure's period to its end) or an as-at date (used as the end).
-
-    Live (default) asks each measure for its result now, for this period and the previous
-    one. `snapshot=True` reads the nightly KpiSnapshot rows for the end date and the previous
-    end instead (one query), so figures match what was reported even after data changes;
-    measures without a snapshot row have value None. `stored` passes snapshot results the
-    caller has already read (keyed as `snapshot_results` keys them), saving that query.
-    """
-    end = parse_end(period_or_quarter)
-    prev = previous_end(end)
-    measures = scorecard_measures()
-    if codes is not None:
-        wanted = set(codes)
-        measures = [m for m in measures if m.code in wanted]
-    on = end_date(end)
-    all_codes = [m.code for m in measures]
-    targets = targets_in_force(on, all_codes)
-    benchmarks = benchmarks_in_force(on, all_codes)
-
-    if snapshot:
-        if stored is None:
-            stored = snapshot_results(all_codes, scope, [on, end_date(prev)])
-        units = {m.code: m.unit for m in measures}
-        current = {code: _like_live(stored.get((code, on)), units[code]) for code in all_codes}
-        previous = {
-            code: _like_live(stored.get((code, end_date(prev))), units[code]) for code in all_codes
-        }
-    else:
-        current = {m.code: m.result(measure_period(m, end), scope) for m in measures}
-        previous = {m.code: m.result(measure_period(m, prev), scope) for m in measures}
-
-    rows = []
-    for measure in measures:
-        now, before = current[measure.code], previous[measure.code]
-        target = targets.get(measure.code)
-        better = (target.better if target and target.better else measure.better) or ""
-        rating = (
-            rate(now.value if now else None, target.target, target.tolerance, better, measure.unit)
-            if target
-            else None
-        )
-        value = now.value if now else None
-        previous_value = before.value if before else None
-        marks = tuple(benchmarks.get(measure.code, ()))
-        rows.append(
-            ScorecardRow(
-                code=measure.code,
-                title=measure.title,
-                section=measure.section,
-                unit=str(measure.unit),
-                better=str(better),
-                kind=str(measure.kind),
-                period=measure_period(measure, end),
-                value=value,
-                numerator=now.numerator if now else None,
-                denominator=now.denominator if now else None,
-                target=target.target if target else None,
-                tolerance=target.tolerance if target else None,
-                rating=rating,
-                previous_period=measure_period(measure, prev),
-                previous_value=previous_value,
-                change=direction_of_travel(value, previous_value, better, rating),
-                benchmark=marks[0] if marks else None,
-                benchmarks=marks,
-                from_snapshot=snapshot,
-            )
-        )
-    return rows
-
-
-def _like_live(result: Result | None, unit: Unit) -> Result | None:
-    """A stored result with its value in the form `Result.of` gives (a count as a whole number,
-    a percentage to one place), so snapshot and live rows print alike."""
-    if result is None or result.value is None:
-        return result
-    exponent = Decimal(1) if unit == Unit.COUNT else Decimal("0.1")
-    return Result(
-        result.code, result.numerator, result.denominator, result.value.quantize(exponent)
-    )
-
-
-def snapshot_results(
-    codes: Sequence[str], scope: MeasureScope, dates: Sequence[date]
-) -> dict[tuple[str, date], Result]:
-    """Stored results keyed by (code, date) for one scope. One query."""
-    level, scope_id = scope_key(scope)
-    rows = KpiSnapshot.objects.filter(
-        code__in=list(codes), scope_level=level, scope_id=scope_id, date__in=list(dates)
-    ).values_list("code", "date", "numerator", "denominator", "value")
-    return {
-        (code, day): Result(code, numerator, denominator, value)
-        for code, day, numerator, denominator, value in rows
-    }
-
-
-def snapshot_cohort(code: str, scope: MeasureScope, day: date) -> SnapshotCohort | None:
-    """The row ids behind a stored quarter-end figure, to reproduce it after the data changed."""
-    level, scope_id = scope_key(scope)
-    return SnapshotCohort.objects.filter(
-        snapshot__code=code,
-        snapshot__scope_level=level,
-        snapshot__scope_id=scope_id,
-        snapshot__date=day,
-    ).first()
-
-
-@dataclass(frozen=True)
-class PageSnapshots:
-    """What the scorecard page reads from the snapshot table, in one query: the scope's stored
-    results at the trend dates (which include the quarter end and the previous one), and which
-    nights of a range have a complete council snapshot (for the missed-nights warning)."""
-
-    results: dict[tuple[str, date], Result]
-    complete_council_dates: frozenset[date]
-
-    def series(self, dates: Sequence[date]) -> dict[str, list[tuple[date, Decimal | None]]]:
-        """Like `trends`: each code's values at the dates held, oldest first."""
-        series: dict[str, list[tuple[date, Decimal | None]]] = defaultdict(list)
-        for (code, day), result in sorted(self.results.items()):
-            if day in dates:
-                series[code].append((day, result.value))
-        return dict(series)
-
-    def missing_between(self, since: date, until: date) -> list[date]:
-        days = (since + timedelta(days=n) for n in range((until - since).days + 1))
-        return [day for day in days if day not in self.complete_council_dates]
-
-
-def page_snapshots(
-    codes: Sequence[str],
-    scope: MeasureScope,
-    dates: Sequence[date],
-    council_nights: tuple[date, date] | None = None,
-) -> PageSnapshots:
-    """Snapshot rows for `codes` at `scope` on `dates` and, when `council_nights` (since, until)
-    is given, the council rows of every measure on those nights, as `missing_rollup_dates`
-    counts them. One query (a few hundred rows: at most one per measure and date)."""
-    level, scope_id = scope_key(scope)
-    wanted = Q(code__in=list(codes), scope_level=level, scope_id=scope_id, date__in=list(dates))
-    every_code = [m.code for m in registry.all_measures()]
-    if council_nights is not None:
-        since, until = council_nights
-        wanted |= Q(
-            scope_level=ScopeLevel.COUNCIL,
-            scope_id=COUNCIL_SCOPE_ID,
-            date__gte=since,
-            date__lte=until,
-            code__in=every_code,
-        )
-    results: dict[tuple[str, date], Result] = {}
-    council_codes: dict[date, set[str]] = defaultdict(set)
-    code_set, date_set = set(codes), set(dates)
-    rows = KpiSnapshot.objects.filter(wanted).values_list(
-        "code", "date", "scope_level", "scope_id", "numerator", "denominator", "value"
-    )
-    for code, day, row_level, row_scope, numerator, denominator, value in rows:
-        if row_level == level and row_scope == scope_id and code in code_set and day in date_set:
-            results[(code, day)] = Result(code, numerator, denominator, value)
-        if council_nights is not None and row_level == ScopeLevel.COUNCIL:
-            council_codes[day].add(code)
-    complete = frozenset(
-        day for day, found in council_codes.items() if len(found) >= len(every_code)
-    )
-    return PageSnapshots(results, complete)
-
-
-# --- Trends ---------------------------------------------------------------------------------------
-
-
-def trends(
-    scope: MeasureScope, quarter_ends: Sequence[date], codes: Sequence[str] | None = None
-) -> dict[str, list[tuple[date, Decimal | None]]]:
-    """Snapshot values at the given dates for every code (or `codes`), oldest first. One query.
-    A date with no snapshot is left out of that code's series, so a chart shows the gap."""
-    level, scope_id = scope_key(scope)
-    rows = KpiSnapshot.objects.filter(
-        scope_level=level, scope_id=scope_id, date__in=list(quarter_ends)
-    )
-    if codes is not None:
-        rows = rows.filter(code__in=list(codes))
-    series: dict[str, list[tuple[date, Decimal | None]]] = defaultdict(list)
-    for code, day, value in rows.order_by("code", "date").values_list("code", "date", "value"):
-        series[code].append((day, value))
-    return dict(series)
-
-
-def trend(
-    code: str, scope: MeasureScope = COUNCIL, quarters: int = 8, *, last: Quarter | None = None
-) -> list[tuple[date, Decimal | None]]:
-    """One measure's quarter-end values for the last `quarters` quarters up to `last` (default:
-    the latest complete quarter before the reporting date)."""
-    if last is None:
-        from scorecard.periods import latest_complete_quarter
-
-        last = latest_complete_quarter(reporting_date())
-    ends = [q.end for q in last.back(quarters)]
-    return trends(scope, ends, [code]).get(code, [])
-
-
-# --- The reporting date and missed nights ---------------------------------------------------------
-
-
-def reporting_date() -> date:
-    """The app's "today": settings.REPORTING_DATE when set (demo data ends 2018-09-30), else
-    today in Europe/London. One rule for the whole app: casework.reporting."""
-    from casework.reporting import reporting_date as app_reporting_date
-
-    return app_reporting_date()
-
-
-def rollup_target_date() -> date:
-    """The date the nightly rollup computes: yesterday in Europe/London, or the reporting date
-    when one is set (so the demo's snapshots land on its last day of data)."""
-    from django.conf import settings
-
-    today = reporting_date()
-    return today if settings.REPORTING_DATE else today - timedelta(days=1)
-
-
-def missing_rollup_dates(since: date, until: date | None = None) -> list[date]:
-    """Dates in [since, until] (default: the rollup's target date) without a complete council
-    snapshot: a missed or failed night. One query."""
-    until = until or rollup_target_date()
-    if until < since:
-        return []
-    expected = len(registry.all_measures())
-    complete = set(
-        KpiSnapshot.objects.filter(scope_level=ScopeLevel.COUNCIL, date__gte=since, date__lte=until)
-        .values("date")
-        .annotate(codes=Count("code", filter=Q(code__in=[m.code for m in registry.all_measures()])))
-        .filter(codes__gte=expected)
-        .values_list("date", flat=True)
-    )
-    days = (since + timedelta(days=n) for n in range((until - since).days + 1))
-    return [day for day in days if day not in complete]
-
-
-__all__ = [
-    "Better",
-    "BenchmarkInForce",
-    "ScorecardRow",
-    "TargetInForce",
-    "Unit",
-    "benchmarks_in_force",
-    "missing_rollup_dates",
-    "PageSnapshots",
-    "page_snapshots",
-    "reporting_date",
-    "rollup_target_date",
-    "scope_from_text",
-    "scope_key",
-    "scorecard_rows",
-    "snapshot_results",
-    "targets_in_force",
-    "trend",
-    "trends",
-]
-
+from scorecard.pack import render_report
+from scorecard.periods import Quarter
+from scorecard.queries import scope_key, scorecard_measures, snapshot_results
+from scorecard.report import Cover, Report, build_report
+from scorecard.report_files import report_docx, report_xlsx
 
 # --- Targets and benchmarks: loading -----------------------------------------------------------
 
@@ -609,3 +159,154 @@ def benchmarks_import(
                 defaults={"period": period, "value": value, "source": source},
             )
     return ImportResult(len(parsed), [])
+
+
+# --- The committee report: edits and publishing ---------------------------------------------------
+
+
+def report_for(quarter: Quarter, scope: MeasureScope) -> CommitteeReport | None:
+    level, scope_id = scope_key(scope)
+    return CommitteeReport.objects.filter(
+        quarter=quarter.label, scope_level=level, scope_id=scope_id
+    ).first()
+
+
+def report_cover(saved: CommitteeReport | None) -> Cover:
+    if saved is None:
+        return Cover()
+    return Cover(saved.meeting_date, saved.officer, saved.sponsor)
+
+
+@transaction.atomic
+def report_edit(
+    *,
+    quarter: Quarter,
+    scope: MeasureScope,
+    meeting_date: date | None,
+    officer: str,
+    sponsor: str,
+    texts: Mapping[str, str],
+) -> CommitteeReport:
+    """Save the cover and the officer's narrative. A text the same as today's draft is no
+    edit (the report keeps following the numbers); any other text is kept with the draft it
+    replaced, so a later change in the numbers shows as a diff of the draft."""
+    drafts = build_report(quarter, scope).drafts()
+    unknown = set(texts) - set(drafts)
+    if unknown:
+        raise ValidationError(f"No such part of the report: {', '.join(sorted(unknown))}")
+    level, scope_id = scope_key(scope)
+    saved, _ = CommitteeReport.objects.select_for_update().get_or_create(
+        quarter=quarter.label, scope_level=level, scope_id=scope_id
+    )
+    edited, edited_from = dict(saved.texts), dict(saved.drafts)
+    for key, text in texts.items():
+        text = text.replace("\r\n", "\n").strip()
+        if not text or text == drafts[key].strip():
+            edited.pop(key, None)
+            edited_from.pop(key, None)
+        elif text != edited.get(key):
+            edited[key] = text
+            edited_from[key] = drafts[key]
+    saved.meeting_date = meeting_date
+    saved.officer = officer.strip()
+    saved.sponsor = sponsor.strip()
+    saved.texts, saved.drafts = edited, edited_from
+    saved.save()
+    return saved
+
+
+def report_working(quarter: Quarter, scope: MeasureScope) -> Report:
+    """The report as it stands: today's figures with the officer's cover and edits."""
+    saved = report_for(quarter, scope)
+    return build_report(
+        quarter, scope, cover=report_cover(saved), texts=saved.texts if saved else None
+    )
+
+
+@transaction.atomic
+def report_publish(*, quarter: Quarter, scope: MeasureScope, user: Any) -> ReportVersion:
+    """Publish the report as it stands, frozen: its figures must come from the quarter-end
+    snapshot (so they can be reproduced), and the PDF, DOCX and XLSX are stored as published.
+    Versions are numbered from 1; the row lock keeps two publishers from taking one number."""
+    level, scope_id = scope_key(scope)
+    saved, _ = CommitteeReport.objects.select_for_update().get_or_create(
+        quarter=quarter.label, scope_level=level, scope_id=scope_id
+    )
+    report = build_report(quarter, scope, cover=report_cover(saved), texts=saved.texts)
+    if not report.from_snapshot:
+        raise ValidationError(
+            "The quarter-end snapshot is not complete for this scope: run the rollup for "
+            f"{quarter.end:%-d %B %Y} before publishing"
+        )
+    number = (saved.versions.aggregate(top=Max("number"))["top"] or 0) + 1
+    published_at = timezone.now()
+    version = ReportVersion(
+        report=saved,
+        number=number,
+        published_at=published_at,
+        published_by=user,
+        figures=[line.row.as_dict() for s in report.sections for line in s.measures],
+        texts={"summary": report.summary_text, **{s.slug: s.text for s in report.sections}},
+        cover={
+            "meeting_date": saved.meeting_date.isoformat() if saved.meeting_date else None,
+            "officer": saved.officer,
+            "sponsor": saved.sponsor,
+        },
+    )
+    version.pdf = render_report(report, version=version).write_pdf()
+    version.docx = report_docx(report)
+    version.xlsx = report_xlsx(report)
+    version.save()
+    return version
+
+
+def report_snapshot_complete(quarter: Quarter, scope: MeasureScope) -> bool:
+    """Are all the quarter's figures in the quarter-end snapshot? Then the pack renders in a
+    few seconds; otherwise every measure is calculated now and it goes to a task."""
+    codes = [m.code for m in scorecard_measures()]
+    stored = snapshot_results(codes, scope, [quarter.end])
+    return bool(codes) and len(stored) == len(codes)
+
+
+def report_render_request(*, quarter: Quarter, scope: MeasureScope, user: Any) -> ReportRender:
+    level, scope_id = scope_key(scope)
+    return ReportRender.objects.create(
+        quarter=quarter.label, scope_level=level, scope_id=scope_id, requested_by=user
+    )
+
+
+def _render_progress(render_id: int, progress: int, stage: str, **fields: Any) -> None:
+    ReportRender.objects.filter(pk=render_id).update(progress=progress, stage=stage, **fields)
+
+
+def report_render_fail(render_id: int, error: str) -> None:
+    _render_progress(render_id, 100, "Failed", status=ReportRender.Status.FAILED, error=error)
+
+
+def report_render_run(render_id: int) -> None:
+    """Render a requested pack, saying how far it has got at each stage. Safe to run twice: a
+    finished render is left as it is."""
+    render = ReportRender.objects.filter(pk=render_id).exclude(status=ReportRender.Status.DONE)
+    found = render.first()
+    if found is None:
+        return
+    quarter = Quarter.parse(found.quarter)
+    scope = (
+        COUNCIL
+        if found.scope_level == "council"
+        else MeasureScope(found.scope_level, found.scope_id)
+    )
+    status = ReportRender.Status
+    try:
+        _render_progress(render_id, 5, "Calculating the figures", status=status.RUNNING)
+        report = report_working(quarter, scope)
+        _render_progress(render_id, 60, "Laying out the pages")
+        document = render_report(report)
+        _render_progress(render_id, 85, "Writing the PDF")
+        pdf = document.write_pdf()
+    except Exception as exc:
+        report_render_fail(render_id, repr(exc))
+        raise
+    _render_progress(
+        render_id, 100, "Ready", status=status.DONE, pdf=pdf, finished_at=timezone.now()
+    )

@@ -4,53 +4,58 @@ charts, the exports and the committee pack.
 Aggregates (the scorecard, charts, scorecard exports, the pack) are for every role. Child-level
 pages (drill-downs and their exports) are for child-level roles only, for a scope the user's own
 scope covers, and always filtered again by `scope_for(user)`: anything else answers 404.
+Reads are in `scorecard/queries.py`, page assembly in `scorecard/presenter.py`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from functools import partial
 from typing import Any
 from urllib.parse import urlencode
 
 import django_tables2 as tables
-from django.db.models import (
-    BooleanField,
-    CharField,
-    ExpressionWrapper,
-    F,
-    Model,
-    OuterRef,
-    Q,
-    QuerySet,
-    Subquery,
-    Value,
-)
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
-from django.utils.html import format_html
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.audit import record_access
 from accounts.errors import NotFoundReason
 from accounts.roles import CHILD_LEVEL_ROLES, Role
-from accounts.scope import Scope, scope_for
-from casework.models import Child, ServiceArea, Team, Worker
-from casework.queries import allocated_worker_at, team_at
+from casework.models import Worker
 from casework.reporting import long_date, reporting_date
-from scorecard import charts as chart_builders
-from scorecard import services
+from casework.scope import Scope, scope_for
+from scorecard import narrative, queries, services, tasks
 from scorecard.exports import csv_response, xlsx_response
+from scorecard.forms import ReportEditForm
 from scorecard.measures import registry
-from scorecard.measures.base import COUNCIL, Measure, MeasureScope, Period, Unit, no_date
-from scorecard.models import SnapshotCohort
+from scorecard.measures.base import COUNCIL, Measure, MeasureScope, Period, Unit
+from scorecard.models import ReportRender
+from scorecard.pack import pdf_response, render_report
 from scorecard.periods import Quarter, latest_complete_quarter, measure_period
+from scorecard.presenter import (
+    SCORECARD_HEADER,
+    build_sections,
+    drill_links,
+    drilldown_url,
+    quarter_choices,
+    report_charts,
+    scope_label,
+    scope_value,
+    scorecard_export_rows,
+    scorecard_figures,
+    scorecard_page_figures,
+)
+from scorecard.report_files import report_docx, report_xlsx
+from scorecard.tables import DrilldownTable
 
-TREND_QUARTERS = 8
 PER_PAGE = 50
 COHORTS = ("numerator", "denominator", "failing")
 
@@ -87,11 +92,6 @@ def _measure_or_404(code: str) -> Measure:
         raise Http404("No such measure") from None
 
 
-def scope_value(scope: MeasureScope) -> str:
-    """The scope as it travels in a URL: "council", "team:5", "service_area:2", "worker:7"."""
-    return "council" if scope.level == "council" else f"{scope.level}:{scope.pk}"
-
-
 def default_scope(user: Any) -> MeasureScope:
     """Where a user's scorecard opens: their own team, area or caseload, else the council."""
     role = getattr(user, "role", None)
@@ -107,32 +107,6 @@ def default_scope(user: Any) -> MeasureScope:
     return COUNCIL
 
 
-def covers(user_scope: Scope, scope: MeasureScope) -> bool:
-    """Does the user's own scope include every row of `scope`? Only then may they see the
-    children behind its numbers."""
-    if user_scope.everything:
-        return True
-    if scope.level == "team":
-        return scope.pk in user_scope.team_ids
-    if scope.level == "service_area":
-        area_teams = set(Team.objects.filter(service_area_id=scope.pk).values_list("pk", flat=True))
-        return bool(area_teams) and area_teams <= user_scope.team_ids
-    if scope.level == "worker":
-        if scope.pk in user_scope.worker_ids:
-            return True
-        teams = Worker.objects.filter(pk=int(scope.pk or 0)).values_list("team_id", flat=True)
-        team_id = teams.first()
-        return team_id is not None and team_id in user_scope.team_ids
-    return False
-
-
-SCOPE_MODELS: dict[str, type[Model]] = {
-    "service_area": ServiceArea,
-    "team": Team,
-    "worker": Worker,
-}
-
-
 def parse_scope(text: str | None, user: Any, user_scope: Scope) -> MeasureScope:
     """A scope from the query string. Council, service areas and teams are open to everyone for
     aggregates; a worker's figures only to those whose scope covers that worker."""
@@ -145,63 +119,16 @@ def parse_scope(text: str | None, user: Any, user_scope: Scope) -> MeasureScope:
         pk = int(raw_pk)
     except ValueError:
         raise Http404("No such scope") from None
-    if level not in SCOPE_MODELS or not SCOPE_MODELS[level]._default_manager.filter(pk=pk).exists():
+    if not queries.scope_exists(level, pk):
         raise Http404("No such scope")
     scope = MeasureScope(level, pk)
-    if level == "worker" and not covers(user_scope, scope):
+    if level == "worker" and not queries.covers(user_scope, scope):
         raise Http404("No such scope")
     return scope
 
 
 def can_see_children(user: Any, user_scope: Scope) -> bool:
     return getattr(user, "role", None) in CHILD_LEVEL_ROLES and not user_scope.is_empty
-
-
-@dataclass(frozen=True)
-class ScopeOption:
-    value: str
-    label: str
-    group: str
-
-
-def scope_options(user: Any, user_scope: Scope) -> list[ScopeOption]:
-    """The scope picker: the council, every service area and team, and the user's own
-    caseload for a social worker. One query (areas and teams as one union)."""
-    options = [ScopeOption("council", "Whole council", "")]
-    areas = (
-        ServiceArea.objects.annotate(level=Value("service_area", output_field=CharField()))
-        .order_by()
-        .values_list("level", "pk", "name")
-    )
-    teams = (
-        Team.objects.annotate(level=Value("team", output_field=CharField()))
-        .order_by()
-        .values_list("level", "pk", "name")
-    )
-    groups = {"service_area": "Service areas", "team": "Teams"}
-    found = sorted(
-        areas.union(teams, all=True), key=lambda row: (row[0] != "service_area", row[2], row[1])
-    )
-    for level, pk, name in found:
-        options.append(ScopeOption(f"{level}:{pk}", name, groups[level]))
-    if user_scope.worker_ids:
-        worker: Worker | None = getattr(user, "worker", None)
-        if worker is not None and worker.pk in user_scope.worker_ids:
-            options.append(ScopeOption(f"worker:{worker.pk}", "My caseload", "Workers"))
-    return options
-
-
-def scope_label(scope: MeasureScope, options: Iterable[ScopeOption] = ()) -> str:
-    """The scope's name; from the picker's options when given (no query for an area or team)."""
-    if scope.level == "council":
-        return "Whole council"
-    value = scope_value(scope)
-    for option in options:
-        if option.value == value and scope.level != "worker":
-            return option.label
-    rows = SCOPE_MODELS[scope.level]._default_manager.filter(pk=int(scope.pk or 0))
-    name = rows.values_list("name", flat=True).first()
-    return str(name or "")
 
 
 def render_page_or_fragment(
@@ -214,101 +141,6 @@ def render_page_or_fragment(
     return response
 
 
-# --- The scorecard -----------------------------------------------------------------------------
-
-
-@dataclass
-class ScorecardLine:
-    row: services.ScorecardRow
-    sparkline: Any
-    trend_text: str
-    links: dict[str, str]
-
-
-@dataclass
-class Section:
-    title: str
-    lines: list[ScorecardLine]
-
-
-def _drilldown_url(quarter: Quarter, code: str, scope: MeasureScope, cohort: str) -> str:
-    url = reverse("scorecard:drilldown", args=[quarter.label, code])
-    return f"{url}?scope={scope_value(scope)}&cohort={cohort}"
-
-
-def _drill_links(quarter: Quarter, measure: Measure, scope: MeasureScope) -> dict[str, str]:
-    links = {"numerator": _drilldown_url(quarter, measure.code, scope, "numerator")}
-    if measure.unit == Unit.PERCENT:
-        links["denominator"] = _drilldown_url(quarter, measure.code, scope, "denominator")
-    if measure.failing_q() is not None:
-        links["failing"] = _drilldown_url(quarter, measure.code, scope, "failing")
-    return links
-
-
-def quarter_trends(scope: MeasureScope, quarter: Quarter, codes: Iterable[str] | None = None):
-    quarters = quarter.back(TREND_QUARTERS)
-    found = services.trends(scope, [q.end for q in quarters], list(codes) if codes else None)
-    by_code = {code: dict(points) for code, points in found.items()}
-    return quarters, by_code
-
-
-def missing_nights(quarter: Quarter) -> list[date]:
-    """Nights in the last week of the quarter (to the rollup's latest date) without snapshots."""
-    until = min(quarter.end, services.rollup_target_date())
-    if until < quarter.start:
-        return []
-    return services.missing_rollup_dates(max(quarter.start, until - timedelta(days=6)), until)
-
-
-def build_sections(
-    rows: list[services.ScorecardRow],
-    quarter: Quarter,
-    scope: MeasureScope,
-    *,
-    drill: bool,
-    trend_values: dict[str, dict[date, Any]],
-    trend_quarters: list[Quarter],
-) -> list[Section]:
-    sections: dict[str, Section] = {}
-    for row in rows:
-        values = [trend_values.get(row.code, {}).get(q.end) for q in trend_quarters]
-        spark = chart_builders.sparkline(f"trend-{row.code}", row.title, values, row.unit)
-        known = [
-            f"{q.title} {chart_builders.format_value(v, row.unit)}"
-            for q, v in zip(trend_quarters, values, strict=True)
-            if v is not None
-        ]
-        links = _drill_links(quarter, registry.get(row.code), scope) if drill else {}
-        line = ScorecardLine(row, spark, "; ".join(known) or "No trend data", links)
-        sections.setdefault(row.section, Section(row.section, [])).lines.append(line)
-    return list(sections.values())
-
-
-def scorecard_figures(
-    quarter: Quarter, scope: MeasureScope, codes: Iterable[str] | None = None
-) -> tuple[list[services.ScorecardRow], bool]:
-    """The quarter's figures and whether they come from the nightly snapshot.
-
-    A quarter end whose rollup has run for this scope reads its snapshot rows (one query, and
-    the figures stay as reported after the record changes); otherwise every measure is
-    calculated now, which takes seconds on a large council."""
-    wanted = list(codes) if codes is not None else None
-    measure_codes = [m.code for m in services.scorecard_measures()]
-    if wanted is not None:
-        measure_codes = [c for c in measure_codes if c in wanted]
-    stored = services.snapshot_results(measure_codes, scope, [quarter.end])
-    snapshot = bool(measure_codes) and len(stored) == len(measure_codes)
-    rows = services.scorecard_rows(quarter, scope, snapshot=snapshot, codes=wanted)
-    return sorted(rows, key=lambda row: report_position(row.code)), snapshot
-
-
-def report_position(code: str) -> int:
-    """Where a measure's section comes in the report: its module's place in the registry's
-    MODULES. The registry's own order follows whichever module was imported first."""
-    module = type(registry.get(code)).__module__
-    return registry.MODULES.index(module) if module in registry.MODULES else len(registry.MODULES)
-
-
 @require_GET
 def scorecard_current(request: HttpRequest) -> HttpResponse:
     """/scorecard/ opens the latest complete quarter; the picker form also lands here with
@@ -317,46 +149,11 @@ def scorecard_current(request: HttpRequest) -> HttpResponse:
     chosen = request.GET.get("quarter")
     if chosen:
         quarter = _quarter_or_404(chosen)
-    view_name = "scorecard:charts" if request.GET.get("view") == "charts" else "scorecard:quarter"
+    views = {"charts": "scorecard:charts", "report": "scorecard:report"}
+    view_name = views.get(request.GET.get("view") or "", "scorecard:quarter")
     url = reverse(view_name, args=[quarter.label])
     scope = request.GET.get("scope")
     return redirect(f"{url}?{urlencode({'scope': scope})}" if scope else url)
-
-
-def _quarter_choices(current: Quarter) -> list[Quarter]:
-    """The last eight complete quarters, newest first, and the one shown if it is not among
-    them (an older quarter reached by URL, or the quarter in progress)."""
-    choices = latest_complete_quarter(reporting_date()).back(TREND_QUARTERS)
-    if current not in choices:
-        choices.append(current)
-    return sorted(choices, reverse=True)
-
-
-PageFigures = tuple[
-    list[services.ScorecardRow], bool, list[Quarter], dict[str, dict[date, Any]], list[date]
-]
-
-
-def scorecard_page_figures(quarter: Quarter, scope: MeasureScope) -> PageFigures:
-    """Everything the scorecard page shows from the snapshot table, read in one query: the
-    quarter's figures (snapshot or, when the quarter end is incomplete, calculated now), the
-    trend and the missed nights. Then targets and benchmarks: three queries in all when the
-    snapshot is complete."""
-    trend_quarters = quarter.back(TREND_QUARTERS)
-    ends = sorted({q.end for q in trend_quarters} | {quarter.end, quarter.previous().end})
-    codes = [m.code for m in services.scorecard_measures()]
-    until = min(quarter.end, services.rollup_target_date())
-    nights = (max(quarter.start, until - timedelta(days=6)), until)
-    read = services.page_snapshots(codes, scope, ends, nights if until >= quarter.start else None)
-    snapshot = bool(codes) and all((code, quarter.end) in read.results for code in codes)
-    rows = services.scorecard_rows(
-        quarter, scope, snapshot=snapshot, stored=read.results if snapshot else None
-    )
-    rows.sort(key=lambda row: report_position(row.code))
-    trend = read.series([q.end for q in trend_quarters])
-    trend_values = {code: dict(points) for code, points in trend.items()}
-    missing = read.missing_between(*nights) if until >= quarter.start else []
-    return rows, snapshot, trend_quarters, trend_values, missing
 
 
 @require_GET
@@ -364,19 +161,19 @@ def scorecard_page(request: HttpRequest, quarter: str) -> HttpResponse:
     q = _quarter_or_404(quarter)
     user_scope = scope_for(request.user)
     scope = parse_scope(request.GET.get("scope"), request.user, user_scope)
-    drill = can_see_children(request.user, user_scope) and covers(user_scope, scope)
+    drill = can_see_children(request.user, user_scope) and queries.covers(user_scope, scope)
     rows, from_snapshot, trend_quarters, trend_values, missing = scorecard_page_figures(q, scope)
     sections = build_sections(
         rows, q, scope, drill=drill, trend_values=trend_values, trend_quarters=trend_quarters
     )
-    options = scope_options(request.user, user_scope)
+    options = queries.scope_options(request.user, user_scope)
     context = {
         "quarter": q,
         "scope": scope,
         "scope_value": scope_value(scope),
         "scope_label": scope_label(scope, options),
         "scope_options": options,
-        "quarter_choices": _quarter_choices(q),
+        "quarter_choices": quarter_choices(q),
         "sections": sections,
         "drill": drill,
         "missing_nights": missing,
@@ -400,93 +197,15 @@ def charts_page(request: HttpRequest, quarter: str) -> HttpResponse:
         "scope": scope,
         "scope_value": scope_value(scope),
         "scope_label": scope_label(scope),
-        "scope_options": scope_options(request.user, user_scope),
-        "quarter_choices": _quarter_choices(q),
+        "scope_options": queries.scope_options(request.user, user_scope),
+        "quarter_choices": quarter_choices(q),
         "charts": report_charts(q, scope),
         "view_name": "charts",
     }
     return render_page_or_fragment(request, "scorecard/charts.html", "charts", context)
 
 
-CHART_CODES = (
-    "open_children",
-    "cin_count",
-    "cp_count",
-    "cic_count",
-    "assessment_45d_pct",
-    "open_assessment_in_time_pct",
-    "cin_seen_pct",
-    "cp_seen_10wd_pct",
-    "cp_repeat_pct",
-    "cic_s20",
-    "cic_out_of_county",
-)
-FUNNEL_CODES = ("contact_to_referral_pct", "contact_to_assessment_pct")
-
-
-def report_charts(quarter: Quarter, scope: MeasureScope) -> list[chart_builders.Chart]:
-    """Every figure of the report for a quarter and scope: trends from snapshots, this
-    quarter's funnel live from the measures, caseloads and risks from the case record."""
-    trend_quarters, values = quarter_trends(scope, quarter, CHART_CODES)
-    current = {r.code: r for r in scorecard_figures(quarter, scope, FUNNEL_CODES)[0]}
-    targets = services.targets_in_force(quarter.end, CHART_CODES)
-    return chart_builders.report_figures(
-        labels=[q.title for q in trend_quarters],
-        series={
-            code: [values.get(code, {}).get(q.end) for q in trend_quarters] for code in CHART_CODES
-        },
-        targets={code: t.target for code, t in targets.items()},
-        funnel=chart_builders.funnel_stages(current),
-        caseloads=chart_builders.caseload_bands(quarter.end, scope),
-        risks=chart_builders.risks_for_quarter(quarter.end),
-        quarter_title=quarter.title,
-    )
-
-
-# --- Scorecard exports and the committee pack ----------------------------------------------------
-
-SCORECARD_HEADER = [
-    "Section",
-    "Code",
-    "Measure",
-    "Period",
-    "Value",
-    "Unit",
-    "Numerator",
-    "Denominator",
-    "Target",
-    "Tolerance",
-    "Rating",
-    "Previous value",
-    "Direction of travel",
-    "Benchmark",
-    "Benchmark label",
-    "Benchmark period",
-]
-
-
-def scorecard_export_rows(rows: list[services.ScorecardRow]) -> list[list[Any]]:
-    return [
-        [
-            r.section,
-            r.code,
-            r.title,
-            r.period.label(),
-            r.value,
-            r.unit,
-            r.numerator,
-            r.denominator,
-            r.target,
-            r.tolerance,
-            r.rating_label,
-            r.previous_value,
-            r.change_text,
-            r.benchmark_value,
-            r.benchmark_label,
-            r.benchmark.period if r.benchmark else "",
-        ]
-        for r in rows
-    ]
+# --- Scorecard exports and the committee pack -----------------------------------------------
 
 
 @require_GET
@@ -502,166 +221,220 @@ def scorecard_export(request: HttpRequest, quarter: str, fmt: str) -> HttpRespon
     raise Http404("No such format")
 
 
+# --- The committee report ----------------------------------------------------------------------
+
+
+def _report_request(request: HttpRequest, quarter: str) -> tuple[Quarter, MeasureScope, Scope]:
+    q = _quarter_or_404(quarter)
+    user_scope = scope_for(request.user)
+    scope = parse_scope(request.GET.get("scope") or "council", request.user, user_scope)
+    return q, scope, user_scope
+
+
+EDITORS = {Role.PERFORMANCE_OFFICER, Role.ADMINISTRATOR}
+
+
+def _can_edit_report(user: Any) -> bool:
+    return getattr(user, "role", None) in EDITORS
+
+
+def _report_context(request: HttpRequest, q: Quarter, scope: MeasureScope, user_scope: Scope):
+    options = queries.scope_options(request.user, user_scope)
+    saved = services.report_for(q, scope)
+    return {
+        "quarter": q,
+        "scope": scope,
+        "scope_value": scope_value(scope),
+        "scope_label": scope_label(scope, options),
+        "scope_options": options,
+        "quarter_choices": quarter_choices(q),
+        "view_name": "report",
+        "saved": saved,
+        "versions": list(saved.versions.select_related("published_by")) if saved else [],
+        "can_edit": _can_edit_report(request.user),
+        "version_formats": [("pdf", "PDF"), ("docx", "Word"), ("xlsx", "XLSX")],
+    }
+
+
+@require_GET
+def report_page(request: HttpRequest, quarter: str) -> HttpResponse:
+    """The committee report for a quarter and scope as it stands: today's figures with the
+    officer's cover and edits. The preview before publishing, and the published versions."""
+    q, scope, user_scope = _report_request(request, quarter)
+    context = _report_context(request, q, scope, user_scope)
+    context["report"] = services.report_working(q, scope)
+    return TemplateResponse(request, "scorecard/report.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def report_edit(request: HttpRequest, quarter: str) -> HttpResponse:
+    """The performance officer's edit of the cover and narrative, each part beside its draft
+    and, when the numbers have moved since the edit, the draft's changes."""
+    q, scope, user_scope = _report_request(request, quarter)
+    if not _can_edit_report(request.user):
+        raise Http404("No such page")
+    context = _report_context(request, q, scope, user_scope)
+    report = services.report_working(q, scope)
+    saved = context["saved"]
+    parts = [("summary", "Summary of key performance")] + [
+        (s.slug, s.title) for s in report.sections
+    ]
+    drafts = report.drafts()
+    initial: dict[str, Any] = {
+        f"text_{key}": (saved.texts.get(key) if saved else "") or drafts[key] for key, _ in parts
+    }
+    if saved:
+        initial.update(
+            meeting_date=saved.meeting_date, officer=saved.officer, sponsor=saved.sponsor
+        )
+    form = ReportEditForm(request.POST or None, initial=initial, parts=parts)
+    if request.method == "POST" and form.is_valid():
+        services.report_edit(
+            quarter=q,
+            scope=scope,
+            meeting_date=form.cleaned_data["meeting_date"],
+            officer=form.cleaned_data["officer"],
+            sponsor=form.cleaned_data["sponsor"],
+            texts=form.texts(),
+        )
+        messages.success(request, "Report saved. This is the preview of the report as it stands.")
+        return redirect(_report_url(q, scope))
+    context.update(
+        form=form,
+        report=report,
+        parts=[
+            {
+                "key": key,
+                "field": form[f"text_{key}"],
+                "draft": drafts[key],
+                "edited": bool(saved and key in saved.texts),
+                "moved": narrative.draft_changes(saved.drafts[key], drafts[key])
+                if saved and key in saved.drafts and saved.drafts[key] != drafts[key]
+                else [],
+            }
+            for key, _ in parts
+        ],
+        history=list(saved.history.select_related("history_user")[:50]) if saved else [],
+    )
+    return TemplateResponse(request, "scorecard/report_edit.html", context)
+
+
+def _report_url(q: Quarter, scope: MeasureScope) -> str:
+    return f"{reverse('scorecard:report', args=[q.label])}?scope={scope_value(scope)}"
+
+
+@require_POST
+def report_publish(request: HttpRequest, quarter: str) -> HttpResponse:
+    q, scope, _ = _report_request(request, quarter)
+    if not _can_edit_report(request.user):
+        raise Http404("No such page")
+    try:
+        version = services.report_publish(quarter=q, scope=scope, user=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"Version {version.number} published")
+    return redirect(_report_url(q, scope))
+
+
+VERSION_FORMATS = {
+    "pdf": "application/pdf",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+@require_GET
+def report_version(request: HttpRequest, quarter: str, number: int, fmt: str) -> HttpResponse:
+    """A published version's file, exactly as it was published."""
+    q, scope, _ = _report_request(request, quarter)
+    saved = services.report_for(q, scope)
+    version = saved.versions.filter(number=number).first() if saved else None
+    if version is None or fmt not in VERSION_FORMATS:
+        raise Http404("No such version")
+    response = HttpResponse(bytes(getattr(version, fmt)), content_type=VERSION_FORMATS[fmt])
+    where = scope_value(scope).replace(":", "-")
+    name = f"committee-report-{q.label}-{where}-v{number}.{fmt}"
+    disposition = "inline" if fmt == "pdf" else "attachment"
+    response["Content-Disposition"] = f'{disposition}; filename="{name}"'
+    return response
+
+
+@require_GET
+def report_download(request: HttpRequest, quarter: str, fmt: str) -> HttpResponse:
+    """The report as it stands (the preview), as PDF, DOCX or XLSX."""
+    q, scope, user_scope = _report_request(request, quarter)
+    where = scope_value(scope).replace(":", "-")
+    if fmt == "pdf" and not services.report_snapshot_complete(q, scope):
+        # Every figure must be calculated now (seconds on a large council): offer a task that
+        # renders it, with its progress shown, rather than a request that seems to hang.
+        context = {**_report_context(request, q, scope, user_scope), "render": None}
+        return TemplateResponse(request, "scorecard/report_render.html", context)
+    report = services.report_working(q, scope)
+    if fmt == "pdf":
+        document = render_report(report, base_url=request.build_absolute_uri("/"))
+        return pdf_response(document.write_pdf(), f"committee-pack-{q.label}.pdf")
+    if fmt == "docx":
+        body = report_docx(report)
+    elif fmt == "xlsx":
+        body = report_xlsx(report)
+    else:
+        raise Http404("No such format")
+    response = HttpResponse(body, content_type=VERSION_FORMATS[fmt])
+    response["Content-Disposition"] = (
+        f'attachment; filename="committee-report-{q.label}-{where}.{fmt}"'
+    )
+    return response
+
+
+def _render_or_404(request: HttpRequest, number: int) -> ReportRender:
+    found = ReportRender.objects.filter(pk=number, requested_by_id=request.user.pk).first()
+    if found is None:
+        raise Http404("No such render")
+    return found
+
+
+def _queue_render(render_id: int) -> None:
+    """Queue the render; a broker that does not answer fails the render with a reason the
+    progress page shows, rather than failing the request."""
+    try:
+        tasks.report_render.delay(render_id)
+    except Exception as exc:
+        services.report_render_fail(render_id, f"The task queue did not answer: {exc!r}")
+
+
+@require_POST
+def report_render_new(request: HttpRequest, quarter: str) -> HttpResponse:
+    """Start rendering a pack whose figures must be calculated now."""
+    q, scope, _ = _report_request(request, quarter)
+    render = services.report_render_request(quarter=q, scope=scope, user=request.user)
+    transaction.on_commit(partial(_queue_render, render.pk))
+    url = reverse("scorecard:report_render", args=[q.label, render.pk])
+    return redirect(f"{url}?scope={scope_value(scope)}")
+
+
+@require_GET
+def report_render(request: HttpRequest, quarter: str, number: int) -> HttpResponse:
+    """How far a background render has got; htmx asks again every two seconds until done."""
+    q, scope, user_scope = _report_request(request, quarter)
+    render = _render_or_404(request, number)
+    context = {**_report_context(request, q, scope, user_scope), "render": render}
+    return render_page_or_fragment(request, "scorecard/report_render.html", "progress", context)
+
+
+@require_GET
+def report_render_pdf(request: HttpRequest, quarter: str, number: int) -> HttpResponse:
+    q = _quarter_or_404(quarter)
+    render = _render_or_404(request, number)
+    if render.status != ReportRender.Status.DONE:
+        raise Http404("Not ready")
+    return pdf_response(bytes(render.pdf), f"committee-pack-{q.label}.pdf")
+
+
 @require_GET
 def committee_pack(request: HttpRequest, quarter: str) -> HttpResponse:
-    from scorecard.pack import pack_response
-
-    q = _quarter_or_404(quarter)
-    scope = parse_scope(
-        request.GET.get("scope") or "council", request.user, scope_for(request.user)
-    )
-    return pack_response(request, q, scope)
-
-
-# --- Drill-downs -------------------------------------------------------------------------------
-
-
-def _child_link(record: dict[str, Any]) -> str:
-    name = " ".join(p for p in (record.get("dd_first"), record.get("dd_last")) if p)
-    if not record.get("dd_public_id"):
-        return "—"
-    return format_html(
-        '<a class="govuk-link" href="/children/{}/">{}</a>',
-        record["dd_public_id"],
-        name or record.get("dd_la_id") or "Unnamed child",
-    )
-
-
-class DrilldownTable(tables.Table):
-    child = tables.Column(
-        "Child", accessor="dd_last", order_by=("dd_last", "dd_first"), empty_values=()
-    )
-    la_child_id = tables.Column("LA child ID", accessor="dd_la_id")
-    team = tables.Column("Team", accessor="dd_team")
-    worker = tables.Column("Worker", accessor="dd_worker")
-    due_date = tables.DateColumn(format="j M Y", verbose_name="Due date")
-    basis_date = tables.DateColumn(format="j M Y", verbose_name="From")
-    in_numerator = tables.BooleanColumn(verbose_name="Counted", yesno="Yes,No")
-    rule = tables.Column("Why", accessor="dd_key", orderable=False, empty_values=())
-
-    class Meta:
-        attrs = {"class": "govuk-table"}
-        orderable = True
-
-    def __init__(self, *args: Any, measure: Measure, **kwargs: Any) -> None:
-        self.measure = measure
-        super().__init__(*args, **kwargs)
-        if measure.basis_label and "basis_date" in self.columns.names():
-            # The table's own copy of the column: "Last seen", "Plan started"...
-            self.columns["basis_date"].column.verbose_name = measure.basis_label.capitalize()
-
-    def render_child(self, record: dict[str, Any]) -> str:
-        return _child_link(record)
-
-    def render_rule(self, record: dict[str, Any]) -> str:
-        return self.measure.row_rule(record["basis_date"], record["due_date"])
-
-
-def visible_rows_q(user_scope: Scope, measure: Measure, as_at: date) -> Q:
-    """The user's own scope, applied to a measure's rows: children through the scoping
-    function; worker rows and rows without a child by team or worker."""
-    if user_scope.everything:
-        return Q()
-    by_team_or_worker = Q(pk__in=[])
-    if user_scope.team_ids:
-        by_team_or_worker |= Q(team_id__in=sorted(user_scope.team_ids))
-    if user_scope.worker_ids:
-        by_team_or_worker |= Q(worker_id__in=sorted(user_scope.worker_ids))
-    if measure.subject == "worker":
-        return by_team_or_worker
-    return user_scope.child_q(as_at, child_ref="child_id") | (
-        Q(child_id__isnull=True) & by_team_or_worker
-    )
-
-
-DISPLAY_FIELDS = (
-    "dd_key",
-    "child_id",
-    "worker_id",
-    "team_id",
-    "in_numerator",
-    "due_date",
-    "basis_date",
-    "dd_first",
-    "dd_last",
-    "dd_la_id",
-    "dd_public_id",
-    "dd_team",
-    "dd_worker",
-)
-
-
-def _with_display(rows: QuerySet) -> QuerySet:
-    """Rows with the names to show joined in SQL: a fixed number of queries whatever the
-    length of the list."""
-    child = Child.objects.filter(pk=OuterRef("child_id"))
-    return (
-        rows.annotate(
-            dd_key=F("pk"),
-            dd_first=Subquery(child.values("first_name")[:1]),
-            dd_last=Subquery(child.values("last_name")[:1]),
-            dd_la_id=Subquery(child.values("la_child_id")[:1]),
-            dd_public_id=Subquery(child.values("public_id")[:1]),
-            dd_team=Subquery(Team.objects.filter(pk=OuterRef("team_id")).values("name")[:1]),
-            dd_worker=Subquery(Worker.objects.filter(pk=OuterRef("worker_id")).values("name")[:1]),
-        )
-        .values(*DISPLAY_FIELDS)
-        .order_by(F("due_date").asc(nulls_last=True), "dd_last", "dd_first", "dd_key")
-    )
-
-
-def drilldown_rows(
-    measure: Measure, period: Period, scope: MeasureScope, cohort: str, user_scope: Scope
-) -> QuerySet:
-    """The rows behind one number, calculated now as at the period's end, within the user's
-    scope."""
-    if cohort == "numerator":
-        rows = measure.numerator_rows(period, scope)
-    elif cohort == "denominator":
-        rows = measure.scoped_rows(period, scope)
-    else:
-        rows = measure.failing(period, scope)
-    return _with_display(rows.filter(visible_rows_q(user_scope, measure, period.as_at)))
-
-
-def reported_ids(measure: Measure, stored: SnapshotCohort, cohort: str) -> tuple[set, set]:
-    """(the cohort's child ids, the numerator's) from a stored quarter-end cohort."""
-    numerator, denominator = set(stored.numerator_ids), set(stored.denominator_ids)
-    if cohort == "numerator" or measure.unit != Unit.PERCENT:
-        return numerator, numerator
-    if cohort == "denominator":
-        return denominator, numerator
-    # Failing on a percentage: the wrong side of it.
-    if measure.failing_q() == Q(in_numerator=True):
-        return numerator, numerator
-    return denominator - numerator, numerator
-
-
-def reported_rows(
-    measure: Measure, period: Period, scope: MeasureScope, cohort: str, user_scope: Scope
-) -> QuerySet:
-    """The children behind the figure as the nightly rollup stored it at the quarter end, so a
-    committee figure can be reproduced after the record changed. Teams and workers are those
-    at the quarter end; the user's scope applies as at that date too."""
-    stored = services.snapshot_cohort(measure.code, scope, period.as_at)
-    ids, numerator = reported_ids(measure, stored, cohort) if stored else (set(), set())
-    as_at = period.as_at
-    rows = (
-        Child.objects.filter(pk__in=sorted(ids))
-        .filter(user_scope.child_q(as_at))
-        .annotate(
-            child_id=F("pk"),
-            worker_id=allocated_worker_at(as_at),
-            team_id=team_at(as_at),
-            # An empty IN compiles to a bare 0 on PostgreSQL, not a boolean: say False.
-            in_numerator=ExpressionWrapper(Q(pk__in=sorted(numerator)), output_field=BooleanField())
-            if numerator
-            else Value(False, output_field=BooleanField()),
-            due_date=no_date(),
-            basis_date=no_date(),
-        )
-    )
-    return _with_display(rows)
+    """The report as a PDF."""
+    return report_download(request, quarter, "pdf")
 
 
 @dataclass(frozen=True)
@@ -687,7 +460,7 @@ class DrilldownRequest:
         return found
 
     def rows(self) -> QuerySet:
-        find = reported_rows if self.as_reported else drilldown_rows
+        find = queries.reported_rows if self.as_reported else queries.drilldown_rows
         return find(self.measure, self.period, self.scope, self.cohort, self.user_scope)
 
 
@@ -719,7 +492,7 @@ def _parse_drilldown(
         if as_reported and measure.subject != "child":
             raise Http404("No such list")
         scope = parse_scope(request.GET.get("scope"), request.user, user_scope)
-        if not covers(user_scope, scope):
+        if not queries.covers(user_scope, scope):
             raise Http404("No such list")
     except Http404:
         record_access(request, action="refused", filters=filters, status_code=404)
@@ -778,9 +551,9 @@ def drilldown(request: HttpRequest, quarter: str, code: str) -> HttpResponse:
         "export_xlsx": f"{export_base.removesuffix('csv')}xlsx?{query.urlencode()}",
         "back_url": f"{scorecard_url}?scope={scope_value(dd.scope)}",
         "cohort_links": {
-            c: _drilldown_url(dd.quarter, dd.measure.code, dd.scope, c)
+            c: drilldown_url(dd.quarter, dd.measure.code, dd.scope, c)
             + ("&as_reported=1" if dd.as_reported else "")
-            for c in _drill_links(dd.quarter, dd.measure, dd.scope)
+            for c in drill_links(dd.quarter, dd.measure, dd.scope)
         },
         "as_reported": dd.as_reported,
         "switch_url": _switch_url(request, dd),
@@ -796,14 +569,9 @@ def _switch_url(request: HttpRequest, dd: DrilldownRequest) -> str:
     if dd.as_reported:
         query.pop("as_reported", None)
         return f"?{query.urlencode()}"
-    level, scope_id = services.scope_key(dd.scope)
-    stored = SnapshotCohort.objects.filter(
-        snapshot__code=dd.measure.code,
-        snapshot__scope_level=level,
-        snapshot__scope_id=scope_id,
-        snapshot__date=dd.period.as_at,
-    )
-    if dd.measure.subject != "child" or not stored.exists():
+    if dd.measure.subject != "child" or not queries.has_stored_cohort(
+        dd.measure, dd.scope, dd.period.as_at
+    ):
         return ""
     query["as_reported"] = "1"
     return f"?{query.urlencode()}"

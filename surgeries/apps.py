@@ -16,6 +16,6 @@ def _refresh_child_lists(sender, *, child_id: int, **kwargs) -> None:
     """A visit or check recorded through the app: the child's stored exception rows are
     rewritten in the same transaction, so the workbench shows the change on the next request."""
     from casework.reporting import reporting_date
-    from surgeries.workbench import refresh_children
+    from surgeries.lists import refresh_children
 
     refresh_children([child_id], reporting_date())

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import builtins
 from collections.abc import Iterable
+from datetime import date
 from typing import Any, cast
 
 from django import forms
@@ -12,7 +13,7 @@ from django.conf import settings
 
 from casework.models import Worker
 from scorecard.measures.cohorts import Category
-from surgeries import exceptions as ex
+from surgeries import lists as ex
 from surgeries.queries import workers_in_scope
 
 KIND_CHOICES = [("", "Overdue and due soon"), (ex.OVERDUE, "Overdue"), (ex.DUE_SOON, "Due soon")]
@@ -55,13 +56,13 @@ class WorkbenchFilterForm(forms.Form):
     )
     has_action = forms.ChoiceField(label="Actions", required=False, choices=ACTION_CHOICES)
 
-    def __init__(self, *args: Any, user, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user, as_at: date, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         cast(forms.ChoiceField, self.fields["list"]).choices = [("", "All lists")] + [
             (x.code, x.label) for x in ex.surgery_lists()
         ]
         cast(forms.ModelChoiceField, self.fields["worker"]).queryset = workers_in_scope(
-            user=user
+            user=user, as_at=as_at
         ).filter(role__in=FILTER_ROLES)
         self.fields["due_soon_wd"].widget.attrs["placeholder"] = str(
             settings.TIMESCALES["due_soon_wd"]
@@ -74,6 +75,15 @@ class WorkbenchFilterForm(forms.Form):
         field.choices = [
             ("", field.empty_label),
             *((w.pk, field.label_from_instance(w)) for w in workers if w.role in FILTER_ROLES),
+        ]
+
+    def offer_lists(self, codes: Iterable[str]) -> None:
+        """Offer only these lists (those with rows in the scope) and the one chosen, if any;
+        any list is still accepted, as a link may name one that has since emptied."""
+        keep = set(codes)
+        chosen = self.cleaned_data.get("list") if self.is_bound and self.is_valid() else ""
+        cast(forms.ChoiceField, self.fields["list"]).choices = [("", "All lists")] + [
+            (x.code, x.label) for x in ex.surgery_lists() if x.code in keep or x.code == chosen
         ]
 
     def row_filter(self) -> ex.RowFilter:

@@ -3,13 +3,15 @@ The rules (scope, dates, who may do what) live in services.py."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any, cast
 
 from django import forms
 
 from casework.models import ServiceArea, Team, Worker
-from surgeries import exceptions as ex
+from surgeries import lists as ex
 from surgeries.models import BarrierCode
+from surgeries.services import action_due_date_problem
 
 
 class DateInput(forms.DateInput):
@@ -23,26 +25,80 @@ class DateInput(forms.DateInput):
 
 
 class ActionForm(forms.Form):
+    """An action on a child of a list: on its own page, or inline under a workbench row (the
+    row gives the child and the list; the form's ids start with the row's key)."""
+
     child = forms.UUIDField(widget=forms.HiddenInput)
-    list_code = forms.ChoiceField(label="Reason (list)")
-    description = forms.CharField(
-        label="Action", max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    list_code = forms.ChoiceField(
+        label="Reason (list)",
+        error_messages={
+            "required": "Choose the list the action is for",
+            "invalid_choice": "Choose the list the action is for",
+        },
     )
-    owner = forms.ModelChoiceField(label="Owner", queryset=Worker.objects.none())
-    due_date = forms.DateField(label="Due date", widget=DateInput)
+    description = forms.CharField(
+        label="Action",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={
+            "required": "Enter what needs to be done",
+            "max_length": "The action must be 2,000 characters or fewer",
+        },
+    )
+    owner = forms.ModelChoiceField(
+        label="Owner",
+        queryset=Worker.objects.none(),
+        error_messages={
+            "required": "Choose who will do the action",
+            "invalid_choice": "Choose an owner from your teams",
+        },
+    )
+    due_date = forms.DateField(
+        label="Due date",
+        widget=DateInput,
+        error_messages={
+            "required": "Enter the date the action is due",
+            "invalid": "The date the action is due must be a real date",
+        },
+    )
     barrier = forms.ModelChoiceField(
-        label="Barrier", queryset=BarrierCode.objects.none(), required=False, empty_label="None"
+        label="Barrier",
+        queryset=BarrierCode.objects.none(),
+        required=False,
+        empty_label="None",
+        error_messages={"invalid_choice": "Choose a current barrier code"},
     )
     surgery = forms.UUIDField(widget=forms.HiddenInput, required=False)
     next = forms.CharField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args: Any, owners, barriers, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        owners,
+        barriers,
+        today: date | None = None,
+        inline: bool = False,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         cast(forms.ChoiceField, self.fields["list_code"]).choices = [
             (x.code, x.label) for x in ex.surgery_lists()
         ]
         cast(forms.ModelChoiceField, self.fields["owner"]).queryset = owners
         cast(forms.ModelChoiceField, self.fields["barrier"]).queryset = barriers
+        self.today = today
+        if today is not None:
+            self.fields["due_date"].widget.attrs["min"] = today.isoformat()
+        if inline:
+            # The row is the reason: its list travels with the form, not as a choice.
+            self.fields["list_code"].widget = forms.HiddenInput()
+
+    def clean_due_date(self) -> date:
+        due: date = self.cleaned_data["due_date"]
+        problem = action_due_date_problem(due, self.today) if self.today else None
+        if problem:
+            raise forms.ValidationError(problem)
+        return due
 
 
 class CloseActionForm(forms.Form):

@@ -12,7 +12,7 @@ from typing import Any
 
 from django.db.models import Count, F, Q
 
-from surgeries import exceptions as ex
+from surgeries import lists as ex
 from surgeries.models import Action, AgendaItem, Surgery
 
 

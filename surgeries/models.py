@@ -2,7 +2,7 @@
 frozen agendas, and the barrier codes that say why a child is overdue.
 
 Rules kept here: fields, choices, constraints and indexes. Reads live in `queries.py` and
-`exceptions.py`, writes in `services.py`.
+the `lists` package, writes in `services.py`.
 """
 
 import uuid
@@ -245,7 +245,7 @@ class ExceptionRefresh(models.Model):
 
 class ExceptionEntry(models.Model):
     """One (child, list, kind) row of the exception lists as at a date: exactly a row of
-    `surgeries.exceptions.exception_rows` (the measures' failing()/due_soon()), stored. Derived
+    `surgeries.lists.exception_rows` (the measures' failing()/due_soon()), stored. Derived
     data: rewritten for the whole date nightly and for one child whenever their record changes."""
 
     as_at = models.DateField()

@@ -1,4 +1,4 @@
-"""Reads for surgeries. Every function starts from the user's scope (`accounts.scope.scope_for`):
+"""Reads for surgeries. Every function starts from the user's scope (`casework.scope.scope_for`):
 a row outside it is never returned, and a single object outside it is a 404."""
 
 from __future__ import annotations
@@ -11,19 +11,23 @@ from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
 from accounts.roles import Role
-from accounts.scope import scope_for
 from casework.models import Child, Team, Worker
-from surgeries import exceptions as ex
+from casework.queries import open_at
+from casework.scope import scope_for
+from surgeries import lists as ex
 from surgeries.models import Action, AgendaItem, BarrierCode, Discussion, Surgery
 
 # --- scope helpers ------------------------------------------------------------------------------
 
 
-def workers_in_scope(*, user) -> QuerySet[Worker]:
+def workers_in_scope(*, user, as_at: date | None = None) -> QuerySet[Worker]:
     """Workers the user may filter by or give an action to: those of the teams in their scope
-    (all workers for council-wide roles, themselves for a social worker)."""
+    (all workers for council-wide roles, themselves for a social worker); with `as_at`, only
+    those in post at that date (started on or before it, not left by it)."""
     scope = scope_for(user)
     workers = Worker.objects.select_related("team").order_by("name")
+    if as_at is not None:
+        workers = workers.filter(open_at(as_at))
     if scope.everything:
         return workers
     q = Q(pk__in=[])
@@ -60,6 +64,8 @@ class WorkbenchPage:
     counts: ex.Counts
     number: int
     per_page: int
+    # The lists with rows in the scope whatever the filters (the list filter's choices).
+    lists_with_rows: frozenset[str] = frozenset()
 
     @property
     def has_next(self) -> bool:
@@ -91,11 +97,16 @@ def workbench(
     page: int = 1,
     per_page: int = 50,
 ) -> WorkbenchPage:
-    """The user's children needing action across every list: the scope's children (one query)
-    then the page with its display columns and the counts per list (one statement), whatever
-    the length."""
+    """The user's children needing action across every list: the scope's children (one query),
+    the page with its display columns and the counts per list (one statement, paged in SQL),
+    and the lists with rows in the scope unfiltered (one statement), whatever the length."""
     scope = scope_for(user)
-    union = ex.compiled_rows(scope=scope, as_at=as_at, filters=filters, sort=sort)
+    if scope.is_empty:
+        return WorkbenchPage([], ex.Counts(), 1, per_page)
+    visible = ex.visible_child_ids(scope, as_at)
+    union = ex.compiled_rows(
+        scope=scope, as_at=as_at, filters=filters, sort=sort, visible_ids=visible
+    )
     number = max(1, page)
     values, counts = ex.fetch_page(
         union, as_at=as_at, sort=sort, offset=(number - 1) * per_page, limit=per_page
@@ -107,7 +118,27 @@ def workbench(
         values, counts = ex.fetch_page(
             union, as_at=as_at, sort=sort, offset=(number - 1) * per_page, limit=per_page
         )
-    return WorkbenchPage(ex.to_rows(values, as_at=as_at), counts, number, per_page)
+    everything = ex.RowFilter(due_soon_wd=filters.due_soon_wd)
+    in_scope = (
+        counts
+        if everything == filters
+        else ex.count_rows(
+            ex.compiled_rows(
+                scope=scope,
+                as_at=as_at,
+                filters=everything,
+                columns=("r_child", "r_list", "r_kind"),
+                visible_ids=visible,
+            )
+        )
+    )
+    return WorkbenchPage(
+        ex.to_rows(values, as_at=as_at),
+        counts,
+        number,
+        per_page,
+        frozenset(code for code, n in in_scope.by_list.items() if any(n.values())),
+    )
 
 
 def workbench_export(

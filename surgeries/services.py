@@ -20,10 +20,10 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.roles import Role
-from accounts.scope import Scope, scope_for
 from casework import workingdays
 from casework.models import Child, ServiceArea, Team, Worker
-from surgeries import exceptions as ex
+from casework.scope import Scope, scope_for
+from surgeries import lists as ex
 from surgeries.models import Action, AgendaItem, BarrierCode, DigestSent, Discussion, Surgery
 
 log = logging.getLogger(__name__)
@@ -48,6 +48,13 @@ def _in_scope_worker(scope: Scope, worker: Worker) -> bool:
 
 
 @transaction.atomic
+def action_due_date_problem(due_date: date, today: date) -> str | None:
+    """An action is due today or later: one due in the past would be overdue when raised."""
+    if due_date < today:
+        return f"The due date must be on or after {today.day} {today:%B %Y}"
+    return None
+
+
 def action_create(
     *,
     user: User,
@@ -65,17 +72,17 @@ def action_create(
     scope = scope_for(user)
     errors: dict[str, str] = {}
     if list_code not in ex.lists_by_code():
-        errors["list_code"] = "Choose the list the action is for."
+        errors["list_code"] = "Choose the list the action is for"
     if not description.strip():
-        errors["description"] = "Enter what needs to be done."
+        errors["description"] = "Enter what needs to be done"
     if not _in_scope_worker(scope, owner):
-        errors["owner"] = "Choose an owner from your teams."
-    if due_date < today:
-        errors["due_date"] = "The due date must be today or in the future."
+        errors["owner"] = "Choose an owner from your teams"
+    if problem := action_due_date_problem(due_date, today):
+        errors["due_date"] = problem
     if surgery is not None and surgery.is_closed:
         errors["__all__"] = "This surgery is closed: its actions can no longer change."
     if barrier is not None and not barrier.active:
-        errors["barrier"] = "Choose a current barrier code."
+        errors["barrier"] = "Choose a current barrier code"
     if errors:
         raise ServiceError(errors)
     action = Action.objects.create(

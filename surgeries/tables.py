@@ -11,7 +11,8 @@ import django_tables2 as tables
 from django.urls import reverse
 from django.utils.html import format_html
 
-from surgeries import exceptions as ex
+from casework.templatetags.casework_ui import child_link
+from surgeries import lists as ex
 from surgeries.models import Action, Surgery
 
 
@@ -21,20 +22,42 @@ class Column:
     label: str
     sort: str | None
     value: Callable[[ex.ExceptionRow], Any]
+    # Shown as a column of the page (the rule is a <details> under the list instead, and the
+    # LA child ID is for the exports, which go to people matching records elsewhere).
+    on_page: bool = True
 
 
 WORKBENCH_COLUMNS: Sequence[Column] = (
+    Column("la_child_id", "LA child ID", None, lambda r: r.la_child_id, on_page=False),
     Column("child", "Child", "child", lambda r: r.child_name),
     Column("list", "List", "list", lambda r: r.list_label),
     Column("status", "Status", None, lambda r: r.kind_label),
-    Column("category", "Category", "category", lambda r: r.category_label),
+    Column("days", "Working days overdue", "days", lambda r: r.days_overdue),
+    Column("due", "Due date", "due", lambda r: r.due_date),
     Column("worker", "Allocated worker", "worker", lambda r: r.worker_name or "Unallocated"),
     Column("team", "Team", "team", lambda r: r.team_name),
-    Column("due", "Due date", "due", lambda r: r.due_date),
-    Column("days", "Working days overdue", "days", lambda r: r.days_overdue),
-    Column("rule", "Rule", None, lambda r: r.rule),
+    Column("category", "Category", "category", lambda r: r.category_label),
+    Column("rule", "Rule", None, lambda r: r.rule, on_page=False),
     Column("actions", "Open actions", "actions", lambda r: r.open_actions),
 )
+
+# The order each sort gives, in words, for the table's caption.
+SORT_WORDS = {
+    "days": ("working days overdue, fewest first", "working days overdue, most first"),
+    "due": ("due date, earliest first", "due date, latest first"),
+    "child": ("child's surname, A to Z", "child's surname, Z to A"),
+    "list": ("list", "list, in reverse"),
+    "category": ("category", "category, in reverse"),
+    "worker": ("allocated worker, A to Z", "allocated worker, Z to A"),
+    "team": ("team, A to Z", "team, Z to A"),
+    "actions": ("open actions, fewest first", "open actions, most first"),
+}
+
+
+def sort_caption(sort: str) -> str:
+    """ "sorted by working days overdue, most first" for "-days"."""
+    ascending, descending = SORT_WORDS.get(sort.lstrip("-"), SORT_WORDS["days"])
+    return f"sorted by {descending if sort.startswith('-') else ascending}"
 
 
 def workbench_export_rows(rows: Sequence[ex.ExceptionRow]) -> tuple[list[str], list[list[Any]]]:
@@ -48,6 +71,8 @@ def sort_headers(current: str, query) -> list[dict[str, Any]]:
     descending = current.startswith("-")
     headers = []
     for column in WORKBENCH_COLUMNS:
+        if not column.on_page:
+            continue
         item: dict[str, Any] = {"label": column.label, "key": column.key}
         if column.sort:
             is_current = column.sort == key
@@ -69,11 +94,7 @@ def sort_headers(current: str, query) -> list[dict[str, Any]]:
 
 class ChildColumn(tables.Column):
     def render(self, record: Action) -> str:
-        return format_html(
-            '<a class="govuk-link" href="/children/{}/">{}</a>',
-            record.child.public_id,
-            record.child.full_name,
-        )
+        return child_link(record.child)
 
 
 class ActionTable(tables.Table):

@@ -30,6 +30,6 @@ def send_weekly_digests(on: str | None = None) -> int:
 def refresh_exception_lists(on: str | None = None) -> int:
     """Store every exception list as at the day (today, or the reporting date when one is set)
     for the workbench; returns the number of rows stored."""
-    from surgeries.workbench import refresh
+    from surgeries.lists import refresh
 
     return refresh(_day(on)).rows

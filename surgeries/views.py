@@ -20,11 +20,11 @@ from django_tables2 import RequestConfig
 from accounts.audit import record_access
 from accounts.models import User
 from accounts.roles import Role
-from accounts.scope import scope_for
 from casework.models import ServiceArea
 from casework.reporting import reporting_date
+from casework.scope import scope_for
 from scorecard.exports import csv_response, xlsx_response
-from surgeries import exceptions as ex
+from surgeries import lists as ex
 from surgeries import queries, services
 from surgeries.filters import WorkbenchFilterForm
 from surgeries.forms import ActionForm, CloseActionForm, DiscussionForm, SurgeryForm
@@ -41,6 +41,7 @@ from surgeries.models import Action, Surgery
 from surgeries.tables import (
     ActionTable,
     SurgeryTable,
+    sort_caption,
     sort_headers,
     workbench_export_rows,
 )
@@ -98,8 +99,10 @@ def _safe_next(request: HttpRequest, candidate: str | None, fallback: str) -> st
 # --- workbench ----------------------------------------------------------------------------------
 
 
-def _workbench_request(request: HttpRequest) -> tuple[WorkbenchFilterForm, ex.RowFilter, str]:
-    form = WorkbenchFilterForm(request.GET or None, user=request.user)
+def _workbench_request(
+    request: HttpRequest, as_at
+) -> tuple[WorkbenchFilterForm, ex.RowFilter, str]:
+    form = WorkbenchFilterForm(request.GET or None, user=request.user, as_at=as_at)
     row_filter = form.row_filter() if form.is_bound else ex.RowFilter()
     sort = request.GET.get("sort", ex.DEFAULT_SORT)
     if sort.lstrip("-") not in ex.SORTS:
@@ -114,20 +117,12 @@ def _page_number(request: HttpRequest) -> int:
         return 1
 
 
-def _action_form_context(request: HttpRequest) -> dict[str, Any]:
-    return {
-        "owners": list(queries.workers_in_scope(user=request.user)),
-        "barriers": list(queries.barrier_codes()),
-    }
-
-
 @require_GET
 def workbench(request: HttpRequest) -> HttpResponse:
     as_at = reporting_date()
-    form, row_filter, sort = _workbench_request(request)
-    # The scope's workers, read once: the action forms' owners and the worker filter's choices.
-    owners = list(queries.workers_in_scope(user=request.user))
-    form.use_workers(owners)
+    form, row_filter, sort = _workbench_request(request, as_at)
+    # The scope's workers in post, read once for the worker filter's choices.
+    form.use_workers(queries.workers_in_scope(user=request.user, as_at=as_at))
     page = queries.workbench(
         user=request.user,
         as_at=as_at,
@@ -136,6 +131,7 @@ def workbench(request: HttpRequest) -> HttpResponse:
         page=_page_number(request),
         per_page=PER_PAGE,
     )
+    form.offer_lists(page.lists_with_rows)
     record_access(
         request,
         action="list",
@@ -143,14 +139,18 @@ def workbench(request: HttpRequest) -> HttpResponse:
         filters={**row_filter.as_dict(), "sort": sort, "page": page.number},
     )
     query = request.GET.copy()
+    selected = form.selected(query)
     context = {
         "as_at": as_at,
         "form": form,
-        "selected": form.selected(query),
+        "selected": selected,
+        "filters_in_words": (
+            "Filtered by " + "; ".join(t["text"] for t in selected) if selected else "No filters"
+        ),
         "page": page,
         "rows": page.rows,
         "headers": sort_headers(sort, query),
-        "sort": sort,
+        "sort_caption": sort_caption(sort),
         "list_summary": [
             {
                 "code": x.code,
@@ -164,8 +164,6 @@ def workbench(request: HttpRequest) -> HttpResponse:
         "pagination": _pagination(query, page),
         "export_query": _without(query, "page"),
         "next_url": request.get_full_path(),
-        "owners": owners,
-        "barriers": list(queries.barrier_codes()),
     }
     return render_page(request, "surgeries/workbench.html", context)
 
@@ -212,7 +210,7 @@ def workbench_export(request: HttpRequest, fmt: str) -> HttpResponse:
     if fmt not in ("csv", "xlsx"):
         raise Http404("No such format")
     as_at = reporting_date()
-    _form, row_filter, sort = _workbench_request(request)
+    _form, row_filter, sort = _workbench_request(request, as_at)
     rows = queries.workbench_export(user=request.user, as_at=as_at, filters=row_filter, sort=sort)
     record_access(
         request,
@@ -233,31 +231,57 @@ def workbench_export(request: HttpRequest, fmt: str) -> HttpResponse:
 
 @audited_404
 def action_new(request: HttpRequest) -> HttpResponse:
-    """GET: the add-action page (the no-JavaScript route from a row). POST: create the action,
-    then redirect back (plain form) or return the redrawn workbench row (htmx)."""
+    """GET: the add-action page (the no-JavaScript route from a row), or with htmx from the
+    workbench the row with the form open under it. POST: create the action, then redirect back
+    (plain form) or return the redrawn workbench row (htmx)."""
     as_at = reporting_date()
-    owners = queries.workers_in_scope(user=request.user)
-    barriers = queries.barrier_codes()
-    data = request.POST if request.method == "POST" else None
-    initial = {
-        "child": request.GET.get("child"),
-        "list_code": request.GET.get("list"),
-        "surgery": request.GET.get("surgery"),
-        "next": request.GET.get("next", ""),
-    }
-    form = ActionForm(data, initial=initial, owners=owners, barriers=barriers)
-    child_ref = request.POST.get("child") if data is not None else request.GET.get("child")
+    params = request.POST if request.method == "POST" else request.GET
     surgery = None
-    surgery_ref = request.POST.get("surgery") if data is not None else request.GET.get("surgery")
-    if surgery_ref:
-        surgery = queries.get_surgery_or_404(user=request.user, public_id=surgery_ref)
+    if params.get("surgery"):
+        surgery = queries.get_surgery_or_404(user=request.user, public_id=params["surgery"])
     child = queries.get_visible_child_or_404(
-        user=request.user, public_id=child_ref, as_at=surgery.date if surgery else as_at
+        user=request.user, public_id=params.get("child"), as_at=surgery.date if surgery else as_at
     )
-    record_access(request, action="view" if data is None else "create", child_ids=[child.pk])
-    if request.method != "POST":
-        return render(request, "surgeries/action_new.html", {"form": form, "child": child})
-    if form.is_valid():
+    list_code = params.get("list_code") or params.get("list") or ""
+    kind = params.get("kind", "")
+    inline = bool(getattr(request, "htmx", False)) and surgery is None
+    row = (
+        queries.exception_row(
+            user=request.user, as_at=as_at, child_id=child.pk, list_code=list_code, kind=kind
+        )
+        if inline or request.method != "POST"
+        else None
+    )
+    fallback = (
+        reverse("surgeries:surgery_child", args=[surgery.public_id, child.public_id])
+        if surgery
+        else reverse("surgeries:workbench")
+    )
+    next_url = _safe_next(request, params.get("next"), fallback)
+    form = ActionForm(
+        request.POST if request.method == "POST" else None,
+        initial={
+            "child": child.public_id,
+            "list_code": list_code,
+            "surgery": surgery.public_id if surgery else None,
+            "next": next_url,
+            "owner": row.worker_id if row else None,
+        },
+        owners=queries.workers_in_scope(user=request.user, as_at=as_at),
+        barriers=queries.barrier_codes(),
+        today=as_at,
+        inline=inline,
+        auto_id=f"{row.key}-%s" if inline and row else "id_%s",
+    )
+    if inline and request.method != "POST":
+        # Opened from the row's link: the keyboard user lands in the first field (htmx focuses
+        # an autofocus element of the content it swaps in).
+        form.fields["description"].widget.attrs["autofocus"] = True
+    record_access(
+        request, action="view" if request.method != "POST" else "create", child_ids=[child.pk]
+    )
+    added = False
+    if request.method == "POST" and form.is_valid():
         try:
             services.action_create(
                 user=_user(request),
@@ -270,38 +294,30 @@ def action_new(request: HttpRequest) -> HttpResponse:
                 surgery=surgery,
                 today=as_at,
             )
+            added = True
         except services.ServiceError as error:
             _add_errors(form, error)
-    fallback = (
-        reverse("surgeries:surgery_child", args=[surgery.public_id, child.public_id])
-        if surgery
-        else reverse("surgeries:workbench")
-    )
-    next_url = _safe_next(request, request.POST.get("next"), fallback)
-    if getattr(request, "htmx", False) and surgery is None:
-        row = queries.exception_row(
-            user=request.user,
-            as_at=as_at,
-            child_id=child.pk,
-            list_code=form.cleaned_data.get("list_code") or request.POST.get("list_code", ""),
-            kind=request.POST.get("kind", ""),
-        )
+    if inline:
+        if added:
+            row = queries.exception_row(
+                user=request.user, as_at=as_at, child_id=child.pk, list_code=list_code, kind=kind
+            )
         context = {
             "row": row,
-            "row_form": form if form.errors else None,
-            "added": not form.errors,
+            "group_key": ex.row_key(child.pk, list_code, kind),
+            "row_form": None if added else form,
+            "added": added,
             "next_url": next_url,
-            **_action_form_context(request),
         }
-        response = render(request, "surgeries/workbench.html#row", context)
+        response = render(request, "surgeries/workbench.html#group", context)
         patch_vary_headers(response, ["HX-Request"])
         return response
-    if form.errors:
-        return render(
-            request, "surgeries/action_new.html", {"form": form, "child": child}, status=422
-        )
-    messages.success(request, "Action added.")
-    return redirect(next_url)
+    if added:
+        messages.success(request, "Action added.")
+        return redirect(next_url)
+    page = {"form": form, "child": child, "row": row, "back_url": next_url}
+    status = 422 if request.method == "POST" else 200
+    return render(request, "surgeries/action_new.html", page, status=status)
 
 
 def _add_errors(form, error: services.ServiceError) -> None:

@@ -144,7 +144,7 @@ def _fresh_process_caches():
     a rolled-back test holds that test's closure days) and the compiled exception unions keyed
     by it."""
     from casework import workingdays
-    from surgeries import exceptions
+    from surgeries import lists as exceptions
 
     workingdays.clear_cache()
     exceptions.clear_compiled_cache()

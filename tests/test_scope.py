@@ -1,6 +1,6 @@
 """The one scoping function, for every role of the standard cast."""
 
-from accounts.scope import children_visible_to
+from casework.scope import children_visible_to
 
 
 def visible(user) -> set:

@@ -14,13 +14,13 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from casework.calendar import add_months
 from casework.demo import params as P
 from casework.demo.checks import Member, place_checks
 from casework.demo.journeys import CIC, CIN, CL, CP, Journey, Quota
 from casework.demo.people import Kid
 from casework.demo.timeline import (
     Schedule,
-    add_months,
     add_wd,
     known,
     quarter_ends,

@@ -7,9 +7,10 @@ from __future__ import annotations
 import random
 from datetime import date, timedelta
 
+from casework.calendar import add_months
 from casework.demo import params as P
 from casework.demo.journeys import CIC, Journey, Placement
-from casework.demo.timeline import Schedule, add_months, quarter_ends, rand_day
+from casework.demo.timeline import Schedule, quarter_ends, rand_day
 
 
 def _moves_in_year(j: Journey, as_at: date) -> int:

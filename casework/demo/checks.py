@@ -15,7 +15,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from casework.demo.timeline import add_months, rand_day
+from casework.calendar import add_months
+from casework.demo.timeline import rand_day
 
 # Keep every check at least this far from a window edge, so "within 12 months" reads the same
 # whether a measure counts the anniversary day in or out.

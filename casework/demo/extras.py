@@ -7,10 +7,11 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import NamedTuple
 
+from casework.calendar import add_months
 from casework.demo import params as P
 from casework.demo.journeys import CL, Journey
 from casework.demo.people import Kid
-from casework.demo.timeline import add_months, quarter_ends, rand_day
+from casework.demo.timeline import quarter_ends, rand_day
 from casework.demo.workforce import Piece, Staff, worker_at, worker_lookup
 
 SCENARIOS = (

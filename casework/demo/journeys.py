@@ -23,10 +23,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from casework.calendar import add_months
 from casework.demo import params as P
 from casework.demo.timeline import (
     Schedule,
-    add_months,
     add_wd,
     known,
     month_ends,

@@ -11,9 +11,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from casework.calendar import add_months
 from casework.demo import params as P
 from casework.demo.journeys import CIC, CL, CP, Journey, Quota
-from casework.demo.timeline import Schedule, add_months, quarter_of
+from casework.demo.timeline import Schedule, quarter_of
 
 
 @dataclass(eq=False)

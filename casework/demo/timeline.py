@@ -38,12 +38,6 @@ def month_end(day: date) -> date:
     return _month_end(day.year, day.month)
 
 
-def add_months(day: date, months: int) -> date:
-    index = day.month - 1 + months
-    year, month = day.year + index // 12, index % 12 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
-
-
 def month_ends(start: date, end: date) -> list[date]:
     """Month ends from the one on or after `start` to `end` inclusive."""
     out, day = [], month_end(start)

@@ -17,11 +17,11 @@ import random
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from casework.calendar import add_months
 from casework.demo import params as P
 from casework.demo.journeys import CIC, CL, CP, Journey
 from casework.demo.timeline import (
     Schedule,
-    add_months,
     add_wd,
     known,
     month_end,

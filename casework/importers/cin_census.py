@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 from xml.etree.ElementTree import Element
 
+from casework.calendar import add_months
 from casework.importers.common import CachedDates, child_ids, import_team, sex_code
 from casework.importers.report import Record, StructuralError
 from casework.importers.upsert import in_values, upsert
@@ -25,7 +26,6 @@ from casework.models import (
     Referral,
     Section47,
 )
-from scorecard.measures.base import add_months
 
 # N0 "not stated" is in the CIN census code set alongside N1-N9.
 PRIMARY_NEED = {f"N{i}" for i in range(0, 10)}

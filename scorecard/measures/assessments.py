@@ -33,19 +33,19 @@ class Assessment45dPct(Measure):
     point of referral); DfE CIN census factor."""
 
     code = "assessment_45d_pct"
-    title = "Assessments completed within 45 working days"
+    title = "Assessments completed within {assessment_wd} working days"
     section = SECTION
     unit = Unit.PERCENT
     better = Better.UP
     kind = Kind.FLOW
     flow_months = 3
     subject = "event"
-    rule = "Assessments authorised in the period within 45 working days of their start."
+    rule = (
+        "Assessments authorised in the period within {assessment_wd} working days of their start."
+    )
     basis_label = "assessment started"
 
-    @property
-    def timescale(self) -> str:  # type: ignore[override]
-        return f"{_assessment_wd()} working days"
+    timescale = "{assessment_wd} working days"
 
     def rows(self, period: Period) -> QuerySet:
         n = _assessment_wd()
@@ -80,13 +80,11 @@ class OpenAssessmentInTimePct(Measure):
     section = SECTION
     unit = Unit.PERCENT
     better = Better.UP
-    exception_list = "Assessments over 45 working days"
-    rule = "Open assessments started no more than 45 working days ago."
+    exception_list = "Assessments over {assessment_wd} working days"
+    rule = "Open assessments started no more than {assessment_wd} working days ago."
     basis_label = "assessment started"
 
-    @property
-    def timescale(self) -> str:  # type: ignore[override]
-        return f"{_assessment_wd()} working days"
+    timescale = "{assessment_wd} working days"
 
     def rows(self, period: Period) -> QuerySet:
         as_at = period.as_at

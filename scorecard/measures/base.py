@@ -25,15 +25,18 @@ Every row queryset carries these annotations (`ROW_FIELDS`):
 
 from __future__ import annotations
 
-import calendar
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 from typing import ClassVar
 
-from django.db.models import BooleanField, Count, DateField, Func, Q, QuerySet, Value
+from django.db.models import BooleanField, Count, DateField, Q, QuerySet, Value
 from django.db.models.functions import Cast
+
+# AddMonths is imported from here by measures written before the calendar moved to casework.
+from casework.calendar import AddMonths as AddMonths
+from casework.calendar import add_months
 
 ROW_FIELDS = ("child_id", "worker_id", "team_id", "in_numerator", "due_date", "basis_date")
 
@@ -84,13 +87,6 @@ class Period:
         return f"{self.start:%-d %b %Y} to {self.end:%-d %b %Y}"
 
 
-def add_months(day: date, months: int) -> date:
-    """Calendar months, clamping to the month's last day (31 Aug + 6 months = 28/29 Feb)."""
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
-
-
 @dataclass(frozen=True)
 class MeasureScope:
     """council (pk None), service_area, team or worker."""
@@ -134,8 +130,35 @@ class Result:
         return cls(code, numerator, denominator, value)
 
 
+class TimescaleText:
+    """A measure's words that name a timescale: "{cp_visit_wd} working days" is filled in from
+    settings.TIMESCALES each time it is read (and "{flow_months}" from the measure's default
+    period), so the title, rule and list name always state the timescale the rows apply, for a
+    council that sets its own timescales as for a test that overrides them."""
+
+    def __init__(self, template: str) -> None:
+        self.template = template
+
+    def __get__(self, obj: object, owner: type[Measure]) -> str:
+        from django.conf import settings
+
+        return self.template.format(**settings.TIMESCALES, flow_months=owner.flow_months)
+
+
 class Measure:
-    """Subclass per measure code. Set the class attributes and implement `rows`."""
+    """Subclass per measure code. Set the class attributes and implement `rows`.
+
+    The title, rule, exception_list and timescale may name a timescale setting in braces
+    ("within {icpc_wd} working days", see TimescaleText) rather than repeat its value."""
+
+    TEXTS: ClassVar[tuple[str, ...]] = ("title", "rule", "exception_list", "timescale")
+
+    def __init_subclass__(cls, **kwargs: object) -> None:
+        super().__init_subclass__(**kwargs)
+        for name in cls.TEXTS:
+            value = cls.__dict__.get(name)
+            if isinstance(value, str) and "{" in value:
+                setattr(cls, name, TimescaleText(value))
 
     code: ClassVar[str]
     title: ClassVar[str]
@@ -228,33 +251,3 @@ def const_true() -> Value:
 
 def as_date(expr) -> Cast:
     return Cast(expr, DateField())
-
-
-class AddMonths(Func):
-    """SQL: a date column plus `months` calendar months (then plus `days` days), the months clamped
-    to the month's last day exactly like `add_months` (31 Aug + 6 months = 28/29 Feb), so a due
-    date computed in SQL matches the Python one. PostgreSQL's date + interval already clamps;
-    SQLite's date() overflows into the next month, so there the overflow is folded back to the
-    last day of the intended month."""
-
-    output_field = DateField()
-
-    def __init__(self, expression, months: int, days: int = 0, **extra) -> None:
-        # Plain ints only: they are written into the SQL text, never user input.
-        self.months = int(months)
-        self.days = int(days)
-        super().__init__(expression, **extra)
-
-    def as_sql(self, compiler, connection, **extra_context):
-        sql, params = compiler.compile(self.source_expressions[0])
-        interval = f"INTERVAL '{self.months} months' + INTERVAL '{self.days} days'"
-        return f"CAST(({sql}) + {interval} AS date)", params
-
-    def as_sqlite(self, compiler, connection, **extra_context):
-        sql, params = compiler.compile(self.source_expressions[0])
-        shifted = f"date({sql}, '{self.months:+d} months')"
-        clamped = (
-            f"(CASE WHEN strftime('%%d', {shifted}) = strftime('%%d', {sql}) THEN {shifted} "
-            f"ELSE date({shifted}, 'start of month', '-1 day') END)"
-        )
-        return f"date({clamped}, '{self.days:+d} days')", (*params, *params, *params, *params)

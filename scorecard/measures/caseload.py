@@ -26,7 +26,16 @@ from django.db.models import (
 from casework.models import Involvement, Worker
 from casework.queries import allocations_open_at, open_at
 from casework.workingdays import wd_date, wd_number
-from scorecard.measures.base import Better, Measure, Period, Unit, const_true, no_date
+from scorecard.measures.base import (
+    COUNCIL,
+    Better,
+    Measure,
+    MeasureScope,
+    Period,
+    Unit,
+    const_true,
+    no_date,
+)
 from scorecard.measures.cohorts import (
     Category,
     allocated_caseload_at,
@@ -141,9 +150,7 @@ class AllocatedPct(Measure):
     rule = "Open children with an allocated worker at the date."
     basis_label = "referred"
 
-    @property
-    def timescale(self) -> str:  # type: ignore[override]
-        return f"allocate within {_allocation_wd()} working days"
+    timescale = "allocate within {allocation_wd} working days"
 
     def rows(self, period: Period) -> QuerySet:
         as_at = period.as_at
@@ -237,9 +244,7 @@ class AllocatedTimelyPct(Measure):
     rule = "Open children allocated within the local timescale of the referral."
     basis_label = "referred"
 
-    @property
-    def timescale(self) -> str:  # type: ignore[override]
-        return f"{_allocation_wd()} working days"
+    timescale = "{allocation_wd} working days"
 
     def rows(self, period: Period) -> QuerySet:
         as_at = period.as_at
@@ -304,6 +309,31 @@ def case_holding_workers(as_at: date) -> QuerySet:
         )
         # team_id is Worker's own column (the worker's team), so it is not annotated.
     )
+
+
+# Caseload bands for the scorecard's distribution chart: (lowest, highest or None, label).
+CASELOAD_BANDS = (
+    (1, 10, "1 to 10"),
+    (11, 15, "11 to 15"),
+    (16, 20, "16 to 20"),
+    (21, 25, "21 to 25"),
+    (26, None, "26 or more"),
+)
+
+
+def caseload_bands(as_at: date, scope: MeasureScope = COUNCIL) -> list[tuple[str, int]]:
+    """Case-holding workers by the number of children allocated to them at D: the rows of
+    case_holding_workers in the scope (a worker belongs to their own team, as in every worker
+    measure), each with their whole caseload, so the bands add up to the case_holding_workers
+    figure at every scope. One query; the banding runs over workers (hundreds), never children."""
+    bands = {label: 0 for _, _, label in CASELOAD_BANDS}
+    rows = case_holding_workers(as_at).filter(scope.row_q())
+    for n in rows.values_list("caseload", flat=True):
+        for low, high, label in CASELOAD_BANDS:
+            if n >= low and (high is None or n <= high):
+                bands[label] += 1
+                break
+    return list(bands.items())
 
 
 @register

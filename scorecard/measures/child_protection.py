@@ -19,7 +19,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 
-from casework.models import CPPlan, CPReview, InitialConference, Section47, Visit
+from casework.models import CPPlan, CPReview, InitialConference, Section47
 from casework.queries import allocated_worker_at, open_at, team_at
 from casework.workingdays import wd_add, wd_number
 from scorecard.measures.base import (
@@ -31,7 +31,12 @@ from scorecard.measures.base import (
     Unit,
     no_date,
 )
-from scorecard.measures.cohorts import Category, children_in_category, working_days_before
+from scorecard.measures.cohorts import (
+    Category,
+    children_in_category,
+    latest_seen_visit,
+    working_days_before,
+)
 from scorecard.measures.registry import register
 
 SECTION = "Child protection"
@@ -73,35 +78,23 @@ class CPSeenWithin10WorkingDays(Measure):
     2018 requires the plan to set the frequency of visits."""
 
     code = "cp_seen_10wd_pct"
-    title = "Children on a plan seen within 10 working days"
+    title = "Children on a plan seen within {cp_visit_wd} working days"
     section = SECTION
     unit = Unit.PERCENT
     better = Better.UP
-    exception_list = "CP plans: child not seen in 10 working days"
+    exception_list = "CP plans: child not seen in {cp_visit_wd} working days"
     rule = (
         "Children on a child protection plan whose latest seen visit (or, if none since, the "
-        "plan start) is no more than 10 working days before the date."
+        "plan start) is no more than {cp_visit_wd} working days before the date."
     )
     basis_label = "last seen (or plan started)"
 
-    @property
-    def timescale(self) -> str:  # type: ignore[override]
-        return f"{settings.TIMESCALES['cp_visit_wd']} working days"
+    timescale = "{cp_visit_wd} working days"
 
     def rows(self, period: Period) -> QuerySet:
         as_at = period.as_at
         days = settings.TIMESCALES["cp_visit_wd"]
-        last_seen = Subquery(
-            Visit.objects.filter(
-                child=OuterRef("pk"),
-                child_seen=True,
-                date__lte=as_at,
-                date__gte=OuterRef("plan_start"),
-            )
-            .order_by("-date")
-            .values("date")[:1],
-            output_field=DateField(),
-        )
+        last_seen = latest_seen_visit(as_at, since=OuterRef("plan_start"))
         # "Within N working days" is a count of working days (DfE convention), done as a date
         # threshold read once from the calendar rather than a calendar lookup per row.
         earliest_in_time = working_days_before(as_at, days)
@@ -189,7 +182,7 @@ class ICPCWithin15WorkingDays(Measure):
     the strategy discussion); DfE CIN census."""
 
     code = "icpc_15wd_pct"
-    title = "Initial child protection conferences within 15 working days"
+    title = "Initial child protection conferences within {icpc_wd} working days"
     section = SECTION
     unit = Unit.PERCENT
     better = Better.UP
@@ -197,14 +190,13 @@ class ICPCWithin15WorkingDays(Measure):
     flow_months = 3
     subject = "event"
     rule = (
-        "Initial child protection conferences held in the period within 15 working days of the "
+        "Initial child protection conferences held in the period within {icpc_wd} working days of "
+        "the "
         "section 47 strategy discussion."
     )
     basis_label = "strategy discussion"
 
-    @property
-    def timescale(self) -> str:  # type: ignore[override]
-        return f"{settings.TIMESCALES['icpc_wd']} working days"
+    timescale = "{icpc_wd} working days"
 
     def rows(self, period: Period) -> QuerySet:
         days = settings.TIMESCALES["icpc_wd"]
@@ -305,14 +297,12 @@ class ICPCOverdue(Measure):
     on_scorecard = False
     exception_list = "ICPCs overdue"
     rule = (
-        "Section 47 enquiries with no initial child protection conference held more than 15 "
-        "working days after the strategy discussion."
+        "Section 47 enquiries with no initial child protection conference held more than "
+        "{icpc_wd} working days after the strategy discussion."
     )
     basis_label = "strategy discussion"
 
-    @property
-    def timescale(self) -> str:  # type: ignore[override]
-        return f"{settings.TIMESCALES['icpc_wd']} working days"
+    timescale = "{icpc_wd} working days"
 
     def rows(self, period: Period) -> QuerySet:
         as_at = period.as_at

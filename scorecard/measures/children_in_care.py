@@ -1,7 +1,7 @@
 """Children in care section of the report: readmissions, section 20, assessments and pathway plans.
 
-Also the care-episode building blocks the placement and health measures share: which episodes
-count as care (short breaks do not), where a period of care starts, and the current episode."""
+The care-episode building blocks the placement and health measures share (which episodes
+count as care, where a period of care starts, the current episode) are in casework.cohorts."""
 
 from datetime import date
 
@@ -20,7 +20,15 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 
-from casework.models import Assessment, CareEpisode, CareLeaver
+from casework.cohorts import (
+    Category,
+    care_episodes,
+    children_in_category,
+    current_episode,
+    open_children,
+    starts_period_q,
+)
+from casework.models import Assessment, CareLeaver
 from casework.queries import allocated_worker_at, open_at, team_at
 from scorecard.measures.base import (
     AddMonths,
@@ -32,7 +40,6 @@ from scorecard.measures.base import (
     const_true,
     no_date,
 )
-from scorecard.measures.cohorts import Category, children_in_category, open_children
 from scorecard.measures.registry import register
 
 SECTION = "Children in care"
@@ -40,45 +47,6 @@ SECTION = "Children in care"
 
 def _bool(q: Q) -> ExpressionWrapper:
     return ExpressionWrapper(q, output_field=BooleanField())
-
-
-# --- care episodes and periods of care ---------------------------------------------------------
-
-
-def care_episodes() -> QuerySet[CareEpisode]:
-    """Episodes that are care for the measures: short breaks (legal status V3/V4) are not
-    (DESIGN.md section 4; the DfE leaves them out of looked-after periods)."""
-    return CareEpisode.objects.exclude(legal_status__in=CareEpisode.SHORT_BREAK_STATUSES)
-
-
-def starts_period_q() -> Q:
-    """On a CareEpisode queryset: the episode starts a period of care, i.e. no care episode of
-    the child was open the day before it or ended on its start day (a period of care is a run of
-    contiguous episodes)."""
-    before = care_episodes().filter(
-        Q(end_date__isnull=True) | Q(end_date__gte=OuterRef("start_date")),
-        child=OuterRef("child_id"),
-        start_date__lt=OuterRef("start_date"),
-    )
-    return ~Q(Exists(before))
-
-
-def period_of_care_start(as_at: date, child_ref: str = "pk") -> Subquery:
-    """The start of the child's period of care that is current at D (its first episode's start):
-    the date the child entered care."""
-    return Subquery(
-        care_episodes()
-        .filter(starts_period_q(), child=OuterRef(child_ref), start_date__lte=as_at)
-        .order_by("-start_date")
-        .values("start_date")[:1],
-        output_field=DateField(),
-    )
-
-
-def current_episode(as_at: date, child_ref: str = "pk") -> QuerySet[CareEpisode]:
-    """The care episode open at D (the latest started, should the data overlap), for
-    `.values(field)` subqueries."""
-    return care_episodes().filter(open_at(as_at), child=OuterRef(child_ref)).order_by("-start_date")
 
 
 def children_in_care(as_at: date) -> QuerySet:
@@ -93,10 +61,12 @@ def children_in_care(as_at: date) -> QuerySet:
 class ReadmissionsLast12Months(Measure):
     """Admissions to care in the period that were readmissions.
 
-    Rule: periods of care that started in the period (12 months by default), in the numerator
-    when the child had an earlier period of care (any earlier care episode: the new period starts
-    only after the earlier ones have ended). Short-break episodes are not care. Source: the
-    council's scorecard; DfE SSDA903 periods of care (Children looked after in England)."""
+    Rule: starts in the period (12 months by default), in the numerator when the child had an
+    earlier period of care (any earlier care episode). A start follows the DfE definition
+    (`casework.cohorts.starts_period_q`): an episode whose reason for new episode is S, the legal
+    status not a short break (V3/V4); an episode coded L, P, T, B or U continues a period, also
+    the day after a short break. Source: the council's scorecard; DfE SSDA903 guide, periods of
+    care and reason for new episode; Children looked after in England (starts)."""
 
     code = "cic_readmission_12m_pct"
     title = "Admissions to care in the last 12 months that were readmissions"

@@ -113,9 +113,7 @@ class CinSeenPct(Measure):
     rule = "Children in need seen (or referred) within the local visit timescale."
     basis_label = "last seen or referred"
 
-    @property
-    def timescale(self) -> str:  # type: ignore[override]
-        return f"seen every {_visit_wd()} working days"
+    timescale = "seen every {cin_visit_wd} working days"
 
     def rows(self, period: Period) -> QuerySet:
         return cin_seen_cohort(period.as_at).annotate(in_numerator=F("seen_in_time"))
@@ -135,9 +133,7 @@ class CinVisitOverdue(Measure):
     rule = "Children in need not seen within the local visit timescale."
     basis_label = "last seen or referred"
 
-    @property
-    def timescale(self) -> str:  # type: ignore[override]
-        return f"seen every {_visit_wd()} working days"
+    timescale = "seen every {cin_visit_wd} working days"
 
     def rows(self, period: Period) -> QuerySet:
         return (
@@ -319,9 +315,7 @@ class CinPlanTimelyPct(Measure):
     rule = "Children in need with a CIN plan in place within the local timescale of assessment."
     basis_label = "assessment authorised"
 
-    @property
-    def timescale(self) -> str:  # type: ignore[override]
-        return f"plan within {_plan_wd()} working days"
+    timescale = "plan within {cin_plan_after_assessment_wd} working days"
 
     def rows(self, period: Period) -> QuerySet:
         return cin_plan_timely_cohort(period.as_at).annotate(in_numerator=F("plan_timely"))
@@ -342,9 +336,7 @@ class CinNoPlanOverdue(Measure):
     rule = "Children in need with no CIN plan more than the local timescale after assessment."
     basis_label = "assessment authorised"
 
-    @property
-    def timescale(self) -> str:  # type: ignore[override]
-        return f"plan within {_plan_wd()} working days"
+    timescale = "plan within {cin_plan_after_assessment_wd} working days"
 
     def rows(self, period: Period) -> QuerySet:
         return (

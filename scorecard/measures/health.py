@@ -17,10 +17,12 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 
+from casework.calendar import AddMonths, add_months
+from casework.cohorts import period_of_care_start
 from casework.models import HealthCheck
 from casework.workingdays import wd_add
-from scorecard.measures.base import AddMonths, Better, Measure, Period, Unit, add_months
-from scorecard.measures.children_in_care import children_in_care, period_of_care_start
+from scorecard.measures.base import Better, Measure, Period, Unit
+from scorecard.measures.children_in_care import children_in_care
 from scorecard.measures.cohorts import working_days_before
 from scorecard.measures.registry import register
 
@@ -94,10 +96,12 @@ class HealthAssessmentUpToDate(_CheckUpToDate):
     exception_list = "Children in care: health assessment out of date"
     rule = (
         "Children in care whose latest health assessment is within 12 months (6 months under "
-        "age 5), or who entered care no more than 20 working days ago."
+        "age 5), or who entered care no more than {cic_new_entrant_health_wd} working days ago."
     )
     basis_label = "last health assessment (or entered care)"
-    timescale = "12 months (6 months under 5; 20 working days after entering care)"
+    timescale = (
+        "12 months (6 months under 5; {cic_new_entrant_health_wd} working days after entering care)"
+    )
 
     def check_due(self, as_at: date) -> Case:
         # Under 5 at D: born after the date five years before D (a child is 5 on the birthday).
@@ -123,10 +127,10 @@ class DentalCheckUpToDate(_CheckUpToDate):
     exception_list = "Children in care: dental check out of date"
     rule = (
         "Children in care whose latest dental check is within 12 months, or who entered care no "
-        "more than 20 working days ago."
+        "more than {cic_new_entrant_health_wd} working days ago."
     )
     basis_label = "last dental check (or entered care)"
-    timescale = "12 months (20 working days after entering care)"
+    timescale = "12 months ({cic_new_entrant_health_wd} working days after entering care)"
 
     def check_due(self, as_at: date) -> AddMonths:
         return AddMonths(F("last_check"), 12)

@@ -23,7 +23,7 @@ class VisitRecordedLate(Measure):
     register names recording delay as a top risk."""
 
     code = "visit_recorded_late_pct"
-    title = "Visits written up more than 5 working days after they took place"
+    title = "Visits written up more than {visit_recording_wd} working days after they took place"
     section = "Recording"
     unit = Unit.PERCENT
     better = Better.DOWN
@@ -31,12 +31,13 @@ class VisitRecordedLate(Measure):
     flow_months = 3
     subject = "event"
     exception_list = "Visits written up late"
-    rule = "Visits in the period written up more than 5 working days after they took place."
+    rule = (
+        "Visits in the period written up more than {visit_recording_wd} working days "
+        "after they took place."
+    )
     basis_label = "visit"
 
-    @property
-    def timescale(self) -> str:  # type: ignore[override]
-        return f"written up within {settings.TIMESCALES['visit_recording_wd']} working days"
+    timescale = "written up within {visit_recording_wd} working days"
 
     def rows(self, period: Period) -> QuerySet:
         days = settings.TIMESCALES["visit_recording_wd"]

@@ -67,7 +67,7 @@ class ReferralNotSeen(Measure):
     expects the child to be seen as part of every assessment."""
 
     code = "referral_not_seen"
-    title = "Children referred May-September with no visit recorded"
+    title = "Children referred in the {flow_months} months to the period end with no visit recorded"
     section = SECTION
     unit = Unit.COUNT
     better = Better.DOWN
@@ -78,9 +78,7 @@ class ReferralNotSeen(Measure):
     rule = "Children referred in the period who have not been seen since the referral."
     basis_label = "referred"
 
-    @property
-    def timescale(self) -> str:  # type: ignore[override]
-        return f"seen within {_referral_seen_wd()} working days"
+    timescale = "seen within {first_seen_after_referral_wd} working days"
 
     def rows(self, period: Period) -> QuerySet:
         later_in_period = referrals_in(period).filter(
@@ -181,17 +179,18 @@ class S17SeenTimelyPct(_SeenTimely):
     standard (section 17 visits); Working Together to Safeguard Children."""
 
     code = "s17_seen_timely_pct"
-    title = "Children seen within 5 working days of referral"
-    rule = "Referrals in the period where the child was seen within 5 working days."
+    title = "Children seen within {first_seen_after_referral_wd} working days of referral"
+    rule = (
+        "Referrals in the period where the child was seen within "
+        "{first_seen_after_referral_wd} working days."
+    )
     basis_label = "referred"
     start_field = "referral_date"
 
     def days(self) -> int:
         return _referral_seen_wd()
 
-    @property
-    def timescale(self) -> str:  # type: ignore[override]
-        return f"seen within {_referral_seen_wd()} working days"
+    timescale = "seen within {first_seen_after_referral_wd} working days"
 
     def events(self, period: Period) -> QuerySet:
         return referrals_in(period).annotate(
@@ -209,9 +208,13 @@ class S47SeenTimelyPct(_SeenTimely):
     Children (the child is seen as part of the enquiry); local timescale."""
 
     code = "s47_seen_timely_pct"
-    title = "Children seen within 1 working day of a section 47 enquiry starting"
+    title = (
+        "Children seen within {first_seen_after_s47_wd} working day of a section 47 "
+        "enquiry starting"
+    )
     rule = (
-        "Section 47 enquiries started in the period where the child was seen within 1 working day."
+        "Section 47 enquiries started in the period where the child was seen within "
+        "{first_seen_after_s47_wd} working day."
     )
     basis_label = "section 47 started"
     start_field = "start_date"
@@ -219,9 +222,7 @@ class S47SeenTimelyPct(_SeenTimely):
     def days(self) -> int:
         return _s47_seen_wd()
 
-    @property
-    def timescale(self) -> str:  # type: ignore[override]
-        return f"seen within {_s47_seen_wd()} working day"
+    timescale = "seen within {first_seen_after_s47_wd} working day"
 
     def events(self, period: Period) -> QuerySet:
         return Section47.objects.filter(start_date__range=(period.start, period.end)).annotate(

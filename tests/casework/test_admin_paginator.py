@@ -5,9 +5,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from casework import admin_paginator
-from casework.admin_paginator import EstimatedCountPaginator, estimated_row_count
 from casework.models import Child
+from common import admin_paginator
+from common.admin_paginator import EstimatedCountPaginator, estimated_row_count
 from tests import factories as f
 
 

@@ -9,7 +9,7 @@ import time_machine
 from django.urls import reverse
 
 from casework.models import Visit
-from surgeries import workbench
+from surgeries.lists import stored
 from tests import factories as f
 
 REPORTING = date(2018, 9, 30)
@@ -44,7 +44,7 @@ def seen_child(cast, frozen):
         child_seen=True,
         recorded_at=f.aware(date(2018, 9, 28), 17),
     )
-    workbench.refresh(REPORTING)  # the stored lists, as the nightly job leaves them
+    stored.refresh(REPORTING)  # the stored lists, as the nightly job leaves them
     return child, visit
 
 
@@ -102,7 +102,7 @@ def test_withdrawing_the_visit_puts_the_child_on_the_list(cast, as_user, seen_ch
 def test_correcting_a_not_seen_visit_to_seen_takes_the_child_off(cast, as_user, seen_child):
     child, visit = seen_child
     Visit.objects.filter(pk=visit.pk).update(child_seen=False)
-    workbench.refresh(REPORTING)
+    stored.refresh(REPORTING)
     manager = as_user(cast.manager_a1)
     assert child.pk in _workbench_children(manager)
     response = _correct(manager, child, visit, child_seen="yes", reason="Seen: the note was wrong")

@@ -269,8 +269,18 @@ def check_page(page, name: str | None = None, *, axe: bool = True) -> None:
         screenshot(page, name)
 
 
+def show_filter(page) -> None:
+    """Open the workbench's filter panel if its toggle hides it (with JavaScript)."""
+    toggle = page.get_by_role("button", name="Show filter")
+    if toggle.count() and toggle.is_visible():
+        toggle.click()
+
+
 def rows_by_list(page) -> dict[str, int]:
     """The workbench's "Rows by list" summary of the current results: rows per list label."""
+    details = page.locator("details:has(#list-summary)")
+    if details.count() and details.get_attribute("open") is None:
+        details.locator("summary").click()
     counts = {}
     for row in page.locator("#list-summary tbody tr").all():
         cells = row.locator("td").all_inner_texts()

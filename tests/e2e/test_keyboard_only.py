@@ -103,7 +103,9 @@ def test_workbench_by_keyboard(page, live_server, council):
     expect(page.locator("h1")).to_have_text("Children needing action")
     _skip_link_first(page)
 
-    # Filters: choose the worker with the arrow keys, apply with Enter.
+    # Filters: open the panel with its toggle, choose the worker with the arrow keys, apply.
+    _tab_until(page, lambda f: f["text"] == "Show filter")
+    page.keyboard.press("Enter")
     _tab_until(page, lambda f: f["name"] == "worker")
     _choose_by_arrows(page, "worker", worker)
     _tab_until(page, lambda f: f["text"] == "Apply filters", back=True)
@@ -115,6 +117,8 @@ def test_workbench_by_keyboard(page, live_server, council):
     assert counts[chosen] > 0, counts
     page.reload()
     _skip_link_first(page)
+    _tab_until(page, lambda f: f["text"] == "Show filter")
+    page.keyboard.press("Enter")
     _tab_until(page, lambda f: f["name"] == "list")
     _choose_by_arrows(page, "list", chosen)
     _tab_until(page, lambda f: f["text"] == "Apply filters", back=True)
@@ -127,11 +131,11 @@ def test_workbench_by_keyboard(page, live_server, council):
 
     page.reload()
     _skip_link_first(page)
-    # The inline action form: open the row's details with Enter, fill it, submit with Enter.
-    _tab_until(page, lambda f: f["tag"] == "summary", limit=200)
+    # The row's action form: Enter on "Add action" opens it under the row with the focus in its
+    # first field; fill it and submit with Enter.
+    _tab_until(page, lambda f: f["tag"] == "a" and f["text"].startswith("Add action"), limit=200)
     page.keyboard.press("Enter")
-    focused = _tab(page)
-    assert focused["name"] == "description", focused
+    expect(page.locator(f"#{row_id}-description")).to_be_focused()
     page.keyboard.type("Keyboard-only action: book a joint visit")
     focused = _tab(page)  # owner: the allocated worker is chosen already
     assert focused["name"] == "owner", focused
@@ -140,7 +144,7 @@ def test_workbench_by_keyboard(page, live_server, council):
     page.keyboard.type("12102018")
     # 12 October (dd/mm/yyyy) or 10 December (mm/dd/yyyy: Debian's Chromium without its
     # language packs): a date after the reporting date either way.
-    expect(page.locator(f"#{row_id}-due")).to_have_value(re.compile(r"^2018-(10-12|12-10)$"))
+    expect(page.locator(f"#{row_id}-due_date")).to_have_value(re.compile(r"^2018-(10-12|12-10)$"))
     focused = _tab_until(page, lambda f: f["name"] != "due_date", limit=6)
     assert focused["name"] == "barrier", focused
     page.keyboard.press("ArrowDown")

@@ -1,6 +1,7 @@
 """A team manager works the workbench: filter to one worker and one list, sort, page, export,
-add an action inline, and the owner sees it on their own page. Once with JavaScript (htmx
-swaps the results and the row), once without (plain links, forms and redirects)."""
+add an action, and the owner sees it on their own page. Once with JavaScript (the filter behind
+its toggle, htmx swaps the results and opens the form under the row), once without (the filter
+always shown, plain links, the form's own page and redirects)."""
 
 import csv
 import io
@@ -9,7 +10,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import check_page, rows_by_list, sign_in
+from tests.e2e.conftest import check_page, rows_by_list, show_filter, sign_in
 
 pytestmark = pytest.mark.e2e
 
@@ -40,11 +41,13 @@ def _work_the_workbench(page, *, js: bool, shot: str) -> tuple[str, str]:
     check_page(page, f"{shot}-workbench-page-2", axe=js)
 
     # Filter to one worker, then to that worker's busiest list.
+    show_filter(page)
     page.get_by_label("Allocated worker").select_option(label=worker)
     page.get_by_role("button", name="Apply filters").click()
     expect(page.locator(".moj-filter-tags")).to_contain_text(f"Allocated worker: {worker}")
     counts = rows_by_list(page)
     chosen = max(counts, key=counts.get)
+    show_filter(page)
     page.get_by_label("List", exact=True).select_option(label=chosen)
     page.get_by_role("button", name="Apply filters").click()
     expect(page.locator(".moj-filter-tags")).to_contain_text(f"List: {chosen}")
@@ -56,8 +59,8 @@ def _work_the_workbench(page, *, js: bool, shot: str) -> tuple[str, str]:
     count = counts[chosen]
     assert 0 < count < total
     for row in rows.all():
-        expect(row.locator("td").nth(0)).to_have_text(chosen)
-        expect(row.locator("td").nth(3)).to_have_text(worker)
+        expect(row.locator('[data-label="List"]')).to_contain_text(chosen)
+        expect(row.locator('[data-label="Allocated worker"]')).to_have_text(worker)
     check_page(page, f"{shot}-workbench-filtered", axe=js)
 
     # Export exactly these rows.
@@ -68,26 +71,37 @@ def _work_the_workbench(page, *, js: bool, shot: str) -> tuple[str, str]:
         exported = list(csv.reader(io.StringIO(exported_file.read())))
     assert len(exported) - 1 == count, exported[:2]
 
-    # Add an action inline on the first row: to the allocated worker, due in a fortnight.
+    # Add an action on the first row (under the row with htmx, on its own page without): to the
+    # allocated worker, due in a fortnight.
     row = rows.first
     row_id = row.get_attribute("id")
     child = row.locator("th a").inner_text()
     before = int(row.locator("[data-open-actions]").get_attribute("data-open-actions"))
     how = "htmx" if js else "no JavaScript"
     description = f"Arrange a home visit with {child} this week ({how})"
-    row.locator("summary").click()
-    row.get_by_label("Action").fill(description)
-    expect(row.get_by_label("Owner")).to_have_value(
-        row.get_by_label("Owner").locator("option", has_text=worker).get_attribute("value")
-    )
-    row.get_by_label("Due date").fill("2018-10-12")
-    row.get_by_label("Barrier").select_option(label="Recording delay")
     url_before = page.url
-    row.get_by_role("button", name="Add action").click()
+    row.get_by_role("link", name=re.compile(r"^Add action")).click()
+    if js:
+        form = page.locator(f"#{row_id}-group .app-workbench__form-row")
+        expect(form).to_be_visible()
+        assert page.url == url_before
+        check_page(page, f"{shot}-workbench-action-form", axe=js)
+    else:
+        expect(page.locator("h1")).to_have_text("Add an action")
+        check_page(page, f"{shot}-action-new", axe=js)
+        form = page.locator("main form")
+    form.get_by_label("Action", exact=True).fill(description)
+    owner = form.get_by_label("Owner")
+    expect(owner).to_have_value(owner.locator("option", has_text=worker).get_attribute("value"))
+    form.get_by_label("Due date").fill("2018-10-12")
+    form.get_by_label("Barrier").select_option(label="Recording delay")
+    form.get_by_role("button", name="Add action").click()
     row = page.locator(f"tr#{row_id}")
     if js:
-        # htmx redrew only the row: same page, the count went up and the row says so.
+        # htmx redrew only the row, without its form: same page, the count went up and the row
+        # says so.
         expect(row.get_by_text("Action added")).to_be_visible()
+        expect(page.locator(f"#{row_id}-group .app-workbench__form-row")).to_have_count(0)
         assert page.url == url_before
     else:
         expect(page.locator(".govuk-notification-banner--success")).to_contain_text("Action added")

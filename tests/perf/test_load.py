@@ -1,4 +1,4 @@
-"""G8's mixed load (perf/load.py, perf/locustfile.py): the locustfile offers the issue's mix by
+"""The benchmark's mixed load (perf/load.py, perf/locustfile.py): the locustfile offers its mix by
 request count at 15 requests/s, locust's CSV statistics are read right, and gunicorn gets the
 production settings whatever this shell's environment says. No network run: the locustfile's
 users are driven in a fresh interpreter (importing locust monkey-patches the process with

@@ -1,4 +1,4 @@
-"""G7: the scorecard page, once the quarter's nightly snapshot exists, reads snapshot rows (and
+"""The scorecard page, once the quarter's nightly snapshot exists, reads snapshot rows (and
 targets, benchmarks and the scope picker) in at most five statements, never the case record, and
 the same number whatever the number of teams."""
 
@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from casework.models import Team
-from scorecard import services
+from scorecard import queries
 from scorecard.models import KpiSnapshot
 
 pytestmark = pytest.mark.django_db
@@ -37,7 +37,7 @@ def _snapshots(days: list[date]) -> None:
             computed_at=timezone.now(),
         )
         for n, day in enumerate(days)
-        for m in services.scorecard_measures()
+        for m in queries.scorecard_measures()
     )
 
 

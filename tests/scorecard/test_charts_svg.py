@@ -33,6 +33,9 @@ def _parse(chart: charts.Chart) -> ElementTree.Element:
 def _figures(series=None, risks=()):
     series = series or {
         "open_children": [3900, 3950, 3922, 3930, 3910, 3922],
+        "allocated_pct": [98.5, 99, 99.1, 98.9, 99.2, 99.3],
+        "s17_seen_timely_pct": [70, 72, 75, 78, 80.7, 82.1],
+        "s47_seen_timely_pct": [60, 65, 70, 72, 74.7, 71.8],
         "cin_count": [2300, 2287, 2100, 2050, 2000, 1996],
         "cp_count": [700, 740, 760, 789, 789, 890],
         "cic_count": [633, 640, 650, 660, 678, 670],
@@ -61,8 +64,12 @@ def test_every_report_figure_is_a_valid_svg_with_a_title():
     for expected in (
         "open-by-category",
         "caseload-distribution",
+        "allocation",
         "front-door-funnel",
+        "s17-visits",
+        "s47-visits",
         "assessment-timeliness",
+        "open-assessments",
         "cin-visits",
         "cp-numbers",
         "cp-visits",
@@ -80,8 +87,15 @@ def test_every_report_figure_is_a_valid_svg_with_a_title():
 
 
 def test_a_gap_in_the_series_reads_no_data_in_the_table():
-    timeliness = next(c for c in _figures() if c.slug == "assessment-timeliness")
-    assert timeliness.rows[4] == ["Q1 2018/19", "82%", "no data"]
+    open_assessments = next(c for c in _figures() if c.slug == "open-assessments")
+    assert open_assessments.rows[4] == ["Q1 2018/19", "no data"]
+
+
+def test_the_report_numbers_its_sixteen_figures_as_the_seed_report_does():
+    slugs = [c.slug for c in _figures()]
+    assert len(slugs) == 16
+    assert slugs.index("cp-numbers") + 1 == 10
+    assert slugs.index("risk-matrix") + 1 == 16
 
 
 def test_category_chart_derives_care_leavers_from_open_children():
@@ -120,10 +134,10 @@ def test_risk_titles_are_escaped_and_levels_are_words():
 
 
 def test_sparkline_is_an_svg_image_with_its_values():
-    svg = charts.sparkline(
+    spark = charts.sparkline(
         "trend-x", "CP visits", [Decimal("72.8"), None, Decimal("63.8")], "percent"
     )
-    root = ElementTree.fromstring(str(svg))
+    root = ElementTree.fromstring(str(spark.svg))
     assert root.get("role") == "img"
     assert "72.8%, 63.8%" in root.find(f"{SVG}title").text
 
@@ -149,7 +163,7 @@ def test_charts_page_shows_each_figure_with_its_data_table(cast, as_user):
     response = as_user(cast.leader).get("/scorecard/2018-19-Q2/charts/", {"scope": "council"})
     assert response.status_code == 200
     html = response.content.decode()
-    assert html.count('role="img"') >= 12
+    assert html.count('role="img"') >= 16
     assert "Data for Children subject to a child protection plan" in html
     assert "Failure to protect" in html
     assert "Moderate" in html

@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 from openpyxl import load_workbook
 
-from scorecard.exports import csv_response, neutralise, xlsx_response
+from common.exports import csv_response, neutralise, xlsx_response
 
 PAYLOADS = [
     '=HYPERLINK("http://evil.example","click")',

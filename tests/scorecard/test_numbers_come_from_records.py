@@ -1,6 +1,6 @@
 """The figures come from the records: take the visits or the health checks away and the measures
-that count them collapse (issue 4: "Deleting all visits makes cin_seen_pct and cp_seen_10wd_pct
-collapse, deleting all health checks collapses cic_health_check_pct")."""
+that count them collapse: without visits cin_seen_pct and cp_seen_10wd_pct, without health
+checks cic_health_check_pct."""
 
 from datetime import date
 from decimal import Decimal

@@ -136,7 +136,7 @@ def test_a_failing_measure_is_recorded_and_the_others_still_complete(council, mo
 
 
 def test_a_quarter_end_figure_can_be_reproduced_after_the_data_changes(council):
-    from scorecard.services import snapshot_cohort
+    from scorecard.queries import snapshot_cohort
     from tests import factories as f
 
     rollup_dates_in_process([QUARTER_END], codes=["open_children"])

@@ -4,8 +4,8 @@ from datetime import date
 
 from scorecard.measures import registry
 from scorecard.models import KpiSnapshot
+from scorecard.queries import missing_rollup_dates
 from scorecard.rollup import rollup_dates_in_process
-from scorecard.services import missing_rollup_dates
 
 
 def test_dates_without_every_measure_at_council_are_missing(db, monkeypatch):

@@ -8,7 +8,7 @@ import time_machine
 
 from config.celery import app
 from scorecard.models import KpiSnapshot, RollupRun
-from scorecard.services import rollup_target_date
+from scorecard.queries import rollup_target_date
 from scorecard.tasks import rollup_chunk, rollup_date, rollup_yesterday
 from tests.scorecard.rollup_data import CODES, QUARTER_END
 

@@ -5,8 +5,8 @@ from decimal import Decimal
 
 from scorecard.measures.base import COUNCIL, MeasureScope
 from scorecard.periods import Quarter
+from scorecard.queries import trend, trends
 from scorecard.rollup import rollup_dates_in_process
-from scorecard.services import trend, trends
 from tests.scorecard.rollup_data import add_children
 
 ENDS = [q.end for q in Quarter.parse("2018-19-Q2").back(3)]  # 31 Mar, 30 Jun, 30 Sep 2018

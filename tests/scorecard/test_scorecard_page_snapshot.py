@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from scorecard import services
+from scorecard import queries
 from scorecard.models import KpiSnapshot
 
 pytestmark = pytest.mark.django_db
@@ -27,7 +27,7 @@ def _snapshot_everything(day: date, value: int) -> None:
             value=Decimal(value),
             computed_at=timezone.now(),
         )
-        for m in services.scorecard_measures()
+        for m in queries.scorecard_measures()
     )
 
 

@@ -8,7 +8,7 @@ import pytest
 from django.core.management import call_command
 
 from scorecard.models import Benchmark, MeasureTarget
-from scorecard.services import benchmarks_in_force, targets_in_force
+from scorecard.queries import benchmarks_in_force, targets_in_force
 
 
 def test_load_targets_reads_the_seed_csv_kept_in_the_repo(db):

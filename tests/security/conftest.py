@@ -64,7 +64,7 @@ def _world_rows(django_db_setup: None, django_db_blocker: Any) -> Iterator[World
     ends. Each test still runs in a savepoint of it (pytest-django's `db`) that is rolled back, so
     every test starts from the same rows, as when each made its own."""
     from casework import workingdays
-    from surgeries import exceptions
+    from surgeries import lists as exceptions
 
     with django_db_blocker.unblock(), transaction.atomic():
         with override_settings(**TEST_SETTINGS):

@@ -9,8 +9,8 @@ from django.contrib import admin
 from django.test import RequestFactory
 from django.urls import reverse
 
-from accounts.audit_views import events_naming_child
 from accounts.models import AccessEvent
+from casework.audit_views import events_naming_child
 from tests.security.conftest import OTHER_AREA, OWN, SAME_AREA
 from tests.security.matrix import MATRIX, ROLE_USER, first_role_in_scope, matrix_url
 

@@ -1,4 +1,4 @@
-"""G9: recording a visit takes at most 15 statements, and the child leaves the "not seen" list
+"""Recording a visit takes at most 15 statements, and the child leaves the "not seen" list
 on the very next workbench request, without waiting for the nightly rollup."""
 
 import re

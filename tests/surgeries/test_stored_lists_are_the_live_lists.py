@@ -1,4 +1,4 @@
-"""The stored exception lists (surgeries/workbench.py) are the live lists: the same rows, read
+"""The stored exception lists (surgeries/lists/stored.py) are the live lists: the same rows, read
 from one table; a child whose visit is recorded leaves them at once; a window they were not
 computed for falls back to the live lists."""
 
@@ -7,10 +7,10 @@ from datetime import date
 import time_machine
 from django.urls import reverse
 
-from accounts.scope import scope_for
 from casework.reporting import reporting_date
-from surgeries import exceptions as ex
-from surgeries import workbench
+from casework.scope import scope_for
+from surgeries import lists as ex
+from surgeries.lists import stored as workbench
 from surgeries.models import ExceptionEntry
 
 

@@ -2,7 +2,7 @@
 
 from casework.reporting import reporting_date
 from scorecard.measures.base import MeasureScope
-from surgeries import exceptions as ex
+from surgeries import lists as ex
 
 
 def test_workbench_counts_per_list_agree_with_measure_failing_for_the_team(cast, lists, as_user):

@@ -6,8 +6,8 @@ from datetime import date, timedelta
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from scorecard.periods import month_ends
+from scorecard.queries import missing_rollup_dates
 from scorecard.rollup import rollup_dates_in_process
-from scorecard.services import missing_rollup_dates
 
 
 def _as_date(value: date | str | None) -> date | None:

@@ -7,7 +7,7 @@ from datetime import date
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from scorecard.periods import Quarter
-from scorecard.services import ScorecardRow, scope_from_text, scorecard_rows
+from scorecard.queries import ScorecardRow, scope_from_text, scorecard_rows
 
 COLUMNS = (
     "code",

@@ -10,7 +10,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from casework.reporting import reporting_date
-from surgeries.workbench import refresh
+from surgeries.lists import refresh
 
 
 class Command(BaseCommand):

@@ -36,6 +36,31 @@ class Scope:
             q |= allocated_to_at(as_at, self.worker_ids, child_ref)
         return q
 
+    def team_or_worker_q(self) -> Q:
+        """On rows carrying team_id and worker_id (a measure's rows, the exception lists): the
+        rows of the scope's teams or workers, as the measures' team and worker scopes count
+        them."""
+        if self.everything:
+            return Q()
+        q = Q(pk__in=[])
+        if self.team_ids:
+            q |= Q(team_id__in=sorted(self.team_ids))
+        if self.worker_ids:
+            q |= Q(worker_id__in=sorted(self.worker_ids))
+        return q
+
+    def rows_q(self, as_at: date, *, has_child: bool = True) -> Q:
+        """On a measure's rows: the ones this user may see. A row naming a child is visible
+        when the child is (`child_q`, the one rule); a row without one (a worker, an event with
+        no child) when its team or worker is in the scope. `has_child=False` for worker rows."""
+        if self.everything:
+            return Q()
+        if not has_child:
+            return self.team_or_worker_q()
+        return self.child_q(as_at, child_ref="child_id") | (
+            Q(child_id__isnull=True) & self.team_or_worker_q()
+        )
+
 
 def scope_for(user) -> Scope:
     """Map a user to their scope from role and place in the structure."""

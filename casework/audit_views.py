@@ -15,8 +15,8 @@ from django.views.decorators.http import require_GET
 from accounts.audit import record_access
 from accounts.models import AccessEvent
 from accounts.roles import Role
-from accounts.scope import get_visible_child_or_404
 from casework.models import Child
+from casework.scope import get_visible_child_or_404
 
 AUDIT_READERS = {Role.TEAM_MANAGER, Role.HEAD_OF_SERVICE, Role.ADMINISTRATOR}
 PER_PAGE = 50

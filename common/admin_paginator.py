@@ -41,9 +41,9 @@ def estimated_row_count(queryset: QuerySet[Any]) -> int | None:
     return int(row[0])
 
 
-# The deepest row a page may start at (issue 8, G6: long lists page by filters, never by a large
-# OFFSET). A page starting deeper would make the database read, join and throw away every row
-# before it: at OFFSET 10,000 the visit changelist spent ~100 ms doing that at tier L, and the
+# The deepest row a page may start at (long lists page by filters, never by a large OFFSET). A
+# page starting deeper would make the database read, join and throw away every row before it:
+# at OFFSET 10,000 the visit changelist spent ~100 ms doing that at tier L, and the
 # deepest page grew 1.8x from S to L (cache misses over more rows). 20 pages of 50 are as deep as
 # anyone pages by hand; the changelist's filters and search (a child, a worker) reach the rest.
 MAX_OFFSET = 1_000

@@ -1,0 +1,117 @@
+"""The pages a newcomer meets, timed on the embedded default: the SQLite database `make run`
+leaves (the default synthetic council at demo size, its exception lists stored), in this
+process, through Django's test client as the demo users. Not a test: a report of p95s against
+the 300 ms goal (PDFs against their own), to run after a change (`manage.py embedded_bench`).
+
+A page is registered in one line: `register("agenda", "demo-chair", agenda_url)` where the last
+argument is a URL or a function returning one (called once, after the database is ready, so it
+may look up a surgery or a child).
+
+Each page is fetched once to warm the process caches (the compiled exception lists, the working
+day calendar), its statements counted on a second fetch, then timed `samples` times.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from perf.bench import Timing, app_statements, measure_page
+
+# The goal on the embedded default for an HTML page; a PDF is registered with its own.
+PAGE_GOAL_MS = 300.0
+
+
+@dataclass(frozen=True)
+class Page:
+    name: str
+    username: str
+    url: str | Callable[[], str]
+    goal_ms: float = PAGE_GOAL_MS
+
+
+PAGES: list[Page] = []
+
+
+def register(
+    name: str, username: str, url: str | Callable[[], str], *, goal_ms: float = PAGE_GOAL_MS
+) -> None:
+    """Add a page to the benchmark (a name, the demo login that opens it, its URL)."""
+    PAGES[:] = [p for p in PAGES if p.name != name]
+    PAGES.append(Page(name, username, url, goal_ms))
+
+
+def _workbench() -> str:
+    from django.urls import reverse
+
+    return f"{reverse('surgeries:workbench')}?sort=-days"
+
+
+register("workbench (team manager)", "demo-manager", _workbench)
+register("workbench (head of service)", "demo-chair", _workbench)
+register("workbench page 5 (head of service)", "demo-chair", lambda: f"{_workbench()}&page=5")
+
+
+@dataclass
+class Result:
+    page: Page
+    url: str
+    timing: Timing
+    queries: int
+
+    @property
+    def p95_ms(self) -> float:
+        return round(self.timing.p95() * 1000, 1)
+
+    @property
+    def median_ms(self) -> float:
+        return round(self.timing.median * 1000, 1)
+
+    @property
+    def ok(self) -> bool:
+        return self.p95_ms <= self.page.goal_ms
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "page": self.page.name,
+            "user": self.page.username,
+            "url": self.url,
+            "queries": self.queries,
+            "median_ms": self.median_ms,
+            "p95_ms": self.p95_ms,
+            "goal_ms": self.page.goal_ms,
+            "ok": self.ok,
+        }
+
+
+def measure(samples: int = 20, only: list[str] | None = None) -> list[Result]:
+    """Every registered page (or those whose name contains one of `only`), timed."""
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    users = get_user_model().objects
+    results = []
+    for page in PAGES:
+        if only and not any(o in page.name for o in only):
+            continue
+        client = Client()
+        client.force_login(users.get(username=page.username))
+        url = page.url() if callable(page.url) else page.url
+        timing, queries, _sqls = measure_page(client, url, samples)
+        results.append(Result(page, url, timing, queries))
+    return results
+
+
+def report(results: list[Result]) -> str:
+    width = max((len(r.page.name) for r in results), default=10)
+    lines = [f"{'page':<{width}}  queries  median ms   p95 ms   goal ms"]
+    for r in results:
+        lines.append(
+            f"{r.page.name:<{width}}  {r.queries:>7}  {r.median_ms:>9}  {r.p95_ms:>7}  "
+            f"{r.page.goal_ms:>8}  {'ok' if r.ok else 'OVER'}"
+        )
+    return "\n".join(lines)
+
+
+__all__ = ["PAGES", "Page", "Result", "app_statements", "measure", "register", "report"]

@@ -1,0 +1,180 @@
+"""The one row filter and the one open-actions count, used by the live lists (each measure's
+rows) and the stored lists (`ExceptionEntry`) alike, so a filter can never mean one thing on the
+workbench and another on a date computed live.
+
+Both kinds of row carry the same fields (`child_id`, `worker_id`, `team_id`, `due_date`) before
+the union's `r_` columns are added; the list's code is a constant on a live branch and a column on
+a stored row, so the open-actions count takes either.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+
+from django.db.models import (
+    BooleanField,
+    CharField,
+    Count,
+    Expression,
+    F,
+    Func,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+)
+from django.db.models.expressions import Combinable
+from django.db.models.functions import Coalesce
+
+from casework.models import Child, Team, Worker
+from casework.scope import Scope
+from surgeries.lists.definitions import RowFilter, first_day_numbered
+from surgeries.models import Action
+
+
+class _VisibleChildren:
+    """Stands in the compiled SQL's parameters for the ids of the children the user may see;
+    `CompiledUnion.bind` puts the ids in its place when the statement runs. The SQL itself is
+    then the same for every request of the scope (and cacheable) while the ids are read fresh."""
+
+    def __repr__(self) -> str:
+        return "<visible children>"
+
+
+VISIBLE = _VisibleChildren()
+
+
+class InVisibleChildren(Func):
+    """`child_id` is one of the visible children, as ONE parameter: `= ANY(array)` on
+    PostgreSQL, `IN (SELECT value FROM json_each(json))` on SQLite. Measured on a team
+    manager's workbench (EXPLAIN ANALYZE, docs/performance.md): with the scope as an IN
+    subquery the planner computed each measure for every child of the council and joined the
+    team's children afterwards; with the ids as a constant array each measure's scan starts
+    from the child (or event) index for those ids only."""
+
+    conditional = True
+    output_field = BooleanField()
+
+    def as_sql(self, compiler, connection, function=None, template=None, arg_joiner=None, **extra):
+        # The left side is a compiled column; the ids are a parameter.
+        lhs, params = compiler.compile(self.source_expressions[0])
+        if connection.vendor == "postgresql":
+            return f"{lhs} = ANY(%s)", (*params, VISIBLE)
+        return f"{lhs} IN (SELECT value FROM json_each(%s))", (*params, VISIBLE)  # noqa: S608
+
+
+def scope_q(scope: Scope) -> Q:
+    """Rows inside the user's scope: the row's own team or worker (as the measure's team and
+    worker scopes count them) and the child visible to the user at the date (the ids are bound
+    when the statement runs: `visible_child_ids`)."""
+    if scope.everything:
+        return Q()
+    # A list row always names a child, so Scope.rows_q's rule is the child's visibility, here
+    # bound as ids; the list itself is the rows of the scope's teams and workers.
+    return Q(InVisibleChildren(F("child_id"))) & scope.team_or_worker_q()
+
+
+def visible_child_ids(scope: Scope, as_at: date, using: str = "default") -> list[int]:
+    """The children the scope sees at the date (casework.scope's one rule). One query."""
+    if scope.everything:
+        return []
+    return sorted(
+        Child.objects.using(using)
+        .filter(scope.child_q(as_at))
+        .order_by()
+        .values_list("pk", flat=True)
+    )
+
+
+def open_actions(list_code: str | Expression | OuterRef) -> Coalesce:
+    """The child's open actions on the list: a correlated count, 0 when there is none. Live
+    (actions change all day), for stored rows too."""
+    count = (
+        Action.objects.filter(
+            child_id=OuterRef("child_id"), list_code=list_code, status=Action.Status.OPEN
+        )
+        .order_by()
+        .values("child_id")
+        .annotate(n=Count("pk"))
+        .values("n")[:1]
+    )
+    return Coalesce(Subquery(count, output_field=IntegerField()), 0)
+
+
+def row_columns(list_code: Combinable, kind: Combinable, open_list: str | OuterRef) -> dict:
+    """The union's `r_` columns from a row's own fields; the list and kind are constants on a
+    live branch and columns on a stored row."""
+    return {
+        "r_child": F("child_id"),
+        "r_worker": F("worker_id"),
+        "r_team": F("team_id"),
+        "r_due": F("due_date"),
+        "r_basis": F("basis_date"),
+        "r_list": list_code,
+        "r_kind": kind,
+        "r_open_actions": open_actions(open_list),
+    }
+
+
+def filter_rows(
+    rows: QuerySet,
+    filters: RowFilter,
+    *,
+    scope: Scope,
+    as_at: date,
+    team_ids: Sequence[int] | None,
+) -> QuerySet:
+    """The rows the user asked for, inside the scope: the children named or bound, the scope's
+    teams and workers, a surgery's teams, the worker, and N or more working days overdue.
+    Category and open actions are annotations (`r_category`, `r_open_actions`): see
+    `filter_annotated`."""
+    if filters.child_ids is not None:
+        rows = rows.filter(child_id__in=list(filters.child_ids))
+    if filters.bound_children:
+        rows = rows.filter(InVisibleChildren(F("child_id")))
+    if not scope.everything:
+        rows = rows.filter(scope_q(scope))
+    if team_ids is not None:
+        rows = rows.filter(team_id__in=list(team_ids))
+    if filters.worker_id is not None:
+        rows = rows.filter(worker_id=filters.worker_id)
+    if filters.min_days_overdue is not None:
+        # days overdue >= N  <=>  number(due) <= number(D) - N  <=>  due is before the working
+        # day numbered number(D) - N + 1 (the same calendar, read once in Python).
+        rows = rows.filter(due_date__lt=first_day_numbered(as_at, filters.min_days_overdue))
+    return rows
+
+
+def filter_annotated(rows: QuerySet, filters: RowFilter) -> QuerySet:
+    """The filters on the `r_category` and `r_open_actions` annotations."""
+    if filters.category:
+        rows = rows.filter(r_category=filters.category)
+    if filters.has_open_action is True:
+        rows = rows.filter(r_open_actions__gt=0)
+    elif filters.has_open_action is False:
+        rows = rows.filter(r_open_actions=0)
+    return rows
+
+
+def with_names(rows: QuerySet, columns: Sequence[str]) -> QuerySet:
+    """The child's last name, the worker's and the team's names, for the columns that ask for
+    them (a sort by name)."""
+    names: dict[str, Any] = {
+        "r_last_name": Subquery(
+            Child.objects.filter(pk=OuterRef("child_id")).values("last_name")[:1],
+            output_field=CharField(),
+        ),
+        "r_worker_name": Subquery(
+            Worker.objects.filter(pk=OuterRef("worker_id")).values("name")[:1],
+            output_field=CharField(),
+        ),
+        "r_team_name": Subquery(
+            Team.objects.filter(pk=OuterRef("team_id")).values("name")[:1],
+            output_field=CharField(),
+        ),
+    }
+    extra = {name: expr for name, expr in names.items() if name in columns}
+    return rows.annotate(**extra) if extra else rows

@@ -32,7 +32,8 @@ class GovukDateInput(forms.MultiWidget):
             (part or "").strip() for part in super().value_from_datadict(data, files, name)
         )
         if not (day or month or year):
-            return ""
+            # A link may carry the date whole (?as_at=2018-09-30), as an ISO date.
+            return (data.get(name) or "").strip()
         return f"{year}-{month}-{day}"
 
 

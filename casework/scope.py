@@ -63,9 +63,27 @@ class Scope:
 
 
 def scope_for(user) -> Scope:
-    """Map a user to their scope from role and place in the structure."""
+    """Map a user to their scope from role and place in the structure. Kept on the user object
+    for what it was computed from: a page asks several times (its lists, actions, filters), and
+    a head of service's teams are a query each time."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return Scope()
+    worker_ = getattr(user, "worker", None)
+    key = (
+        user.role,
+        user.service_area_id,
+        getattr(worker_, "pk", None),
+        getattr(worker_, "team_id", None),
+    )
+    memo = getattr(user, "_scope_memo", None)
+    if memo is not None and memo[0] == key:
+        return memo[1]
+    scope = _scope_for(user)
+    user._scope_memo = (key, scope)
+    return scope
+
+
+def _scope_for(user) -> Scope:
     role = user.role
     if role in (Role.ADMINISTRATOR, Role.PERFORMANCE_OFFICER):
         return Scope(everything=True)

@@ -236,6 +236,12 @@ REPORTING_DATE: date | None = date.fromisoformat(_reporting) if _reporting else 
 # A worker may correct or withdraw a visit they wrote up for this many days; after it, a manager.
 VISIT_CORRECTION_DAYS = env.int("VISIT_CORRECTION_DAYS", default=7)
 
+# How far from the app's current date a surgery's meeting date may be (calendar months). The
+# agenda is read as at the meeting date but shown through the user's scope today, so a meeting
+# years back would be built from lists nobody can act on now: it is refused.
+SURGERY_DATE_MONTHS_BACK = env.int("SURGERY_DATE_MONTHS_BACK", default=1)
+SURGERY_DATE_MONTHS_AHEAD = env.int("SURGERY_DATE_MONTHS_AHEAD", default=3)
+
 # Local timescales used by the measures (DESIGN.md section 6). Working days unless named otherwise.
 TIMESCALES = {
     "allocation_wd": 5,

@@ -162,8 +162,8 @@ class SurgeryTable(tables.Table):
     date = tables.DateColumn(verbose_name="Date", format="j M Y")
     chair = tables.Column(verbose_name="Chair", orderable=False)
     status = tables.Column(verbose_name="Status")
-    children = tables.Column(verbose_name="Children on agenda", empty_values=(), orderable=False)
-    left = tables.Column(verbose_name="Left the lists since", empty_values=(), orderable=False)
+    children = tables.Column(verbose_name="Overdue children", empty_values=(), orderable=False)
+    left = tables.Column(verbose_name="Left their list since", empty_values=(), orderable=False)
     on_time = tables.Column(verbose_name="Actions done on time", empty_values=(), orderable=False)
 
     class Meta:

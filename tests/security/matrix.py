@@ -192,11 +192,18 @@ MATRIX: dict[str, Entry] = {
         GET_POST,
         in_scope={r: {"POST": FORM_ANSWERS | {302}} for r in ROLES},
     ),
+    # GET: the chair's confirmation page (others are sent back to the agenda); POST: close.
     "surgeries:surgery_close": Entry(
-        _surgery, TEAM_RULE, POST, in_scope={r: {"POST": frozenset({302})} for r in ROLES}
+        _surgery,
+        TEAM_RULE,
+        GET_POST,
+        in_scope={r: {"GET": frozenset({200, 302}), "POST": frozenset({302})} for r in ROLES},
     ),
     "surgeries:surgery_minutes": Entry(
         lambda w, rel: {**_closed(w, rel), "fmt": "xlsx"}, TEAM_RULE
+    ),
+    "surgeries:surgery_agenda_export": Entry(
+        lambda w, rel: {**_surgery(w, rel), "fmt": "xlsx"}, TEAM_RULE
     ),
     # Drill-downs to the children behind a number, and their exports.
     "scorecard:drilldown": Entry(

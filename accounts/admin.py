@@ -7,12 +7,13 @@ superuser included, can add, change or delete it through the admin.
 
 from typing import Any
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from accounts.models import AccessEvent, User
+from accounts.two_factor import second_factor_reset
 from common.admin_paginator import EstimatedCountPaginator
 
 
@@ -33,6 +34,7 @@ class UserAdmin(DjangoUserAdmin):
     )
     list_filter = ("groups", "is_staff", "is_superuser", "is_active", "otp_required")
     list_select_related = ("service_area",)
+    actions = ["reset_second_factor"]
     fieldsets = (
         *DjangoUserAdmin.fieldsets,  # type: ignore[misc]
         ("Place in the structure and second factor", {"fields": ("service_area", "otp_required")}),
@@ -45,6 +47,23 @@ class UserAdmin(DjangoUserAdmin):
     @admin.display(description="Role")
     def role_name(self, obj: User) -> str:
         return obj.role_label
+
+    @admin.action(
+        description="Reset the second factor of the selected users (lost or new phone)",
+        permissions=["change"],
+    )
+    def reset_second_factor(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+        """A user who lost their phone cannot sign in; an administrator removes their devices
+        and the user sets up a new one at the next sign-in (accounts.two_factor)."""
+        users = list(queryset)
+        removed = sum(second_factor_reset(request=request, user=u) for u in users)
+        self.message_user(
+            request,
+            f"Second factor reset for {len(users)} user{'s' if len(users) != 1 else ''} "
+            f"({removed} device{'s' if removed != 1 else ''} removed). They set up a new one "
+            "the next time they sign in.",
+            messages.SUCCESS,
+        )
 
 
 @admin.register(AccessEvent)

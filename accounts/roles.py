@@ -43,3 +43,12 @@ CHILD_LEVEL_ROLES = {
     Role.PERFORMANCE_OFFICER,
     Role.ADMINISTRATOR,
 }
+
+# The same roles in words, for pages that say who they are for.
+CHILD_LEVEL_LABELS = [
+    "social workers",
+    "team managers",
+    "heads of service",
+    "performance officers",
+    "administrators",
+]

@@ -32,7 +32,8 @@ class GovukDateInput(forms.MultiWidget):
             (part or "").strip() for part in super().value_from_datadict(data, files, name)
         )
         if not (day or month or year):
-            return ""
+            # A link may carry the date whole (?as_at=2018-09-30), as an ISO date.
+            return (data.get(name) or "").strip()
         return f"{year}-{month}-{day}"
 
 
@@ -120,3 +121,54 @@ class HealthCheckForm(forms.ModelForm):
     class Meta:
         model = HealthCheck
         fields = ["kind", "date"]
+
+
+class ReasonField(forms.CharField):
+    """Why a record is corrected or withdrawn: kept in the change history (100 characters, the
+    history's reason column)."""
+
+    def __init__(self, *, doing: str, done: str, **kwargs: Any) -> None:
+        super().__init__(
+            label=f"Why are you {doing} this visit?",
+            help_text="For example, recorded on the wrong child, or the child was not seen. "
+            "100 characters at most.",
+            max_length=100,
+            error_messages={
+                "required": f"Enter why the visit is being {done}",
+                "max_length": "The reason must be 100 characters or fewer",
+            },
+            widget=forms.Textarea(attrs={"rows": 3}),
+            **kwargs,
+        )
+
+
+class VisitCorrectionForm(VisitForm):
+    """The visit's answers as recorded, to change, and why (kept in the change history)."""
+
+    reason = ReasonField(doing="correcting", done="corrected")
+
+    class Meta(VisitForm.Meta):
+        fields = ["date", "visit_type", "child_seen", "seen_alone"]
+
+
+class VisitWithdrawForm(forms.Form):
+    reason = ReasonField(doing="withdrawing", done="withdrawn")
+
+
+class ChildSearchForm(forms.Form):
+    q = forms.CharField(
+        label="Name, LA child ID or date of birth",
+        help_text="For example, Sam Jones, 1234567 or 27 3 2010",
+        max_length=100,
+        error_messages={
+            "required": "Enter a name, LA child ID or date of birth",
+            "max_length": "Enter 100 characters or fewer",
+        },
+        widget=forms.TextInput(attrs={"type": "search", "spellcheck": "false"}),
+    )
+
+    def clean_q(self) -> str:
+        text = " ".join(self.cleaned_data["q"].split())
+        if len(text) < 2:
+            raise forms.ValidationError("Enter at least 2 characters of the name or ID")
+        return text

@@ -18,13 +18,14 @@ from django.views.decorators.http import require_http_methods
 from accounts.audit import record_access
 from accounts.roles import Role
 from casework.annex_a_export import build_lists, write_workbook
+from casework.forms import GovukDateField
 from casework.importers.annex_a import AnnexAImporter
 from casework.importers.cin_census import CINCensusImporter
 from casework.importers.common import child_ids
 from casework.importers.pipeline import run_import
 from casework.importers.ssda903 import SSDA903Importer
 from casework.models import CareEpisode, ImportRun, OpenEpisodeDecision
-from casework.reporting import reporting_date
+from casework.reporting import long_date, reporting_date
 from casework.services import open_episode_decide
 
 ALLOWED = {Role.PERFORMANCE_OFFICER, Role.ADMINISTRATOR}
@@ -47,6 +48,9 @@ class MultipleFileField(forms.FileField):
 
     def clean(self, data, initial=None):
         single = super().clean
+        if not data and self.required:
+            # An empty list passes the loop below: "required" must be checked here.
+            raise ValidationError(self.error_messages["required"], code="required")
         if isinstance(data, list | tuple):
             return [single(d, initial) for d in data]
         return [single(data, initial)]
@@ -54,13 +58,17 @@ class MultipleFileField(forms.FileField):
 
 class UploadForm(forms.Form):
     kind = forms.ChoiceField(
-        label="Which return", choices=ImportRun.Kind.choices, widget=forms.RadioSelect
+        label="Which return",
+        choices=ImportRun.Kind.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select which return you are importing"},
     )
     # Declared fields leave the class attributes (form.files is still the upload dict).
     files = MultipleFileField(  # type: ignore[assignment]
         label="Files",
         help_text="CIN census: .xml. SSDA903: the .csv tables (several years: oldest first). "
         "Annex A: the .xlsx workbook.",
+        error_messages={"required": "Select the files of the return", "empty": "The file is empty"},
     )
     la_code = forms.CharField(
         label="Council's LA code (SSDA903 only)",
@@ -68,9 +76,10 @@ class UploadForm(forms.Form):
         required=False,
         max_length=9,
     )
-    as_at = forms.DateField(
+    as_at = GovukDateField(
+        what="Annex A snapshot date",
         label="Annex A snapshot date (Annex A only)",
-        help_text="The date the lists were run, for example 30/09/2018. Allocations start then.",
+        help_text="The date the lists were run, for example 30 9 2018. Allocations start then.",
         required=False,
     )
     quarantine = forms.BooleanField(
@@ -92,7 +101,20 @@ class UploadForm(forms.Form):
 
 
 class AnnexAForm(forms.Form):
-    as_at = forms.DateField(label="As at", help_text="For example, 30/09/2018")
+    as_at = GovukDateField(
+        what="date the lists are as at",
+        label="As at",
+        help_text="For example, 30 9 2018. The lists cover the six months to this date.",
+    )
+
+    def clean_as_at(self) -> date:
+        as_at = self.cleaned_data["as_at"]
+        today = reporting_date()
+        if as_at > today:
+            raise forms.ValidationError(
+                f"The date must be today or in the past (today is {long_date(today)})"
+            )
+        return as_at
 
 
 def _require_officer(request: HttpRequest) -> None:
@@ -127,7 +149,13 @@ def imports(request: HttpRequest) -> HttpResponse:
             result = run_import(
                 importer, paths, user=request.user, quarantine=form.cleaned_data["quarantine"]
             )
-        return redirect("import_report", pk=result.run.pk)
+        run = result.run
+        # Success banner for a load; a rejected file is a result too, shown on the report itself.
+        if run.outcome != ImportRun.Outcome.REJECTED:
+            messages.success(
+                request, f"{run.get_kind_display()} imported: {run.get_outcome_display()}"
+            )
+        return redirect("import_report", pk=run.pk)
     runs = ImportRun.objects.select_related("user").order_by("-started_at")[:20]
     return render(request, "imports/imports.html", {"form": form, "runs": runs})
 

@@ -1,14 +1,15 @@
 """Reads of the case record. Set-based building blocks shared by the scope function, the
 measures and the lists: every "open at D" and "team at D" rule is written once, here."""
 
+import re
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, datetime
 
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.db.models.expressions import Combinable
 from django.db.models.functions import Coalesce
 
-from casework.models import Involvement, Referral
+from casework.models import Child, Involvement, Referral
 
 # An as-at date, or an expression for "the date of this row" (OuterRef("date"), F(...)) when an
 # event measure takes the team at the event's date.
@@ -81,3 +82,43 @@ def allocated_to_at(as_at: AsAt, worker_ids: Iterable[int], child_ref: str = "pk
         open_at(as_at), role=Involvement.Role.ALLOCATED_WORKER, worker_id__in=list(worker_ids)
     )
     return Q(**{f"{child_ref}__in": allocated.values("child_id")})
+
+
+SEARCH_LIMIT = 50
+
+
+def parse_date_of_birth(text: str) -> date | None:
+    """A date typed as people type dates of birth: 3/4/2010, 3 4 2010, 3-4-2010, 2010-04-03 or
+    3 April 2010 (day first, as in England). None if the text is not a date."""
+    cleaned = text.strip()
+    if re.fullmatch(r"\d{4}-\d{1,2}-\d{1,2}", cleaned):
+        year, month, day = (int(p) for p in cleaned.split("-"))
+    elif match := re.fullmatch(r"(\d{1,2})[/. -](\d{1,2})[/. -](\d{4})", cleaned):
+        day, month, year = (int(p) for p in match.groups())
+    else:
+        for fmt in ("%d %B %Y", "%d %b %Y"):
+            try:
+                return datetime.strptime(cleaned, fmt).date()
+            except ValueError:
+                continue
+        return None
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+def children_matching(children: QuerySet[Child], *, text: str) -> QuerySet[Child]:
+    """Children among `children` (the user's scope, casework.scope.children_visible_to) whose
+    date of birth, LA child ID or name matches what was typed: a date matches the date of birth;
+    otherwise the LA child ID exactly, or every word the start of the first or last name
+    ("sam jo" finds Sam Jones and Josie Samuels). At most SEARCH_LIMIT, by name."""
+    born = parse_date_of_birth(text)
+    if born is not None:
+        matches = children.filter(date_of_birth=born)
+    else:
+        name = Q()
+        for word in text.split():
+            name &= Q(first_name__istartswith=word) | Q(last_name__istartswith=word)
+        matches = children.filter(Q(la_child_id__iexact=text.strip()) | name)
+    return matches.order_by("last_name", "first_name", "pk")[:SEARCH_LIMIT]

@@ -5,9 +5,10 @@ Every child-level view starts from the user's scope (casework.scope) so anything
 404, and writes an access audit row in the request."""
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any, cast
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -25,21 +26,42 @@ from django.db.models import (
 )
 from django.db.models.functions import TruncDate
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 from django_tables2 import RequestConfig
 
 from accounts.audit import record_access
+from accounts.errors import RoleRefused
 from accounts.models import User
-from accounts.roles import Role
+from accounts.roles import CHILD_LEVEL_LABELS, CHILD_LEVEL_ROLES, Role
+from casework import codes
 from casework import models as m
+from casework.audit_views import AUDIT_READERS
 from casework.cohorts import category_at, latest_seen_visit, open_q
-from casework.forms import HealthCheckForm, VisitForm
-from casework.queries import allocations_open_at
-from casework.reporting import reporting_date
+from casework.forms import (
+    ChildSearchForm,
+    HealthCheckForm,
+    VisitCorrectionForm,
+    VisitForm,
+    VisitWithdrawForm,
+)
+from casework.queries import (
+    SEARCH_LIMIT,
+    allocations_open_at,
+    children_matching,
+    parse_date_of_birth,
+)
+from casework.reporting import reporting_date, reporting_now
 from casework.scope import children_visible_to, get_visible_child_or_404
-from casework.services import health_check_record, visit_record
+from casework.services import (
+    CORRECTING_MANAGERS,
+    health_check_record,
+    visit_correct,
+    visit_correction_refusal,
+    visit_record,
+    visit_withdraw,
+)
 from casework.tables import CaseloadTable
 
 # --- Home and static pages ----------------------------------------------------------------------
@@ -131,7 +153,19 @@ def _child_page(request: HttpRequest, public_id: Any, tab: str) -> dict[str, Any
         "tabs": [
             {"text": label, "href": reverse(name, args=[child.public_id]), "current": key == tab}
             for key, label, name in TABS
-        ],
+        ]
+        + (
+            # Who viewed this record: for the people who answer for it (accounts.audit_views).
+            [
+                {
+                    "text": "Who viewed",
+                    "href": reverse("child_access", args=[child.public_id]),
+                    "current": False,
+                }
+            ]
+            if _user(request).role in AUDIT_READERS
+            else []
+        ),
         "identity_details": [
             {"key": "Date of birth", "value": _long_date(child.date_of_birth)},
             {"key": "LA child ID", "value": child.la_child_id},
@@ -313,7 +347,7 @@ def child_overview(request: HttpRequest, public_id: Any) -> HttpResponse:
         {"key": "Sex", "value": child.get_sex_display()},
         {"key": "LA child ID", "value": child.la_child_id},
         {"key": "UPN", "value": child.upn},
-        {"key": "Ethnicity", "value": child.ethnicity},
+        {"key": "Ethnicity", "value": codes.meaning("ethnicity", child.ethnicity)},
         {"key": "Disability", "value": "Yes" if child.disability else "No"},
         {"key": "Unaccompanied asylum-seeking child", "value": "Yes" if child.uasc else "No"},
         {"key": "Allocated worker", "value": header["worker_name"] or "Unallocated"},
@@ -335,6 +369,13 @@ def child_visits(request: HttpRequest, public_id: Any) -> HttpResponse:
         .order_by("-date", "-recorded_at")
     )
     context["page"] = Paginator(visits, 25).get_page(request.GET.get("page"))
+    # Which rows get a "Correct" link: the same rule as visit_correction_refusal, per row.
+    user = _user(request)
+    worker = getattr(user, "worker", None)
+    context["correct_any"] = user.role in CORRECTING_MANAGERS
+    context["own_worker_id"] = worker.pk if worker else None
+    context["own_since"] = reporting_now() - timedelta(days=settings.VISIT_CORRECTION_DAYS)
+    context["correction_days"] = settings.VISIT_CORRECTION_DAYS
     return render(request, "casework/child_visits.html", context)
 
 
@@ -401,6 +442,7 @@ class HistoryEntry:
     what: str
     action: str
     changes: list[str]
+    reason: str = ""
 
 
 def child_history(child: m.Child) -> list[HistoryEntry]:
@@ -436,8 +478,11 @@ def child_history(child: m.Child) -> list[HistoryEntry]:
                     if user
                     else "System or import",
                     what=label,
-                    action=HISTORY_TYPES.get(row.history_type, row.history_type),
+                    action="Withdrawn"
+                    if model is m.Visit and row.history_type == "-"
+                    else HISTORY_TYPES.get(row.history_type, row.history_type),
                     changes=changes,
+                    reason=row.history_change_reason or "",
                 )
             )
     entries.sort(key=lambda e: e.when, reverse=True)
@@ -485,6 +530,63 @@ def visit_new(request: HttpRequest, public_id: Any) -> HttpResponse:
     return render(request, "casework/visit_form.html", context)
 
 
+def _visit_to_correct(request: HttpRequest, public_id: Any, visit_id: Any) -> dict[str, Any]:
+    """The child page context and the visit (404 unless it is this in-scope child's), refused in
+    words when this user may not correct it."""
+    context = _child_page(request, public_id, "visits")
+    visit = get_object_or_404(
+        m.Visit.objects.select_related("worker"), child=context["child"], public_id=visit_id
+    )
+    refusal = visit_correction_refusal(user=_user(request), visit=visit)
+    if refusal:
+        raise PermissionDenied(refusal)
+    context["visit"] = visit
+    return context
+
+
+@require_http_methods(["GET", "POST"])
+def visit_correct_view(request: HttpRequest, public_id: Any, visit_id: Any) -> HttpResponse:
+    context = _visit_to_correct(request, public_id, visit_id)
+    visit = context["visit"]
+    initial = {
+        "date": visit.date,
+        "visit_type": visit.visit_type,
+        "child_seen": "yes" if visit.child_seen else "no",
+        "seen_alone": "yes" if visit.seen_alone else "no",
+    }
+    form = VisitCorrectionForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            visit_correct(user=_user(request), visit=visit, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request, "Visit corrected. The change and its reason are in the history"
+            )
+            return redirect("child_visits", public_id=context["child"].public_id)
+    context["form"] = form
+    return render(request, "casework/visit_correct.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def visit_withdraw_view(request: HttpRequest, public_id: Any, visit_id: Any) -> HttpResponse:
+    context = _visit_to_correct(request, public_id, visit_id)
+    form = VisitWithdrawForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            visit_withdraw(user=_user(request), visit=context["visit"], **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request, "Visit withdrawn. It is kept, with its reason, in the history"
+            )
+            return redirect("child_visits", public_id=context["child"].public_id)
+    context["form"] = form
+    return render(request, "casework/visit_withdraw.html", context)
+
+
 @require_http_methods(["GET", "POST"])
 def health_check_new(request: HttpRequest, public_id: Any) -> HttpResponse:
     context = _child_page(request, public_id, "health")
@@ -499,6 +601,40 @@ def health_check_new(request: HttpRequest, public_id: Any) -> HttpResponse:
             return redirect("child_health", public_id=context["child"].public_id)
     context["form"] = form
     return render(request, "casework/health_check_form.html", context)
+
+
+# --- Find a child ------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET"])
+def child_search(request: HttpRequest) -> HttpResponse:
+    """Find a child by name, LA child ID or date of birth, among the children the user may see
+    only: a child outside the scope is not found, and nothing about it is written to the audit.
+    The search itself is audited like a list (the ids of the children shown; what was typed is
+    not kept, as it may be a name). Four queries whatever the number of results."""
+    user = _user(request)
+    if user.role not in CHILD_LEVEL_ROLES:
+        raise RoleRefused("Searches for children", CHILD_LEVEL_LABELS)
+    form = ChildSearchForm(request.GET if "q" in request.GET else None)
+    results: list[m.Child] | None = None
+    as_at = reporting_date()
+    if form.is_valid():
+        text = form.cleaned_data["q"]
+        scoped = children_visible_to(user, as_at=as_at)
+        results = list(
+            children_matching(scoped, text=text).annotate(
+                worker_name=Subquery(allocations_open_at(as_at).values("worker__name")[:1])
+            )
+        )
+        by = "date of birth" if parse_date_of_birth(text) else "name or LA child ID"
+        record_access(
+            request, action="search", child_ids=[c.pk for c in results], filters={"by": by}
+        )
+    return render(
+        request,
+        "casework/child_search.html",
+        {"form": form, "results": results, "limit": SEARCH_LIMIT, "as_at": as_at},
+    )
 
 
 # --- My caseload --------------------------------------------------------------------------------

@@ -74,7 +74,13 @@ MIDDLEWARE = [
     "accounts.middleware.SecondFactorMiddleware",
     "accounts.middleware.NoStoreMiddleware",
     "axes.middleware.AxesMiddleware",
+    # Last, so a view's Http404 or crash reaches it first (accounts.errors).
+    "accounts.errors.FriendlyErrorsMiddleware",
 ]
+
+# With DEBUG on, missing pages and crashes still get the service's own pages; a developer who
+# wants Django's debug pages (URL patterns, tracebacks) sets DEBUG_PAGES=true.
+DEBUG_PAGES = env.bool("DEBUG_PAGES", default=False)
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
@@ -163,6 +169,13 @@ OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", default="Children's Services Scorecard"
 # The admin never shows a device's secret: no key field, and django-otp's QR code and config
 # pages answer 403, so an administrator cannot copy another user's second factor.
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+# django-otp's back-off (1, 2, 4... s after each wrong code) refuses a right code typed straight
+# after a wrong one; accounts.two_factor locks a device after OTP_MAX_FAILURES wrong codes in a
+# row for OTP_LOCKOUT_MINUTES instead, and says so.
+OTP_TOTP_THROTTLE_FACTOR = 0
+OTP_STATIC_THROTTLE_FACTOR = 0
+OTP_MAX_FAILURES = env.int("OTP_MAX_FAILURES", default=5)
+OTP_LOCKOUT_MINUTES = env.int("OTP_LOCKOUT_MINUTES", default=15)
 
 # Security headers. Production turns on HTTPS-only behaviour.
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -219,6 +232,9 @@ COUNCIL_LA_CODE = env("COUNCIL_LA_CODE", default="916")
 # The app's "current date": today, or the latest date of loaded data when set (demo: 2018-09-30).
 _reporting = env("REPORTING_DATE", default="")
 REPORTING_DATE: date | None = date.fromisoformat(_reporting) if _reporting else None
+
+# A worker may correct or withdraw a visit they wrote up for this many days; after it, a manager.
+VISIT_CORRECTION_DAYS = env.int("VISIT_CORRECTION_DAYS", default=7)
 
 # How far from the app's current date a surgery's meeting date may be (calendar months). The
 # agenda is read as at the meeting date but shown through the user's scope today, so a meeting

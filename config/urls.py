@@ -10,3 +10,7 @@ urlpatterns = [
     path("imports/", include("casework.import_urls")),
     path(settings.ADMIN_URL, admin.site.urls),
 ]
+
+handler403 = "accounts.errors.permission_denied"
+handler404 = "accounts.errors.page_not_found"
+handler500 = "accounts.errors.server_error"

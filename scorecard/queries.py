@@ -372,8 +372,15 @@ class PageSnapshots:
         return dict(series)
 
     def missing_between(self, since: date, until: date) -> list[date]:
-        days = (since + timedelta(days=n) for n in range((until - since).days + 1))
-        return [day for day in days if day not in self.complete_council_dates]
+        """Nights in [since, until] the nightly rollup missed: those without complete council
+        figures after the first night that has them. Nights before it are before the figures
+        began (a council that loaded its history and rolled up only the quarter ends, like
+        the demo), not a failure; a rollup that stopped still shows, from the night it stopped,
+        and a window with no complete night at all counts every night."""
+        days = [since + timedelta(days=n) for n in range((until - since).days + 1)]
+        complete = [day for day in days if day in self.complete_council_dates]
+        start = complete[0] if complete else since
+        return [day for day in days if day >= start and day not in self.complete_council_dates]
 
 
 def page_snapshots(
@@ -460,9 +467,9 @@ def rollup_target_date() -> date:
     """The date the nightly rollup computes: yesterday in Europe/London, or the reporting date
     when one is set (so the demo's snapshots land on its last day of data)."""
     from django.conf import settings
-    from django.utils import timezone
 
-    return settings.REPORTING_DATE or timezone.localdate() - timedelta(days=1)
+    today = app_reporting_date()
+    return today if settings.REPORTING_DATE else today - timedelta(days=1)
 
 
 def missing_rollup_dates(since: date, until: date | None = None) -> list[date]:

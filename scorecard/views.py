@@ -26,9 +26,10 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.audit import record_access
+from accounts.errors import NotFoundReason
 from accounts.roles import CHILD_LEVEL_ROLES, Role
 from casework.models import Worker
-from casework.reporting import reporting_date
+from casework.reporting import long_date, reporting_date
 from casework.scope import Scope, scope_for
 from common.htmx import render_page_or_fragment
 from scorecard import narrative, queries, services, tasks
@@ -63,10 +64,25 @@ COHORTS = ("numerator", "denominator", "failing")
 
 
 def _quarter_or_404(text: str) -> Quarter:
+    """The quarter named in the URL. A quarter that has not ended by the reporting date is
+    refused in words: its figures would be those of an earlier date under the quarter's name
+    (a snapshot as at its end cannot exist yet), and computing them live takes half a minute."""
     try:
-        return Quarter.parse(text)
+        quarter = Quarter.parse(text)
     except ValueError:
         raise Http404("No such quarter") from None
+    today = reporting_date()
+    if quarter.end > today:
+        latest = latest_complete_quarter(today)
+        raise NotFoundReason(
+            f"{quarter.title} has not ended yet",
+            f"{quarter.title} ends on {long_date(quarter.end)}, after today "
+            f"({long_date(today)}), so its figures are not complete. The scorecard shows a "
+            "quarter once it has ended.",
+            link_text=f"See {latest.title}, the latest complete quarter",
+            link_href=reverse("scorecard:quarter", args=[latest.label]),
+        )
+    return quarter
 
 
 def _measure_or_404(code: str) -> Measure:

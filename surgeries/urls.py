@@ -1,19 +1,24 @@
 from django.urls import path
 
+from accounts.errors import for_roles
+from accounts.roles import CHILD_LEVEL_LABELS, CHILD_LEVEL_ROLES
 from surgeries import views
+
+# Lists of children: a senior leader (aggregates only) is told they are not for their role.
+child_level = for_roles(CHILD_LEVEL_ROLES, "Surgeries and their lists", CHILD_LEVEL_LABELS)
 
 app_name = "surgeries"
 urlpatterns = [
-    path("", views.workbench, name="workbench"),
-    path("export.<str:fmt>", views.workbench_export, name="workbench_export"),
+    path("", child_level(views.workbench), name="workbench"),
+    path("export.<str:fmt>", child_level(views.workbench_export), name="workbench_export"),
     path("actions/new/", views.action_new, name="action_new"),
-    path("actions/mine/", views.actions_mine, name="actions_mine"),
-    path("actions/team/", views.actions_team, name="actions_team"),
-    path("actions/overdue/", views.actions_overdue, name="actions_overdue"),
+    path("actions/mine/", child_level(views.actions_mine), name="actions_mine"),
+    path("actions/team/", child_level(views.actions_team), name="actions_team"),
+    path("actions/overdue/", child_level(views.actions_overdue), name="actions_overdue"),
     path("actions/<uuid:public_id>/", views.action_detail, name="action_detail"),
     path("actions/<uuid:public_id>/complete/", views.action_complete, name="action_complete"),
     path("actions/<uuid:public_id>/cancel/", views.action_cancel, name="action_cancel"),
-    path("meetings/", views.surgery_list, name="surgery_list"),
+    path("meetings/", child_level(views.surgery_list), name="surgery_list"),
     path("meetings/new/", views.surgery_new, name="surgery_new"),
     path("meetings/<uuid:public_id>/", views.surgery_detail, name="surgery_detail"),
     path(
@@ -32,5 +37,5 @@ urlpatterns = [
         views.surgery_minutes,
         name="surgery_minutes",
     ),
-    path("barriers/", views.barriers, name="barriers"),
+    path("barriers/", child_level(views.barriers), name="barriers"),
 ]

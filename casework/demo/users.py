@@ -67,7 +67,8 @@ def create_demo_users(as_at: date) -> dict[str, User]:
     for username, role in DEMO_USERS:
         user, _ = User.objects.get_or_create(username=username)
         user.set_password(DEMO_PASSWORD)
-        user.is_staff = role == Role.ADMINISTRATOR
+        # Performance officers read import runs and quarantined records in the admin.
+        user.is_staff = role in (Role.ADMINISTRATOR, Role.PERFORMANCE_OFFICER)
         user.is_superuser = role == Role.ADMINISTRATOR
         user.first_name = username.split("-")[1].title()
         user.last_name = "Demo"

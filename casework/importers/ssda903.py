@@ -435,9 +435,11 @@ class SSDA903Importer:
         # Children created just now have no episodes, reviews or allocations to look up.
         new = {ids[key[0]] for key in children.created_keys}
         new_uasc = [ids[c] for c in uasc if c in ids]
-        counts["uasc"] = {
-            "flagged": Child.objects.filter(pk__in=new_uasc, uasc=False).update(uasc=True)
-        }
+        # The header upsert already sets the flag on the rows it rewrote; a child whose header
+        # row was kept (a later return loaded before) is flagged here. The count is every child
+        # the file flags, as the report reads it, not only those this statement changed.
+        Child.objects.filter(pk__in=new_uasc, uasc=False).update(uasc=True)
+        counts["uasc"] = {"flagged": len(new_uasc)}
         episode_row = self._episode_row
         copies = []
         for r in by_table["episodes"]:

@@ -14,6 +14,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
 from accounts.roles import CHILD_LEVEL_ROLES, Role
+from casework.codes import meaning
 from casework.cohorts import Category
 from casework.models import Child, child_url
 
@@ -29,6 +30,8 @@ class NavItem:
 
 # Roles whose users hold or manage a caseload, so "My caseload" means something to them.
 CASELOAD_ROLES = {Role.SOCIAL_WORKER, Role.TEAM_MANAGER}
+# Who loads the returns and reads the import reports (casework.import_views).
+IMPORT_ROLES = {Role.PERFORMANCE_OFFICER, Role.ADMINISTRATOR}
 
 
 def navigation_items(request: HttpRequest) -> list[NavItem]:
@@ -41,9 +44,12 @@ def navigation_items(request: HttpRequest) -> list[NavItem]:
     if role in CASELOAD_ROLES:
         links.append(("My caseload", reverse("caseload")))
     if role in CHILD_LEVEL_ROLES:
+        links.append(("Find a child", reverse("child_search")))
         links.append(("Surgeries", "/surgeries/"))
     if role is not None:
         links.append(("Scorecard", "/scorecard/"))
+    if role in IMPORT_ROLES:
+        links.append(("Imports", reverse("imports")))
     if user.is_staff:
         links.append(("Admin", reverse("admin:index")))
     home = reverse("home")
@@ -188,3 +194,64 @@ def error_target_id(field: BoundField) -> str:
 def is_fieldset(field: BoundField) -> bool:
     """Fields of several inputs get a fieldset and legend rather than a label."""
     return field.widget_type in {"radioselect", "checkboxselectmultiple", "govukdate"}
+
+
+@register.filter
+def role_label(value: str) -> str:
+    """A stored role code ("team_manager") in words ("Team manager")."""
+    try:
+        return Role(value).label
+    except ValueError:
+        return value or "No role"
+
+
+# Audit rows name the page by its URL name; people read them by what the page is.
+PAGE_LABELS = {
+    "child_overview": "Child record: overview",
+    "child_visits": "Child record: visits",
+    "child_plans": "Child record: plans and conferences",
+    "child_care": "Child record: care and placements",
+    "child_health": "Child record: health",
+    "child_history": "Child record: history",
+    "child_access": "Who viewed this record",
+    "child_search": "Find a child",
+    "visit_new": "Record a visit",
+    "visit_correct": "Correct a visit",
+    "visit_withdraw": "Withdraw a visit",
+    "health_check_new": "Record a check",
+    "caseload": "My caseload",
+    "surgeries:workbench": "Workbench",
+    "surgeries:workbench_export": "Workbench export",
+    "scorecard:drilldown": "Scorecard: children behind a figure",
+    "scorecard:drilldown_export": "Scorecard: export of the children behind a figure",
+    "annex_a_export": "Ofsted Annex A export",
+}
+ACTION_LABELS = {
+    "view": "Viewed",
+    "list": "Listed",
+    "export": "Exported",
+    "drilldown": "Drill-down",
+    "search": "Searched",
+    "audit": "Read who viewed",
+    "refused": "Refused",
+    "2fa_reset": "Second factor reset",
+}
+
+
+@register.filter
+def page_label(url_name: str) -> str:
+    if url_name in PAGE_LABELS:
+        return PAGE_LABELS[url_name]
+    words = url_name.split(":")[-1].replace("_", " ")
+    return words[:1].upper() + words[1:]
+
+
+@register.filter
+def action_label(action: str) -> str:
+    return ACTION_LABELS.get(action, action.replace("_", " ").capitalize())
+
+
+@register.filter
+def code_meaning(code: str | None, list_name: str) -> str:
+    """`{{ child.ethnicity|code_meaning:"ethnicity" }}`: a DfE code with its meaning."""
+    return meaning(list_name, code)

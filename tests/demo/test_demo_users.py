@@ -29,6 +29,9 @@ def test_every_role_has_a_demo_login_with_the_demo_password():
     admin = User.objects.get(username="demo-admin")
     assert admin.is_superuser and admin.is_staff
     assert admin.groups.filter(name=Role.ADMINISTRATOR.value).exists()
+    # The README: performance officers read import runs and quarantined records in the admin.
+    officer = User.objects.get(username="demo-performance")
+    assert officer.is_staff and not officer.is_superuser
 
 
 def test_worker_manager_and_chair_are_linked_to_a_safeguarding_team():

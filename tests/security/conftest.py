@@ -22,7 +22,7 @@ from django.test import override_settings
 from django.urls import URLPattern, URLResolver, get_resolver
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from casework.models import Child, Team, Worker
+from casework.models import Child, Team, Visit, Worker
 from surgeries import services as surgery_services
 from surgeries.models import Action, Surgery
 from tests import factories as f
@@ -45,6 +45,7 @@ class Site:
     surgery: Surgery
     closed_surgery: Surgery
     action: Action
+    visit: Visit
 
 
 @dataclass
@@ -126,7 +127,17 @@ def build_world(cast: Any) -> World:
             surgery=surgery,
             raised_on=date(2018, 9, 30),
         )
-        w.sites[relation] = Site(team, worker, child, surgery, closed, action)
+        # Before the plan and the quarter, so no list or figure counts it; written up the day
+        # before the reporting date, so its worker may still correct it.
+        visit = f.VisitFactory(
+            child=child,
+            worker=worker,
+            date=date(2018, 5, 2),
+            visit_type="other",
+            child_seen=False,
+            recorded_at=f.aware(date(2018, 9, 29), 17),
+        )
+        w.sites[relation] = Site(team, worker, child, surgery, closed, action, visit)
     TOTPDevice.objects.create(user=cast.performance, name="Authenticator app", confirmed=True)
     return w
 

@@ -52,6 +52,16 @@ def _child(w: World, rel: str) -> dict[str, Any]:
     return {"public_id": w.site(rel).child.public_id}
 
 
+def _visit(w: World, rel: str) -> dict[str, Any]:
+    site = w.site(rel)
+    return {"public_id": site.child.public_id, "visit_id": site.visit.public_id}
+
+
+# Lists of children a senior leader (aggregates only) is told, in words, are not for them.
+NOT_LEADERS: dict[str, Any] = {"roles": EVERYONE - {"senior_leader"}, "refused": 403}
+REFUSED_403 = {"GET": frozenset({403}), "POST": frozenset({403})}
+
+
 def _action(w: World, rel: str) -> dict[str, Any]:
     return {"public_id": w.site(rel).action.public_id}
 
@@ -117,6 +127,14 @@ MATRIX: dict[str, Entry] = {
         },
     ),
     "health_check_new": Entry(_child, CHILD_RULE, GET_POST),
+    # Corrections: the worker who recorded the visit (in its window) and managers; the
+    # performance officer reads the child but corrects nothing (403 after the scope check).
+    "visit_correct": Entry(
+        _visit, CHILD_RULE, GET_POST, in_scope={"performance_officer": REFUSED_403}
+    ),
+    "visit_withdraw": Entry(
+        _visit, CHILD_RULE, GET_POST, in_scope={"performance_officer": REFUSED_403}
+    ),
     "child_access": Entry(_child, ACCESS_RULE),
     # Lists of children.
     "caseload": Entry(
@@ -127,14 +145,30 @@ MATRIX: dict[str, Entry] = {
         refused=404,  # other roles: like any out-of-scope list of children
         shows_record=True,
     ),
-    "surgeries:workbench": Entry(_none, None, shows_record=True),
-    "surgeries:workbench_export": Entry(lambda w, rel: {"fmt": "csv"}, None, shows_record=True),
-    "surgeries:actions_mine": Entry(_none, None),
-    "surgeries:actions_team": Entry(_none, None),
-    "surgeries:actions_overdue": Entry(_none, None),
+    "child_search": Entry(
+        _none,
+        None,
+        # The shared start of every site child's name: the box echoes what was typed, and only
+        # the children found carry the rest of their names.
+        query=lambda w, rel: "q=Quillfeather",
+        roles=EVERYONE - {"senior_leader"},
+        refused=403,  # said in words: searches are for roles that work with children
+        shows_record=True,
+    ),
+    "surgeries:workbench": Entry(_none, None, shows_record=True, **NOT_LEADERS),
+    "surgeries:workbench_export": Entry(
+        lambda w, rel: {"fmt": "csv"},
+        None,
+        shows_record=True,
+        roles=EVERYONE - {"senior_leader"},
+        refused=403,
+    ),
+    "surgeries:actions_mine": Entry(_none, None, **NOT_LEADERS),
+    "surgeries:actions_team": Entry(_none, None, **NOT_LEADERS),
+    "surgeries:actions_overdue": Entry(_none, None, **NOT_LEADERS),
     # Meetings (title, date, chair, impact counts), no child: not audited, still scope-checked.
-    "surgeries:surgery_list": Entry(_none, None, audited=False),
-    "surgeries:barriers": Entry(_none, None),
+    "surgeries:surgery_list": Entry(_none, None, audited=False, **NOT_LEADERS),
+    "surgeries:barriers": Entry(_none, None, **NOT_LEADERS),
     # Actions and surgeries.
     "surgeries:action_new": Entry(
         _none,
@@ -200,6 +234,7 @@ NOT_CHILD_LEVEL: dict[str, str] = {
     "logout": "sign out",
     "two_factor_setup": "the user's own TOTP device",
     "two_factor_verify": "the user's own TOTP check",
+    "two_factor_recovery_codes": "the administrator's own recovery codes",
     "scorecard:current": "redirect to the latest quarter",
     "scorecard:quarter": "aggregates, every role (tests/scorecard/test_scorecard_page_roles.py)",
     "scorecard:charts": "aggregates",

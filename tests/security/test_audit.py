@@ -30,7 +30,7 @@ def test_child_level_get_writes_exactly_one_audit_row(world, client, name):
     event = events[0]
     assert (event.user, event.role, event.status_code) == (user, role, 200)
     assert event.url_name == name
-    assert event.action in {"view", "list", "export", "drilldown", "audit"}
+    assert event.action in {"view", "list", "export", "drilldown", "audit", "search"}
     assert event.request_id == response["X-Request-ID"]
 
 

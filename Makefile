@@ -20,6 +20,7 @@ migrate: install
 seed: migrate
 	$(PY) manage.py load_targets
 	$(DEMO_ENV) $(PY) manage.py seed_demo --if-empty --no-rollup
+	$(DEMO_ENV) $(PY) manage.py seed_surgeries --if-empty
 
 run: seed
 	@echo ""

@@ -359,26 +359,49 @@ def care_episodes() -> QuerySet[CareEpisode]:
     return CareEpisode.objects.exclude(legal_status__in=CareEpisode.SHORT_BREAK_STATUSES)
 
 
+# SSDA903 reason for new episode (RNE) S: "started to be looked after". The other codes continue
+# the period: L (change of legal status only), P (change of placement and carers), T (change of
+# placement, same carers), B and U (a change of legal status with either at the same time).
+START_RNE = "S"
+# SSDA903 reason episode ceased X1: "episode ceases, and new episode begins on same day, for any
+# reason". Every other code ends the period of care.
+CONTINUES_REC = "X1"
+
+
 def starts_period_q() -> Q:
-    """On a CareEpisode queryset: the episode starts a period of care, i.e. no care episode of
-    the child was open the day before it or ended on its start day (a period of care is a run of
-    contiguous episodes)."""
-    before = care_episodes().filter(
-        Q(end_date__isnull=True) | Q(end_date__gte=OuterRef("start_date")),
-        child=OuterRef("child_id"),
-        start_date__lt=OuterRef("start_date"),
-    )
-    return ~Q(Exists(before))
+    """On a care_episodes() queryset: the episode starts a period of care.
+
+    DfE definition (SSDA903 guide, "periods of care"; Children looked after in England, starts):
+    a child starts to be looked after with an episode whose reason for new episode (RNE) is S;
+    children looked after only under an agreed series of short-term placements (legal status V3
+    or V4) are left out, so a short-break episode starts nothing and a care episode coded L, P,
+    T, B or U continues the period even when it follows a short break or a gap in the data."""
+    return Q(rne=START_RNE)
 
 
-def period_of_care_start(as_at: date, child_ref: str = "pk") -> Subquery:
-    """The start of the child's period of care that is current at D (its first episode's start):
-    the date the child entered care."""
-    return Subquery(
-        care_episodes()
-        .filter(starts_period_q(), child=OuterRef(child_ref), start_date__lte=as_at)
-        .order_by("-start_date")
-        .values("start_date")[:1],
+def ceases_period_q() -> Q:
+    """On a care_episodes() queryset: the episode ends a period of care.
+
+    DfE definition (SSDA903 guide, "reason episode ceased"; Children looked after in England,
+    ceases): an episode with a date ceased whose reason episode ceased (REC) is anything but X1;
+    X1 means a new episode began the same day (an X1 with no following episode is DfE rule 388's
+    error, not a cease)."""
+    return Q(end_date__isnull=False) & ~Q(rec=CONTINUES_REC) & ~Q(rec="")
+
+
+def period_of_care_start(as_at: date, child_ref: str = "pk") -> Coalesce:
+    """The start of the child's period of care current at D: the latest episode on or before D
+    whose RNE is S (DfE: the episode in which the child started to be looked after; a short
+    break coded S that care episodes then continue starts the period too, by the return's own
+    coding). For a history that begins inside a period (the earliest loaded return has the child
+    already looked after), the child's earliest episode on or before D."""
+    episodes = CareEpisode.objects.filter(child=OuterRef(child_ref), start_date__lte=as_at)
+    return Coalesce(
+        Subquery(
+            episodes.filter(rne=START_RNE).order_by("-start_date").values("start_date")[:1],
+            output_field=DateField(),
+        ),
+        Subquery(episodes.order_by("start_date").values("start_date")[:1]),
         output_field=DateField(),
     )
 

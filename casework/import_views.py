@@ -8,6 +8,8 @@ from pathlib import Path
 from typing import Any
 
 from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -21,8 +23,9 @@ from casework.importers.cin_census import CINCensusImporter
 from casework.importers.common import child_ids
 from casework.importers.pipeline import run_import
 from casework.importers.ssda903 import SSDA903Importer
-from casework.models import ImportRun
+from casework.models import CareEpisode, ImportRun, OpenEpisodeDecision
 from casework.reporting import reporting_date
+from casework.services import open_episode_decide
 
 ALLOWED = {Role.PERFORMANCE_OFFICER, Role.ADMINISTRATOR}
 MAX_UPLOAD_BYTES = 200 * 1024 * 1024
@@ -136,8 +139,23 @@ def import_report(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "imports/report.html",
-        {"run": run, "page": page, "counts": sorted(run.counts.items())},
+        {
+            "run": run,
+            "page": page,
+            "counts": sorted(run.counts.items()),
+            "history": _history_summary(run),
+        },
     )
+
+
+def _history_summary(run: ImportRun) -> dict[str, int] | None:
+    episodes = run.counts.get("episodes") if run.kind == ImportRun.Kind.SSDA903 else None
+    if not isinstance(episodes, dict) or not episodes.get("open episodes no longer reported"):
+        return None
+    return {
+        "missing": episodes["open episodes no longer reported"],
+        "pending": episodes.get("of which still to decide", 0),
+    }
 
 
 def import_report_csv(request: HttpRequest, pk: int) -> HttpResponse:
@@ -170,3 +188,49 @@ def annex_a(request: HttpRequest) -> HttpResponse:
         response["Content-Disposition"] = f'attachment; filename="annex-a-{as_at.isoformat()}.xlsx"'
         return response
     return render(request, "imports/annex_a.html", {"form": form})
+
+
+def open_episodes(request: HttpRequest) -> HttpResponse:
+    """Episodes open at the end of the last return that reported them and missing from a later
+    return, each with the choice recorded for it."""
+    _require_officer(request)
+    decisions = list(
+        OpenEpisodeDecision.objects.select_related("child", "decided_by").order_by(
+            "last_reported_year", "child__la_child_id", "start_date"
+        )
+    )
+    episodes = {
+        (e.child_id, e.start_date): e
+        for e in CareEpisode.objects.filter(
+            child_id__in={d.child_id for d in decisions}, end_inferred=True
+        )
+    }
+    rows = [(d, episodes.get((d.child_id, d.start_date))) for d in decisions]
+    record_access(request, action="view", child_ids=sorted({d.child_id for d in decisions}))
+    return render(
+        request,
+        "imports/open_episodes.html",
+        {"rows": rows, "pending": sum(d.choice == d.Choice.PENDING for d in decisions)},
+    )
+
+
+@require_http_methods(["POST"])
+def open_episode_decide_view(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_officer(request)
+    decision = get_object_or_404(OpenEpisodeDecision, pk=pk)
+    record_access(request, action="change", child_ids=[decision.child_id])
+    try:
+        open_episode_decide(
+            decision=decision, choice=request.POST.get("choice", ""), user=request.user
+        )
+    except ValidationError as exc:
+        for message in exc.message_dict.get("choice", []):
+            messages.error(request, f"Child {decision.child.la_child_id}: {message}")
+    else:
+        decision.refresh_from_db()
+        messages.success(
+            request,
+            f"Child {decision.child.la_child_id}, episode from {decision.start_date:%-d %B %Y}: "
+            f"{decision.get_choice_display().lower()}",
+        )
+    return redirect("open_episodes")

@@ -11,6 +11,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 
@@ -166,6 +167,10 @@ class Child(Stamped):
     uasc = models.BooleanField("Unaccompanied asylum-seeking child", default=False)
     postcode = models.CharField(max_length=10, blank=True)
     date_of_death = models.DateField(null=True, blank=True)
+    # The SSDA903 collection year (year ending 31 March) whose header last set sex, date of
+    # birth, ethnicity and UPN: a return loaded later but for an earlier year must not undo a
+    # later year's correction.
+    ssda903_year = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
     history = HistoricalRecords()
 
     class Meta:
@@ -185,9 +190,17 @@ class Child(Stamped):
     def __str__(self) -> str:
         return f"{self.first_name} {self.last_name}".strip() or self.la_child_id
 
+    def get_absolute_url(self) -> str:
+        return child_url(self.public_id)
+
     @property
     def full_name(self) -> str:
         return str(self)
+
+
+def child_url(public_id: uuid.UUID | str) -> str:
+    """The child record's address, for rows that carry the public id without the Child."""
+    return reverse("child_overview", args=[public_id])
 
 
 class Involvement(Stamped):
@@ -477,6 +490,14 @@ class CareEpisode(Stamped):
     )
     in_area = models.BooleanField("Placed inside the council's area", null=True, blank=True)
     distance_miles = models.DecimalField(max_digits=6, decimal_places=1, null=True, blank=True)
+    # The latest SSDA903 collection year (year ending 31 March) whose return reported this
+    # episode: a return is authoritative for its own year, so an earlier year's copy never
+    # overwrites it. Empty for an episode recorded in the app.
+    return_year = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
+    # The end date was not reported: the episode was open in its last return and missing from a
+    # later one, and the performance officer chose (or has not yet chosen) to close it at the
+    # end of that year (OpenEpisodeDecision).
+    end_inferred = models.BooleanField(default=False, db_default=False, editable=False)
     history = HistoricalRecords()
 
     class Meta:
@@ -491,6 +512,79 @@ class CareEpisode(Stamped):
 
     def __str__(self) -> str:
         return f"Episode {self.start_date:%d %b %Y} {self.legal_status}/{self.place}"
+
+
+class HeldEpisode(Stamped):
+    """An SSDA903 episode kept out of the care history because it overlaps another episode of
+    the child (DfE rule 503-style overlap: an episode starts before the previous one ended).
+    Both episodes of an overlapping pair are held, whichever return brought them, so the stored
+    history does not depend on the order returns were loaded in; a later return that removes
+    the overlap releases them."""
+
+    child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="held_episodes")
+    start_date = models.DateField("DECOM")
+    end_date = models.DateField("DEC", null=True, blank=True)
+    return_year = models.PositiveSmallIntegerField()
+    row = models.JSONField(help_text="The CareEpisode fields as the return gave them")
+    reasons = models.JSONField(default=list)
+
+    class Meta:
+        ordering = ["child", "start_date"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["child", "start_date"], name="one_held_episode_per_child_per_start"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Held episode {self.start_date:%d %b %Y}"
+
+
+class SSDA903Return(Stamped):
+    """A collection year whose SSDA903 return has been loaded (year ending 31 March)."""
+
+    collection_year = models.PositiveSmallIntegerField(unique=True)
+    import_run = models.ForeignKey("ImportRun", on_delete=models.PROTECT, related_name="+")
+    tables = models.JSONField(default=list)
+
+    class Meta:
+        ordering = ["collection_year"]
+
+    def __str__(self) -> str:
+        return f"SSDA903 {self.collection_year - 1}/{self.collection_year % 100:02d}"
+
+
+class OpenEpisodeDecision(Stamped):
+    """An episode open at the end of the last return that reported it and missing from a later
+    return. The later return is authoritative for its year, so until the performance officer
+    chooses, the episode is closed at 31 March of the year it was last reported; "keep open"
+    restores it as reported."""
+
+    class Choice(models.TextChoices):
+        PENDING = "pending", "Not decided (closed at the end of the year last reported)"
+        KEEP_OPEN = "keep_open", "Keep open"
+        CLOSE = "close", "Close at the end of the year last reported"
+
+    child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="+")
+    start_date = models.DateField("DECOM")
+    last_reported_year = models.PositiveSmallIntegerField()
+    choice = models.CharField(max_length=10, choices=Choice.choices, default=Choice.PENDING)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["last_reported_year", "child", "start_date"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["child", "start_date"], name="one_open_episode_decision_per_episode"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Episode {self.start_date:%d %b %Y} last reported {self.last_reported_year}"
 
 
 class CareReview(Stamped):

@@ -36,11 +36,54 @@ class Scope:
             q |= allocated_to_at(as_at, self.worker_ids, child_ref)
         return q
 
+    def team_or_worker_q(self) -> Q:
+        """On rows carrying team_id and worker_id (a measure's rows, the exception lists): the
+        rows of the scope's teams or workers, as the measures' team and worker scopes count
+        them."""
+        if self.everything:
+            return Q()
+        q = Q(pk__in=[])
+        if self.team_ids:
+            q |= Q(team_id__in=sorted(self.team_ids))
+        if self.worker_ids:
+            q |= Q(worker_id__in=sorted(self.worker_ids))
+        return q
+
+    def rows_q(self, as_at: date, *, has_child: bool = True) -> Q:
+        """On a measure's rows: the ones this user may see. A row naming a child is visible
+        when the child is (`child_q`, the one rule); a row without one (a worker, an event with
+        no child) when its team or worker is in the scope. `has_child=False` for worker rows."""
+        if self.everything:
+            return Q()
+        if not has_child:
+            return self.team_or_worker_q()
+        return self.child_q(as_at, child_ref="child_id") | (
+            Q(child_id__isnull=True) & self.team_or_worker_q()
+        )
+
 
 def scope_for(user) -> Scope:
-    """Map a user to their scope from role and place in the structure."""
+    """Map a user to their scope from role and place in the structure. Kept on the user object
+    for what it was computed from: a page asks several times (its lists, actions, filters), and
+    a head of service's teams are a query each time."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return Scope()
+    worker_ = getattr(user, "worker", None)
+    key = (
+        user.role,
+        user.service_area_id,
+        getattr(worker_, "pk", None),
+        getattr(worker_, "team_id", None),
+    )
+    memo = getattr(user, "_scope_memo", None)
+    if memo is not None and memo[0] == key:
+        return memo[1]
+    scope = _scope_for(user)
+    user._scope_memo = (key, scope)
+    return scope
+
+
+def _scope_for(user) -> Scope:
     role = user.role
     if role in (Role.ADMINISTRATOR, Role.PERFORMANCE_OFFICER):
         return Scope(everything=True)

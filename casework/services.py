@@ -3,13 +3,15 @@ transaction, so bad input changes nothing. Rule failures raise ValidationError k
 a form can show them against the right question."""
 
 from datetime import date, datetime
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.dispatch import Signal
 from django.utils import timezone
 
-from casework.models import Child, HealthCheck, Visit, Worker
+from casework.importers.ssda903_history import merge
+from casework.models import CareEpisode, Child, HealthCheck, OpenEpisodeDecision, Visit, Worker
 
 # Sent inside the transaction of a write to a child's record made through the app (`child_id`):
 # derived data kept per child (the stored exception lists, surgeries/lists/stored.py) is rewritten
@@ -108,3 +110,45 @@ def health_check_record(
     check.save()
     child_record_changed.send(sender=HealthCheck, child_id=child.pk)
     return check
+
+
+@transaction.atomic
+def open_episode_decide(*, decision: OpenEpisodeDecision, choice: str, user: Any) -> None:
+    """Record what to do with an episode open at the end of its last return and missing from a
+    later return: keep it open as reported, or close it at 31 March of the year last reported
+    (the later return is authoritative for its own year). The care history of the child is
+    rebuilt from the returns with the choice applied."""
+    if choice not in (OpenEpisodeDecision.Choice.KEEP_OPEN, OpenEpisodeDecision.Choice.CLOSE):
+        raise ValidationError({"choice": ["Select keep open or close"]})
+    # Row lock: two officers deciding the same episode at once must not interleave rebuilds.
+    decision = OpenEpisodeDecision.objects.select_for_update().get(pk=decision.pk)
+    if choice == OpenEpisodeDecision.Choice.KEEP_OPEN:
+        later = (
+            CareEpisode.objects.filter(
+                child_id=decision.child_id, start_date__gt=decision.start_date
+            )
+            .order_by("start_date")
+            .first()
+        )
+        if later is not None:
+            raise ValidationError(
+                {
+                    "choice": [
+                        f"The child has a later episode starting {later.start_date:%-d %B %Y}: "
+                        "kept open, the two would overlap. Close it, or correct the return."
+                    ]
+                }
+            )
+    decision.choice = choice
+    decision.decided_by = user
+    decision.decided_at = timezone.now()
+    decision.save(update_fields=["choice", "decided_by", "decided_at", "updated_at"])
+    outcome = merge([], years=set(), new_children=set(), la_ids={}, children={decision.child_id})
+    child_records_changed.send(
+        sender=OpenEpisodeDecision, child_ids=outcome.touched | {decision.child_id}
+    )
+
+
+# Sent with the ids of the children whose case record a bulk change (an import, a decision on
+# the returns' history) touched; the layers above refresh what they store about them.
+child_records_changed = Signal()

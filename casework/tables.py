@@ -2,11 +2,9 @@
 
 import django_tables2 as tables
 from django.template.loader import render_to_string
-from django.urls import reverse
-from django.utils.html import format_html
 
 from casework.models import Child
-from casework.templatetags.casework_ui import category_tag
+from casework.templatetags.casework_ui import category_tag, child_link
 
 
 class CaseloadTable(tables.Table):
@@ -29,8 +27,7 @@ class CaseloadTable(tables.Table):
         attrs = {"class": "govuk-table"}
 
     def render_name(self, record: Child) -> str:
-        url = reverse("child_overview", args=[record.public_id])
-        return format_html('<a class="govuk-link" href="{}">{}</a>', url, record.full_name)
+        return child_link(record)
 
     def render_category(self, value: str) -> str:
         return render_to_string("components/tag.html", category_tag(value))

@@ -220,6 +220,12 @@ COUNCIL_LA_CODE = env("COUNCIL_LA_CODE", default="916")
 _reporting = env("REPORTING_DATE", default="")
 REPORTING_DATE: date | None = date.fromisoformat(_reporting) if _reporting else None
 
+# How far from the app's current date a surgery's meeting date may be (calendar months). The
+# agenda is read as at the meeting date but shown through the user's scope today, so a meeting
+# years back would be built from lists nobody can act on now: it is refused.
+SURGERY_DATE_MONTHS_BACK = env.int("SURGERY_DATE_MONTHS_BACK", default=1)
+SURGERY_DATE_MONTHS_AHEAD = env.int("SURGERY_DATE_MONTHS_AHEAD", default=3)
+
 # Local timescales used by the measures (DESIGN.md section 6). Working days unless named otherwise.
 TIMESCALES = {
     "allocation_wd": 5,

@@ -173,6 +173,12 @@ class Chart:
         return render_to_string("scorecard/svg/figure.html", {"figure": self.figure})
 
     @property
+    def rows_with_data(self) -> list[list[str]]:
+        """The table without the rows that are all "no data" (quarters before the snapshots
+        began), for print, where a column of "no data" is noise."""
+        return [row for row in self.rows if any(cell != "no data" for cell in row[1:])]
+
+    @property
     def wide_table(self) -> bool:
         """Tables of more than three columns go below the figure rather than beside it."""
         return len(self.header) > 3
@@ -298,7 +304,8 @@ def line_chart(
         y = y_of(target)
         figure.add(
             Line(LEFT, y, WIDTH - RIGHT, y, stroke=TEXT, width=1.5, dash="6 4"),
-            Text(WIDTH - RIGHT, _r(y - 4), "Target " + _fmt(target) + unit, anchor="end"),
+            # At the left, clear of the latest quarters' points and their value labels.
+            Text(LEFT + 4, _r(y - 4), "Target " + _fmt(target) + unit),
         )
     for i, s in enumerate(series):
         colour = PALETTE[i % len(PALETTE)]
@@ -306,6 +313,15 @@ def line_chart(
         if len(points) > 1:
             figure.add(Polyline(points, colour, dash="4 3" if i % 2 else ""))
         figure.add(*(_marker(MARKERS[i % len(MARKERS)], x, y, colour) for x, y in points))
+        if len(series) == 1:
+            # One line: each point carries its value, so the printed figure reads on its own.
+            known = [v for v in s.values if v is not None]
+            figure.add(
+                *(
+                    Text(x, _r(y - 8), _fmt(v) + unit, anchor="middle", size=11)
+                    for (x, y), v in zip(points, known, strict=True)
+                )
+            )
     _legend(figure, [s.name for s in series], MARKERS)
     return Chart(slug, title, description, figure, header, rows)
 

@@ -233,3 +233,32 @@ class ReportVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.report} version {self.number}"
+
+
+class ReportRender(models.Model):
+    """A committee pack rendered in the background, because its quarter has no complete
+    quarter-end snapshot and every measure must be calculated now (seconds on a large council).
+    The page polls `progress`; the PDF is kept for its requester to download."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Waiting to start"
+        RUNNING = "running", "Being prepared"
+        DONE = "done", "Ready"
+        FAILED = "failed", "Failed"
+
+    quarter = models.CharField(max_length=10)
+    scope_level = models.CharField(max_length=20, choices=ScopeLevel.choices)
+    scope_id = models.PositiveIntegerField()
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    progress = models.PositiveSmallIntegerField(default=0, help_text="Per cent done")
+    stage = models.CharField(max_length=100, blank=True)
+    pdf = models.BinaryField(blank=True, default=b"")
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"Pack {self.quarter} ({self.scope_level} {self.scope_id}): {self.status}"

@@ -22,7 +22,11 @@ from scorecard.report import Report, build_report
 
 def render_report(report: Report, *, base_url: str = "", **context: Any) -> Document:
     """The laid-out report (pages, bookmarks), before it is written as PDF."""
-    html = render_to_string("scorecard/report_pdf.html", {"report": report, **context})
+    # The figures' numbers go with the page (where a screen reader needs them) and the DOCX and
+    # XLSX; the PDF draws each figure with its values labelled, as the seed report does.
+    html = render_to_string(
+        "scorecard/report_pdf.html", {"report": report, "print_only": True, **context}
+    )
     stylesheet = CSS(
         string=render_to_string(
             "scorecard/report.css",

@@ -548,23 +548,6 @@ def scope_options(user: Any, user_scope: Scope) -> list[ScopeOption]:
 # --- Drill-downs: the rows behind a number --------------------------------------------------------
 
 
-def visible_rows_q(user_scope: Scope, measure: Measure, as_at: date) -> Q:
-    """The user's own scope, applied to a measure's rows: children through the scoping
-    function; worker rows and rows without a child by team or worker."""
-    if user_scope.everything:
-        return Q()
-    by_team_or_worker = Q(pk__in=[])
-    if user_scope.team_ids:
-        by_team_or_worker |= Q(team_id__in=sorted(user_scope.team_ids))
-    if user_scope.worker_ids:
-        by_team_or_worker |= Q(worker_id__in=sorted(user_scope.worker_ids))
-    if measure.subject == "worker":
-        return by_team_or_worker
-    return user_scope.child_q(as_at, child_ref="child_id") | (
-        Q(child_id__isnull=True) & by_team_or_worker
-    )
-
-
 DISPLAY_FIELDS = (
     "dd_key",
     "child_id",
@@ -612,7 +595,8 @@ def drilldown_rows(
         rows = measure.scoped_rows(period, scope)
     else:
         rows = measure.failing(period, scope)
-    return with_display(rows.filter(visible_rows_q(user_scope, measure, period.as_at)))
+    visible = user_scope.rows_q(period.as_at, has_child=measure.subject != "worker")
+    return with_display(rows.filter(visible))
 
 
 def reported_ids(measure: Measure, stored: SnapshotCohort, cohort: str) -> tuple[set, set]:

@@ -22,11 +22,17 @@ from django.utils import timezone
 
 from casework.reporting import reporting_date
 from scorecard.measures import registry
-from scorecard.measures.base import MeasureScope
-from scorecard.models import Benchmark, CommitteeReport, MeasureTarget, ReportVersion
+from scorecard.measures.base import COUNCIL, MeasureScope
+from scorecard.models import (
+    Benchmark,
+    CommitteeReport,
+    MeasureTarget,
+    ReportRender,
+    ReportVersion,
+)
 from scorecard.pack import render_report
 from scorecard.periods import Quarter
-from scorecard.queries import scope_key
+from scorecard.queries import scope_key, scorecard_measures, snapshot_results
 from scorecard.report import Cover, Report, build_report
 from scorecard.report_files import report_docx, report_xlsx
 
@@ -252,3 +258,55 @@ def report_publish(*, quarter: Quarter, scope: MeasureScope, user: Any) -> Repor
     version.xlsx = report_xlsx(report)
     version.save()
     return version
+
+
+def report_snapshot_complete(quarter: Quarter, scope: MeasureScope) -> bool:
+    """Are all the quarter's figures in the quarter-end snapshot? Then the pack renders in a
+    few seconds; otherwise every measure is calculated now and it goes to a task."""
+    codes = [m.code for m in scorecard_measures()]
+    stored = snapshot_results(codes, scope, [quarter.end])
+    return bool(codes) and len(stored) == len(codes)
+
+
+def report_render_request(*, quarter: Quarter, scope: MeasureScope, user: Any) -> ReportRender:
+    level, scope_id = scope_key(scope)
+    return ReportRender.objects.create(
+        quarter=quarter.label, scope_level=level, scope_id=scope_id, requested_by=user
+    )
+
+
+def _render_progress(render_id: int, progress: int, stage: str, **fields: Any) -> None:
+    ReportRender.objects.filter(pk=render_id).update(progress=progress, stage=stage, **fields)
+
+
+def report_render_fail(render_id: int, error: str) -> None:
+    _render_progress(render_id, 100, "Failed", status=ReportRender.Status.FAILED, error=error)
+
+
+def report_render_run(render_id: int) -> None:
+    """Render a requested pack, saying how far it has got at each stage. Safe to run twice: a
+    finished render is left as it is."""
+    render = ReportRender.objects.filter(pk=render_id).exclude(status=ReportRender.Status.DONE)
+    found = render.first()
+    if found is None:
+        return
+    quarter = Quarter.parse(found.quarter)
+    scope = (
+        COUNCIL
+        if found.scope_level == "council"
+        else MeasureScope(found.scope_level, found.scope_id)
+    )
+    status = ReportRender.Status
+    try:
+        _render_progress(render_id, 5, "Calculating the figures", status=status.RUNNING)
+        report = report_working(quarter, scope)
+        _render_progress(render_id, 60, "Laying out the pages")
+        document = render_report(report)
+        _render_progress(render_id, 85, "Writing the PDF")
+        pdf = document.write_pdf()
+    except Exception as exc:
+        report_render_fail(render_id, repr(exc))
+        raise
+    _render_progress(
+        render_id, 100, "Ready", status=status.DONE, pdf=pdf, finished_at=timezone.now()
+    )

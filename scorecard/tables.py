@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 import django_tables2 as tables
-from django.utils.html import format_html
 
+from casework.templatetags.casework_ui import child_link
 from scorecard.measures.base import Measure
 
 
@@ -14,10 +14,8 @@ def _child_link(record: dict[str, Any]) -> str:
     name = " ".join(p for p in (record.get("dd_first"), record.get("dd_last")) if p)
     if not record.get("dd_public_id"):
         return "—"
-    return format_html(
-        '<a class="govuk-link" href="/children/{}/">{}</a>',
-        record["dd_public_id"],
-        name or record.get("dd_la_id") or "Unnamed child",
+    return child_link(
+        public_id=record["dd_public_id"], name=name or record.get("dd_la_id") or "Unnamed child"
     )
 
 

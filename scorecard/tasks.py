@@ -1,6 +1,7 @@
-"""Celery tasks for the nightly rollup. Thin: ISO dates, measure codes and run ids in, one service
-call each. Every task is idempotent, so `acks_late` with `reject_on_worker_lost` is safe: a chunk
-whose worker dies is redelivered and simply recomputed.
+"""Celery tasks for the nightly rollup and the committee pack rendered in the background. Thin:
+ISO dates, measure codes and run ids in, one service call each. Every task is idempotent, so
+`acks_late` with `reject_on_worker_lost` is safe: a chunk whose worker dies is redelivered and
+simply recomputed.
 
 No chord: the chunk that completes a run's count finishes it (`rollup_run_finish`, a conditional
 UPDATE), so the run is marked without depending on a result backend.
@@ -12,7 +13,7 @@ from datetime import date
 
 from celery import group, shared_task
 
-from scorecard import rollup
+from scorecard import rollup, services
 from scorecard.queries import rollup_target_date
 
 ROBUST = {"acks_late": True, "reject_on_worker_lost": True}
@@ -47,3 +48,9 @@ def rollup_date(iso_date: str, trigger: str = "task", codes: list[str] | None = 
 def rollup_yesterday() -> int:
     """The beat entry: yesterday in Europe/London, or the reporting date when one is set."""
     return rollup_date(rollup_target_date().isoformat(), trigger="beat")
+
+
+@shared_task(**ROBUST)
+def report_render(render_id: int) -> None:
+    """Render a committee pack whose figures must be calculated now."""
+    services.report_render_run(render_id)

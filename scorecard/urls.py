@@ -12,6 +12,13 @@ urlpatterns = [
     path("<str:quarter>/report/edit/", views.report_edit, name="report_edit"),
     path("<str:quarter>/report/publish/", views.report_publish, name="report_publish"),
     path("<str:quarter>/report.<str:fmt>", views.report_download, name="report_download"),
+    path("<str:quarter>/report/renders/", views.report_render_new, name="report_render_new"),
+    path("<str:quarter>/report/renders/<int:number>/", views.report_render, name="report_render"),
+    path(
+        "<str:quarter>/report/renders/<int:number>.pdf",
+        views.report_render_pdf,
+        name="report_render_pdf",
+    ),
     path(
         "<str:quarter>/report/versions/<int:number>.<str:fmt>",
         views.report_version,

@@ -10,12 +10,14 @@ Reads are in `scorecard/queries.py`, page assembly in `scorecard/presenter.py`.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 from urllib.parse import urlencode
 
 import django_tables2 as tables
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
@@ -29,11 +31,12 @@ from accounts.roles import CHILD_LEVEL_ROLES, Role
 from casework.models import Worker
 from casework.reporting import reporting_date
 from casework.scope import Scope, scope_for
-from scorecard import narrative, queries, services
+from scorecard import narrative, queries, services, tasks
 from scorecard.exports import csv_response, xlsx_response
 from scorecard.forms import ReportEditForm
 from scorecard.measures import registry
 from scorecard.measures.base import COUNCIL, Measure, MeasureScope, Period, Unit
+from scorecard.models import ReportRender
 from scorecard.pack import pdf_response, render_report
 from scorecard.periods import Quarter, latest_complete_quarter, measure_period
 from scorecard.presenter import (
@@ -344,9 +347,14 @@ def report_version(request: HttpRequest, quarter: str, number: int, fmt: str) ->
 @require_GET
 def report_download(request: HttpRequest, quarter: str, fmt: str) -> HttpResponse:
     """The report as it stands (the preview), as PDF, DOCX or XLSX."""
-    q, scope, _ = _report_request(request, quarter)
-    report = services.report_working(q, scope)
+    q, scope, user_scope = _report_request(request, quarter)
     where = scope_value(scope).replace(":", "-")
+    if fmt == "pdf" and not services.report_snapshot_complete(q, scope):
+        # Every figure must be calculated now (seconds on a large council): offer a task that
+        # renders it, with its progress shown, rather than a request that seems to hang.
+        context = {**_report_context(request, q, scope, user_scope), "render": None}
+        return TemplateResponse(request, "scorecard/report_render.html", context)
+    report = services.report_working(q, scope)
     if fmt == "pdf":
         document = render_report(report, base_url=request.build_absolute_uri("/"))
         return pdf_response(document.write_pdf(), f"committee-pack-{q.label}.pdf")
@@ -361,6 +369,50 @@ def report_download(request: HttpRequest, quarter: str, fmt: str) -> HttpRespons
         f'attachment; filename="committee-report-{q.label}-{where}.{fmt}"'
     )
     return response
+
+
+def _render_or_404(request: HttpRequest, number: int) -> ReportRender:
+    found = ReportRender.objects.filter(pk=number, requested_by_id=request.user.pk).first()
+    if found is None:
+        raise Http404("No such render")
+    return found
+
+
+def _queue_render(render_id: int) -> None:
+    """Queue the render; a broker that does not answer fails the render with a reason the
+    progress page shows, rather than failing the request."""
+    try:
+        tasks.report_render.delay(render_id)
+    except Exception as exc:
+        services.report_render_fail(render_id, f"The task queue did not answer: {exc!r}")
+
+
+@require_POST
+def report_render_new(request: HttpRequest, quarter: str) -> HttpResponse:
+    """Start rendering a pack whose figures must be calculated now."""
+    q, scope, _ = _report_request(request, quarter)
+    render = services.report_render_request(quarter=q, scope=scope, user=request.user)
+    transaction.on_commit(partial(_queue_render, render.pk))
+    url = reverse("scorecard:report_render", args=[q.label, render.pk])
+    return redirect(f"{url}?scope={scope_value(scope)}")
+
+
+@require_GET
+def report_render(request: HttpRequest, quarter: str, number: int) -> HttpResponse:
+    """How far a background render has got; htmx asks again every two seconds until done."""
+    q, scope, user_scope = _report_request(request, quarter)
+    render = _render_or_404(request, number)
+    context = {**_report_context(request, q, scope, user_scope), "render": render}
+    return render_page_or_fragment(request, "scorecard/report_render.html", "progress", context)
+
+
+@require_GET
+def report_render_pdf(request: HttpRequest, quarter: str, number: int) -> HttpResponse:
+    q = _quarter_or_404(quarter)
+    render = _render_or_404(request, number)
+    if render.status != ReportRender.Status.DONE:
+        raise Http404("Not ready")
+    return pdf_response(bytes(render.pdf), f"committee-pack-{q.label}.pdf")
 
 
 @require_GET

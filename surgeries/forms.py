@@ -8,6 +8,7 @@ from typing import Any, cast
 
 from django import forms
 
+from casework.forms import GovukDateField
 from casework.models import ServiceArea, Team, Worker
 from surgeries import lists as ex
 from surgeries.models import BarrierCode
@@ -108,44 +109,97 @@ class CloseActionForm(forms.Form):
 
 
 class SurgeryForm(forms.Form):
-    title = forms.CharField(label="Title", max_length=200)
-    date = forms.DateField(label="Meeting date", widget=DateInput)
+    """Planning a surgery: scope, lists, agenda size and attendees. Each question has its own
+    error message; the rules (window of dates, teams of the chair's scope) are the service's."""
+
+    title = forms.CharField(
+        label="Title",
+        max_length=200,
+        error_messages={
+            "required": "Enter a title for the surgery",
+            "max_length": "The title must be 200 characters or fewer",
+        },
+    )
+    date = GovukDateField(what="meeting date", label="Meeting date")
     service_area = forms.ModelChoiceField(
         label="Service area",
         queryset=ServiceArea.objects.none(),
         required=False,
         empty_label="Not a whole service area: choose teams",
         help_text="A head of service may hold a surgery for the whole service area.",
+        error_messages={"invalid_choice": "Select a service area from the list"},
     )
     teams = forms.ModelMultipleChoiceField(
         label="Teams",
         queryset=Team.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": "Select teams from the list"},
     )
     lists = forms.MultipleChoiceField(
         label="Lists",
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        help_text="Leave empty for every list.",
+        help_text="Select the lists to discuss. Leave them all unselected for every list.",
+        error_messages={"invalid_choice": "Select lists from the options"},
     )
-    attendees = forms.ModelMultipleChoiceField(
-        label="Attendees",
-        queryset=Worker.objects.none(),
+    agenda_size = forms.IntegerField(
+        label="How many children on the agenda",
+        initial=40,
         required=False,
-        widget=forms.CheckboxSelectMultiple,
+        help_text=(
+            "Children with no open action come first, then the most working days overdue. "
+            "About 40 children fill an hour; left empty, 40."
+        ),
+        widget=forms.TextInput(
+            attrs={"inputmode": "numeric", "class": "govuk-input--width-3", "spellcheck": "false"}
+        ),
+        error_messages={
+            "invalid": "The agenda size must be a whole number, like 40",
+        },
+    )
+    attendees = forms.MultipleChoiceField(
+        label="Attendees",
+        required=False,
+        help_text=(
+            "The workers of your teams, grouped by team. Hold Ctrl (or Cmd on a Mac) to select "
+            "more than one."
+        ),
+        widget=forms.SelectMultiple(
+            attrs={"size": 12, "data-module": "app-picker", "class": "govuk-!-width-full"}
+        ),
+        error_messages={"invalid_choice": "Select attendees from the list of your teams' workers"},
     )
 
     def __init__(self, *args: Any, areas, teams, workers, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         cast(forms.ModelChoiceField, self.fields["service_area"]).queryset = areas
         cast(forms.ModelChoiceField, self.fields["teams"]).queryset = teams
-        cast(forms.ModelChoiceField, self.fields["attendees"]).queryset = workers
         cast(forms.ChoiceField, self.fields["lists"]).choices = [
             (x.code, x.label) for x in ex.surgery_lists()
         ]
+        self.workers = {w.pk: w for w in workers}
+        grouped: dict[str, list[tuple[str, str]]] = {}
+        for w in sorted(self.workers.values(), key=lambda w: (w.team.name, w.name)):
+            grouped.setdefault(w.team.name, []).append((str(w.pk), w.name))
+        cast(forms.ChoiceField, self.fields["attendees"]).choices = list(grouped.items())
         if not areas.exists():
             del self.fields["service_area"]
+
+    def clean_agenda_size(self) -> int:
+        from surgeries.services import MAX_AGENDA, MIN_AGENDA
+
+        size = self.cleaned_data["agenda_size"]
+        if size is None:
+            return 40
+        if not MIN_AGENDA <= size <= MAX_AGENDA:
+            raise forms.ValidationError(
+                f"The agenda size must be between {MIN_AGENDA} and {MAX_AGENDA} children"
+            )
+        return size
+
+    def clean_attendees(self) -> list[Worker]:
+        return [self.workers[int(pk)] for pk in self.cleaned_data["attendees"]]
 
 
 class DiscussionForm(forms.Form):

@@ -58,6 +58,14 @@ class Surgery(Stamped):
     lists = models.JSONField(default=list, help_text="Measure codes of the exception lists")
     attendees = models.ManyToManyField("casework.Worker", blank=True, related_name="surgeries")
     scope_key = models.CharField(max_length=200, db_index=True)
+    agenda_size = models.PositiveSmallIntegerField(
+        default=40, help_text="How many children the chair asked for on the agenda."
+    )
+    agenda_children = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Child ids of the agenda in meeting order, chosen when the surgery is planned.",
+    )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
     closed_at = models.DateTimeField(null=True, blank=True)
 

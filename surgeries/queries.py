@@ -3,7 +3,7 @@ a row outside it is never returned, and a single object outside it is a 404."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -12,10 +12,10 @@ from django.http import Http404
 
 from accounts.roles import Role
 from casework.models import Child, Team, Worker
-from casework.queries import open_at
+from casework.queries import in_teams_at, open_at
 from casework.scope import scope_for
 from surgeries import lists as ex
-from surgeries.models import Action, AgendaItem, BarrierCode, Discussion, Surgery
+from surgeries.models import Action, AgendaItem, BarrierCode, Surgery
 
 # --- scope helpers ------------------------------------------------------------------------------
 
@@ -167,16 +167,19 @@ def exception_row(
 # --- actions ------------------------------------------------------------------------------------
 
 
-def actions_visible_to(*, user, as_at: date) -> QuerySet[Action]:
-    """Actions on children in the user's scope, and the actions they own (DESIGN.md section 1:
-    social workers see the actions owned by them, even for a child not on their caseload)."""
+def actions_visible_to(*, user, as_at: date, owned: bool = True) -> QuerySet[Action]:
+    """Actions on children in the user's scope at `as_at`, and (`owned`) the actions they own
+    on their own team's children (DESIGN.md section 1: social workers see the actions owned by
+    them, even for a colleague's child). An action on a child who has since left the owner's
+    team is no longer theirs to see: the child's new team holds it. A surgery's pages pass
+    `owned=False`: a meeting shows only the children of the user's scope."""
     scope = scope_for(user)
     worker = getattr(user, "worker", None)
     if scope.is_empty:
         return Action.objects.none()
     visible = scope.child_q(as_at, "child")
-    if worker is not None and not scope.everything:
-        visible |= Q(owner=worker)
+    if owned and worker is not None and not scope.everything:
+        visible |= Q(owner=worker) & in_teams_at(as_at, [worker.team_id], "child")
     return (
         Action.objects.filter(visible)
         .select_related("child", "owner", "owner__team", "barrier", "surgery")
@@ -258,17 +261,6 @@ def surgery_team_ids(surgery: Surgery) -> list[int]:
     return sorted(surgery.teams.values_list("pk", flat=True))
 
 
-@dataclass
-class Agenda:
-    rows: list[Any]  # ExceptionRow (live) or AgendaItem (frozen)
-    carried: list[Action]
-    actions: list[Action]
-    discussions: dict[int, Discussion]
-    frozen: bool
-    child_ids: set[int] = field(default_factory=set)
-    carried_items: list[AgendaItem] = field(default_factory=list)
-
-
 AGENDA_LIMIT = 5000
 
 
@@ -280,71 +272,85 @@ def previous_surgery(surgery: Surgery) -> Surgery | None:
     )
 
 
-def carried_forward_actions(*, user, surgery: Surgery, as_at: date) -> QuerySet[Action]:
-    """Open actions raised in earlier surgeries of the same scope: whatever the previous surgery
-    carried and did not finish comes forward again."""
-    return actions_visible_to(user=user, as_at=as_at).filter(
-        status=Action.Status.OPEN,
-        surgery__scope_key=surgery.scope_key,
-        surgery__date__lt=surgery.date,
-    )
-
-
-def live_agenda_rows(*, user, surgery: Surgery, team_ids: list[int]) -> list[ex.ExceptionRow]:
-    """The exception lists of the surgery's teams and lists as at the meeting date, inside the
-    user's scope. One query."""
+def visible_children(*, user, as_at: date) -> frozenset[int] | None:
+    """The ids of the children the user may see at `as_at` (None: every child). A surgery's
+    page reads it once and filters its lists, actions, discussions and frozen rows by it: each
+    scope filter in SQL re-reads the scope's allocations (a third of a second each for a
+    service area on SQLite at demo size)."""
     scope = scope_for(user)
+    if scope.everything:
+        return None
+    return frozenset(ex.visible_child_ids(scope, as_at)) if not scope.is_empty else frozenset()
+
+
+Visible = frozenset[int] | None
+UNREAD: Any = object()  # `visible` not read yet by the caller
+
+
+def only_visible(items: list[Any], visible: frozenset[int] | None) -> list[Any]:
+    """The rows (anything with a `child_id`) of children in `visible` (None: all)."""
+    if visible is None:
+        return items
+    return [i for i in items if i.child_id in visible]
+
+
+def carried_forward_actions(
+    *, user, surgery: Surgery, as_at: date, visible: Visible = UNREAD
+) -> list[Action]:
+    """Open actions raised in earlier surgeries of the same scope: whatever the previous surgery
+    carried and did not finish comes forward again. Children of the user's scope today."""
+    actions = list(
+        Action.objects.filter(
+            status=Action.Status.OPEN,
+            surgery__scope_key=surgery.scope_key,
+            surgery__date__lt=surgery.date,
+        )
+        .select_related("child", "owner", "owner__team", "barrier", "surgery")
+        .order_by("due_date", "pk")
+    )
+    if visible is UNREAD:
+        visible = visible_children(user=user, as_at=as_at)
+    return only_visible(actions, visible)
+
+
+def live_agenda_rows(
+    *, user, surgery: Surgery, team_ids: list[int], as_at: date, visible: Visible = UNREAD
+) -> list[ex.ExceptionRow]:
+    """The exception lists of the surgery's teams and lists as at the meeting date, of the
+    children inside the user's scope today (`as_at`): a child who has left the user's teams
+    since the meeting date is not shown, whatever the date. One query."""
+    scope = scope_for(user)
+    if visible is UNREAD:
+        visible = visible_children(user=user, as_at=as_at)
     filters = ex.RowFilter(lists=tuple(surgery.lists))
-    union = ex.compiled_rows(scope=scope, as_at=surgery.date, filters=filters, team_ids=team_ids)
+    union = ex.compiled_rows(
+        scope=scope,
+        as_at=surgery.date,
+        filters=filters,
+        team_ids=team_ids,
+        visible_ids=_bound(visible),
+    )
     values = ex.fetch_rows(union, as_at=surgery.date, sort="-days", limit=AGENDA_LIMIT)
     return ex.to_rows(values, as_at=surgery.date)
 
 
-def surgery_agenda(*, user, surgery: Surgery, as_at: date) -> Agenda:
-    """The agenda: frozen items once closed, otherwise generated now. A fixed number of queries
-    whatever its length."""
-    actions = list(
-        actions_visible_to(user=user, as_at=as_at).filter(surgery=surgery).order_by("child", "pk")
-    )
-    discussions = {
-        d.child_id: d for d in Discussion.objects.filter(surgery=surgery).select_related("barrier")
-    }
-    if surgery.is_closed:
-        scope = scope_for(user)
-        items = list(
-            AgendaItem.objects.filter(surgery=surgery)
-            .filter(scope.child_q(surgery.date, "child"))
-            .select_related("child", "worker", "team", "barrier", "carried_action")
-        )
-        return Agenda(
-            rows=[i for i in items if i.kind != AgendaItem.Kind.CARRIED],
-            carried=[
-                i.carried_action
-                for i in items
-                if i.kind == AgendaItem.Kind.CARRIED and i.carried_action is not None
-            ],
-            actions=actions,
-            discussions=discussions,
-            frozen=True,
-            child_ids={i.child_id for i in items},
-            carried_items=[i for i in items if i.kind == AgendaItem.Kind.CARRIED],
-        )
-    rows = live_agenda_rows(user=user, surgery=surgery, team_ids=surgery_team_ids(surgery))
-    carried = list(carried_forward_actions(user=user, surgery=surgery, as_at=as_at))
-    return Agenda(
-        rows=rows,
-        carried=carried,
-        actions=actions,
-        discussions=discussions,
-        frozen=False,
-        child_ids={r.child_id for r in rows} | {a.child_id for a in carried},
-    )
+def _bound(visible: frozenset[int] | None) -> list[int] | None:
+    return sorted(visible) if visible is not None else None
 
 
-def surgery_child(*, user, surgery: Surgery, public_id: Any) -> tuple[Child, list[Any]]:
-    """A child on the surgery's agenda (404 otherwise) and its agenda rows."""
-    as_at = surgery.date
-    child = get_visible_child_or_404(user=user, public_id=public_id, as_at=as_at)
+def surgery_child(
+    *, user, surgery: Surgery, public_id: Any, as_at: date, visible: Visible = UNREAD
+) -> tuple[Child, list[Any]]:
+    """A child on the surgery's agenda and inside the user's scope today (`as_at`), else 404,
+    and its agenda rows (as at the meeting date)."""
+    if visible is UNREAD:
+        visible = visible_children(user=user, as_at=as_at)
+    try:
+        child = Child.objects.get(public_id=public_id)
+    except (Child.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such child") from None
+    if scope_for(user).is_empty or (visible is not None and child.pk not in visible):
+        raise Http404("No such child")
     if surgery.is_closed:
         rows: list[Any] = list(
             AgendaItem.objects.filter(surgery=surgery, child=child).select_related(
@@ -355,12 +361,20 @@ def surgery_child(*, user, surgery: Surgery, public_id: Any) -> tuple[Child, lis
         scope = scope_for(user)
         filters = ex.RowFilter(lists=tuple(surgery.lists), child_ids=(child.pk,))
         union = ex.compiled_rows(
-            scope=scope, as_at=as_at, filters=filters, team_ids=surgery_team_ids(surgery)
+            scope=scope,
+            as_at=surgery.date,
+            filters=filters,
+            team_ids=surgery_team_ids(surgery),
+            visible_ids=_bound(visible),
         )
-        values = ex.fetch_rows(union, as_at=as_at, limit=100)
-        rows = ex.to_rows(values, as_at=as_at)
-        carried = carried_forward_actions(user=user, surgery=surgery, as_at=as_at)
-        if not rows and not carried.filter(child=child).exists():
+        values = ex.fetch_rows(union, as_at=surgery.date, limit=100)
+        rows = ex.to_rows(values, as_at=surgery.date)
+        if not rows and child.pk not in set(surgery.agenda_children) | {
+            a.child_id
+            for a in carried_forward_actions(
+                user=user, surgery=surgery, as_at=as_at, visible=visible
+            )
+        }:
             raise Http404("This child is not on the surgery's agenda")
     return child, rows
 

@@ -21,7 +21,9 @@ from django.utils import timezone
 from accounts.models import User
 from accounts.roles import Role
 from casework import workingdays
+from casework.calendar import add_months
 from casework.models import Child, ServiceArea, Team, Worker
+from casework.reporting import reporting_date
 from casework.scope import Scope, scope_for
 from surgeries import lists as ex
 from surgeries.models import Action, AgendaItem, BarrierCode, DigestSent, Discussion, Surgery
@@ -314,6 +316,21 @@ def send_weekly_digests(*, today: date) -> int:
 # --- surgeries ----------------------------------------------------------------------------------
 
 
+# How many children a chair may ask for: a handful to a long afternoon.
+MIN_AGENDA, MAX_AGENDA = 5, 200
+
+
+def meeting_date_window(today: date) -> tuple[date, date]:
+    """The meeting dates a surgery may have: SURGERY_DATE_MONTHS_BACK calendar months before
+    the app's current date to SURGERY_DATE_MONTHS_AHEAD after it. A surgery's agenda is shown
+    through the user's scope today, so a meeting far in the past (or future) would be built from
+    lists and team membership that no longer hold: refused rather than half shown."""
+    return (
+        add_months(today, -settings.SURGERY_DATE_MONTHS_BACK),
+        add_months(today, settings.SURGERY_DATE_MONTHS_AHEAD),
+    )
+
+
 def scope_key(*, service_area: ServiceArea | None, teams: Iterable[Team]) -> str:
     if service_area is not None:
         return f"area:{service_area.pk}"
@@ -330,9 +347,15 @@ def surgery_create(
     teams: Iterable[Team],
     lists: Iterable[str],
     attendees: Iterable[Worker] = (),
+    today: date | None = None,
+    agenda_size: int = 40,
 ) -> Surgery:
     """A head of service chairs for their service area or some of its teams; a team manager for
-    their own team. `lists` empty means every list."""
+    their own team. `lists` empty means every list. The meeting date must lie inside
+    `meeting_date_window` of `today` (the app's current date when not given). The agenda's
+    children are chosen now (`surgeries.agenda.choose_agenda`), `agenda_size` of them."""
+    from surgeries import agenda
+
     scope = scope_for(user)
     teams = list(teams)
     attendees = list(attendees)
@@ -342,6 +365,17 @@ def surgery_create(
         raise ServiceError("Only a head of service or a team manager can chair a surgery.")
     if not title.strip():
         errors["title"] = "Enter a title."
+    earliest, latest = meeting_date_window(today or reporting_date())
+    if date < earliest:
+        errors["date"] = (
+            f"The meeting date must be on or after {earliest:%-d %B %Y}: a surgery cannot be "
+            f"held more than {_months(settings.SURGERY_DATE_MONTHS_BACK)} back"
+        )
+    elif date > latest:
+        errors["date"] = (
+            f"The meeting date must be on or before {latest:%-d %B %Y}: a surgery cannot be "
+            f"planned more than {_months(settings.SURGERY_DATE_MONTHS_AHEAD)} ahead"
+        )
     if service_area is not None:
         if user.role != Role.HEAD_OF_SERVICE:
             errors["service_area"] = "Only a head of service can hold a service area surgery."
@@ -355,6 +389,10 @@ def surgery_create(
         errors["lists"] = "Choose lists from the options."
     if not all(_in_scope_worker(scope, w) for w in attendees):
         errors["attendees"] = "Choose attendees from your teams."
+    if not MIN_AGENDA <= agenda_size <= MAX_AGENDA:
+        errors["agenda_size"] = (
+            f"The agenda size must be between {MIN_AGENDA} and {MAX_AGENDA} children"
+        )
     if errors:
         raise ServiceError(errors)
     surgery = Surgery.objects.create(
@@ -364,11 +402,20 @@ def surgery_create(
         service_area=service_area,
         lists=codes or list(known),
         scope_key=scope_key(service_area=service_area, teams=teams),
+        agenda_size=agenda_size,
     )
     surgery.teams.set(teams)
     surgery.attendees.set(attendees)
+    surgery.agenda_children = agenda.choose_agenda(
+        user=user, surgery=surgery, as_at=today or reporting_date()
+    )
+    surgery.save(update_fields=["agenda_children"])
     log.info("surgery created id=%s", surgery.pk)
     return surgery
+
+
+def _months(n: int) -> str:
+    return f"{n} month" if n == 1 else f"{n} months"
 
 
 def _chair_only(user: User, surgery: Surgery) -> None:
@@ -406,7 +453,7 @@ def surgery_close(*, user: User, surgery: Surgery, as_at: date) -> Surgery:
     if won != 1:
         raise ServiceError("This surgery is already closed.")
     team_ids = queries.surgery_team_ids(surgery)
-    rows = queries.live_agenda_rows(user=user, surgery=surgery, team_ids=team_ids)
+    rows = queries.live_agenda_rows(user=user, surgery=surgery, team_ids=team_ids, as_at=as_at)
     carried = list(queries.carried_forward_actions(user=user, surgery=surgery, as_at=as_at))
     discussions = {d.child_id: d for d in Discussion.objects.filter(surgery=surgery)}
     items = []

@@ -11,6 +11,7 @@ import django_tables2 as tables
 from django.urls import reverse
 from django.utils.html import format_html
 
+from casework.templatetags.casework_ui import child_link
 from surgeries import lists as ex
 from surgeries.models import Action, Surgery
 
@@ -93,11 +94,7 @@ def sort_headers(current: str, query) -> list[dict[str, Any]]:
 
 class ChildColumn(tables.Column):
     def render(self, record: Action) -> str:
-        return format_html(
-            '<a class="govuk-link" href="/children/{}/">{}</a>',
-            record.child.public_id,
-            record.child.full_name,
-        )
+        return child_link(record.child)
 
 
 class ActionTable(tables.Table):
@@ -165,8 +162,8 @@ class SurgeryTable(tables.Table):
     date = tables.DateColumn(verbose_name="Date", format="j M Y")
     chair = tables.Column(verbose_name="Chair", orderable=False)
     status = tables.Column(verbose_name="Status")
-    children = tables.Column(verbose_name="Children on agenda", empty_values=(), orderable=False)
-    left = tables.Column(verbose_name="Left the lists since", empty_values=(), orderable=False)
+    children = tables.Column(verbose_name="Overdue children", empty_values=(), orderable=False)
+    left = tables.Column(verbose_name="Left their list since", empty_values=(), orderable=False)
     on_time = tables.Column(verbose_name="Actions done on time", empty_values=(), orderable=False)
 
     class Meta:

@@ -23,6 +23,11 @@ urlpatterns = [
     ),
     path("meetings/<uuid:public_id>/close/", views.surgery_close, name="surgery_close"),
     path(
+        "meetings/<uuid:public_id>/agenda.<str:fmt>",
+        views.surgery_agenda_export,
+        name="surgery_agenda_export",
+    ),
+    path(
         "meetings/<uuid:public_id>/minutes.<str:fmt>",
         views.surgery_minutes,
         name="surgery_minutes",

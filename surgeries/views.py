@@ -26,17 +26,11 @@ from casework.scope import scope_for
 from scorecard.exports import csv_response, xlsx_response
 from surgeries import lists as ex
 from surgeries import queries, services
+from surgeries.agenda import AGENDA_PAGE, agenda_page, child_at_meeting, meeting_agenda
 from surgeries.filters import WorkbenchFilterForm
 from surgeries.forms import ActionForm, CloseActionForm, DiscussionForm, SurgeryForm
 from surgeries.impact import surgery_impacts
-from surgeries.minutes import (
-    ACTION_HEADER,
-    AGENDA_HEADER,
-    action_values,
-    agenda_values,
-    minutes_pdf,
-    minutes_xlsx,
-)
+from surgeries.minutes import MeetingDocument
 from surgeries.models import Action, Surgery
 from surgeries.tables import (
     ActionTable,
@@ -239,8 +233,9 @@ def action_new(request: HttpRequest) -> HttpResponse:
     surgery = None
     if params.get("surgery"):
         surgery = queries.get_surgery_or_404(user=request.user, public_id=params["surgery"])
+    # Whatever the surgery's date, the child must be in the user's scope today.
     child = queries.get_visible_child_or_404(
-        user=request.user, public_id=params.get("child"), as_at=surgery.date if surgery else as_at
+        user=request.user, public_id=params.get("child"), as_at=as_at
     )
     list_code = params.get("list_code") or params.get("list") or ""
     kind = params.get("kind", "")
@@ -406,7 +401,9 @@ def _close_action(request: HttpRequest, public_id, service) -> HttpResponse:
         }
         return render(request, "surgeries/action_detail.html", context, status=422)
     messages.success(request, "Action updated.")
-    return redirect("surgeries:action_detail", public_id=action.public_id)
+    # From a surgery's child page the chair goes back to the meeting.
+    fallback = reverse("surgeries:action_detail", args=[action.public_id])
+    return redirect(_safe_next(request, request.POST.get("next"), fallback))
 
 
 @audited_404
@@ -450,8 +447,8 @@ def _surgery_form(request: HttpRequest, data=None) -> SurgeryForm:
         data,
         areas=areas,
         teams=queries.teams_in_scope(user=user),
-        workers=queries.workers_in_scope(user=user),
-        initial={"date": reporting_date()},
+        workers=queries.workers_in_scope(user=user, as_at=reporting_date()),
+        initial={"date": reporting_date(), "agenda_size": 40},
     )
 
 
@@ -470,6 +467,8 @@ def surgery_new(request: HttpRequest) -> HttpResponse:
                 teams=data["teams"],
                 lists=data["lists"],
                 attendees=data["attendees"],
+                today=reporting_date(),
+                agenda_size=data["agenda_size"],
             )
         except services.ServiceError as error:
             _add_errors(form, error)
@@ -483,32 +482,49 @@ def surgery_new(request: HttpRequest) -> HttpResponse:
 @audited_404
 @require_GET
 def surgery_detail(request: HttpRequest, public_id) -> HttpResponse:
+    """The agenda, paged, grouped by team and worker, with the meeting's progress."""
     as_at = reporting_date()
     surgery = queries.get_surgery_or_404(user=request.user, public_id=public_id)
-    agenda = queries.surgery_agenda(user=request.user, surgery=surgery, as_at=as_at)
+    agenda = meeting_agenda(user=request.user, surgery=surgery, as_at=as_at)
+    page = agenda_page(agenda, _page_number(request))
     impact = surgery_impacts([surgery], as_at=as_at).get(surgery.pk)
     record_access(request, action="view", child_ids=sorted(agenda.child_ids))
+    query = request.GET.copy()
     context = {
         "surgery": surgery,
         "agenda": agenda,
+        "page": page,
+        "pagination": _agenda_pagination(query, page),
         "impact": impact,
         "labels": _list_labels(),
         "teams": list(surgery.teams.all()),
-        "attendees": list(surgery.attendees.all()),
+        "attendees": list(surgery.attendees.select_related("team")),
         "is_chair": surgery.chair_id == request.user.pk,
+        "next_child": agenda.next_undiscussed(),
         "as_at": as_at,
     }
     return render_page(request, "surgeries/surgery_detail.html", context, fragment="agenda")
 
 
+def _agenda_pagination(query, page) -> dict[str, Any]:
+    wrapped = queries.WorkbenchPage(
+        rows=[], counts=ex.Counts(total=page.count), number=page.number, per_page=AGENDA_PAGE
+    )
+    pagination = _pagination(query, wrapped)
+    pagination.update(start_index=page.start_index, end_index=page.end_index)
+    return pagination
+
+
 @audited_404
 def surgery_child(request: HttpRequest, public_id, child_id) -> HttpResponse:
-    """One child at the surgery: its agenda rows, the discussion (note and barrier) and the
-    actions agreed."""
+    """One child at the surgery: where they are in the agenda, their lists, every open action
+    on them (from the workbench or an earlier surgery) to update rather than duplicate, the
+    discussion (note and barrier) and the actions agreed."""
+    as_at = reporting_date()
     surgery = queries.get_surgery_or_404(user=request.user, public_id=public_id)
-    child, rows = queries.surgery_child(user=request.user, surgery=surgery, public_id=child_id)
+    at = child_at_meeting(user=request.user, surgery=surgery, public_id=child_id, as_at=as_at)
+    child, rows, discussion = at.child, at.rows, at.discussion
     record_access(request, action="view", child_ids=[child.pk])
-    discussion = surgery.discussions.filter(child=child).first()
     barriers = queries.barrier_codes()
     data = request.POST if request.method == "POST" else None
     form = DiscussionForm(
@@ -528,33 +544,36 @@ def surgery_child(request: HttpRequest, public_id, child_id) -> HttpResponse:
         except services.ServiceError as error:
             _add_errors(form, error)
         else:
-            messages.success(request, "Discussion recorded.")
-            return redirect(
-                "surgeries:surgery_child", public_id=surgery.public_id, child_id=child.public_id
-            )
-    actions = list(
-        Action.objects.filter(child=child, surgery=surgery).select_related("owner", "barrier")
-    )
+            messages.success(request, f"Discussion of {child.full_name} recorded.")
+            target = at.next_id if "next" in request.POST and at.next_id else child.public_id
+            return redirect("surgeries:surgery_child", public_id=surgery.public_id, child_id=target)
+    open_lists = {a.list_code for a in at.actions if a.status == Action.Status.OPEN}
+    list_code = next((r.list_code for r in rows if r.list_code not in open_lists), None)
     action_form = ActionForm(
         initial={
             "child": child.public_id,
             "surgery": surgery.public_id,
-            "list_code": rows[0].list_code if rows else None,
+            "list_code": list_code or (rows[0].list_code if rows else None),
             # The child's allocated worker, as the workbench's row form offers.
             "owner": rows[0].worker_id if rows else None,
             "next": request.get_full_path(),
         },
-        owners=queries.workers_in_scope(user=request.user),
+        owners=_meeting_owners(request, rows),
         barriers=barriers,
+        today=reporting_date(),
     )
     context = {
         "surgery": surgery,
         "child": child,
+        "at": at,
         "rows": rows,
         "form": form,
         "action_form": action_form,
-        "actions": actions,
+        "open_actions": [a for a in at.actions if a.status == Action.Status.OPEN],
+        "agreed": [a for a in at.actions if a.surgery_id == surgery.pk],
+        "close_form": CloseActionForm(),
         "labels": _list_labels(),
+        "here": request.get_full_path(),
         "is_chair": surgery.chair_id == request.user.pk and not surgery.is_closed,
     }
     return render(
@@ -562,10 +581,37 @@ def surgery_child(request: HttpRequest, public_id, child_id) -> HttpResponse:
     )
 
 
+def _meeting_owners(request: HttpRequest, rows: list[Any]):
+    """Who may own an action agreed for the child: the current workers of the child's team (a
+    head of service's whole scope is hundreds of names), else of the user's scope."""
+    owners = queries.workers_in_scope(user=request.user, as_at=reporting_date())
+    team_id = rows[0].team_id if rows else None
+    if team_id is not None and owners.filter(team_id=team_id).exists():
+        owners = owners.filter(team_id=team_id)
+    return owners.select_related(None).only("pk", "name")
+
+
 @audited_404
-@require_POST
 def surgery_close(request: HttpRequest, public_id) -> HttpResponse:
+    """GET: what closing will freeze, and a confirmation button. POST: close."""
     surgery = queries.get_surgery_or_404(user=request.user, public_id=public_id)
+    if request.method == "GET":
+        if surgery.is_closed or surgery.chair_id != request.user.pk:
+            return redirect("surgeries:surgery_detail", public_id=surgery.public_id)
+        as_at = reporting_date()
+        agenda = meeting_agenda(user=request.user, surgery=surgery, as_at=as_at)
+        record_access(request, action="view", child_ids=sorted(agenda.child_ids))
+        return render(
+            request,
+            "surgeries/surgery_close.html",
+            {
+                "surgery": surgery,
+                "agenda": agenda,
+                "rows": sum(c.overdue + c.due_soon for c in agenda.counts),
+            },
+        )
+    if request.method != "POST":
+        return HttpResponse(status=405)
     try:
         services.surgery_close(user=_user(request), surgery=surgery, as_at=reporting_date())
     except services.ServiceError as error:
@@ -583,35 +629,56 @@ def surgery_close(request: HttpRequest, public_id) -> HttpResponse:
 @audited_404
 @require_GET
 def surgery_minutes(request: HttpRequest, public_id, fmt: str) -> HttpResponse:
+    """The minutes of a closed surgery (PDF or XLSX); `?appendix=1` adds the children of the
+    lists who were not on the agenda."""
     if fmt not in ("pdf", "xlsx"):
         raise Http404("No such format")
     surgery: Surgery = queries.get_surgery_or_404(user=request.user, public_id=public_id)
     if not surgery.is_closed:
         raise Http404("Minutes are produced when the surgery closes")
-    agenda = queries.surgery_agenda(user=request.user, surgery=surgery, as_at=reporting_date())
-    record_access(
-        request, action="export", child_ids=sorted(agenda.child_ids), filters={"format": fmt}
+    return _agenda_document(request, surgery, fmt, kind="minutes")
+
+
+@audited_404
+@require_GET
+def surgery_agenda_export(request: HttpRequest, public_id, fmt: str) -> HttpResponse:
+    """The agenda to circulate before the meeting (PDF or XLSX)."""
+    if fmt not in ("pdf", "xlsx"):
+        raise Http404("No such format")
+    surgery: Surgery = queries.get_surgery_or_404(user=request.user, public_id=public_id)
+    return _agenda_document(request, surgery, fmt, kind="agenda")
+
+
+def _agenda_document(
+    request: HttpRequest, surgery: Surgery, fmt: str, *, kind: str
+) -> HttpResponse:
+    appendix = request.GET.get("appendix") == "1"
+    agenda = meeting_agenda(
+        user=request.user, surgery=surgery, as_at=reporting_date(), with_appendix=appendix
     )
-    labels = _list_labels()
-    items = agenda.rows + agenda.carried_items
-    filename = f"surgery-minutes-{surgery.date:%Y-%m-%d}.{fmt}"
+    record_access(
+        request,
+        action="export",
+        child_ids=sorted(agenda.child_ids),
+        filters={"format": fmt, "document": kind, "appendix": appendix},
+    )
+    document = MeetingDocument(
+        surgery=surgery,
+        agenda=agenda,
+        attendees=list(surgery.attendees.select_related("team").order_by("name")),
+        teams=list(surgery.teams.order_by("name")),
+        labels=_list_labels(),
+        kind=kind,
+        with_appendix=appendix,
+    )
+    filename = f"surgery-{kind}-{surgery.date:%Y-%m-%d}.{fmt}"
     if fmt == "xlsx":
-        body = minutes_xlsx(surgery, items, agenda.actions, labels)
         response = HttpResponse(
-            body,
+            document.xlsx(),
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
     else:
-        body = minutes_pdf(
-            {
-                "surgery": surgery,
-                "items": [agenda_values(i) for i in items],
-                "actions": [action_values(a, labels) for a in agenda.actions],
-                "agenda_header": AGENDA_HEADER,
-                "action_header": ACTION_HEADER,
-            }
-        )
-        response = HttpResponse(body, content_type="application/pdf")
+        response = HttpResponse(document.pdf(), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 

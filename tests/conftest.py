@@ -274,3 +274,9 @@ def as_user(client):
         return client
 
     return login
+
+
+def date_input(name: str, iso_day: str) -> dict[str, str]:
+    """A GOV.UK date input's three boxes (day, month, year) as a form posts them."""
+    year, month, day = iso_day.split("-")
+    return {f"{name}_0": day, f"{name}_1": month, f"{name}_2": year}

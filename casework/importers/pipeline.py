@@ -22,7 +22,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.utils import timezone
 
-from casework.importers.report import Problem, Record, StructuralError
+from casework.importers.report import ERROR, Problem, Record, StructuralError
 from casework.models import ImportRun, QuarantinedRecord
 
 
@@ -126,35 +126,56 @@ def _run(
     valid = [r for r in records if r.valid]
     if progress:
         progress(f"{len(valid):,} valid records, {len(invalid):,} with problems")
-    with transaction.atomic():
-        counts = importer.load(valid)
-        run.outcome = (
-            ImportRun.Outcome.LOADED_WITH_QUARANTINE if invalid else ImportRun.Outcome.LOADED
-        )
-        if not invalid and all(
-            c.get("created", 0) == 0 and c.get("updated", 0) == 0
-            for c in counts.values()
-            if isinstance(c, dict)
-        ):
-            run.outcome = ImportRun.Outcome.UNCHANGED
-        _finish(run, problems, counts)
-        QuarantinedRecord.objects.bulk_create(
-            [
-                QuarantinedRecord(
-                    import_run=run,
-                    file=r.file,
-                    row=r.row,
-                    table=r.table,
-                    record={k: _jsonable(v) for k, v in r.data.items()},
-                    reasons=[
-                        p.message if not p.field else f"{p.field}: {p.message}" for p in r.problems
-                    ],
-                )
-                for r in invalid
-            ],
-            batch_size=2000,
-        )
+    try:
+        with transaction.atomic():
+            counts = importer.load(valid)
+            # Checks against the stored history (an SSDA903 overlap with an episode loaded by an
+            # earlier import) can only run inside the load's transaction: what they find is
+            # quarantined like any other problem, or rejects the import without quarantine.
+            late = [r for r in valid if not r.valid]
+            history = list(getattr(importer, "history_problems", ()))
+            problems = [p for r in records for p in r.problems] + history
+            if (late or any(p.severity == ERROR for p in history)) and not quarantine:
+                raise _Rejected
+            invalid = invalid + late
+            run.outcome = (
+                ImportRun.Outcome.LOADED_WITH_QUARANTINE if invalid else ImportRun.Outcome.LOADED
+            )
+            if not invalid and all(
+                c.get("created", 0) == 0 and c.get("updated", 0) == 0
+                for c in counts.values()
+                if isinstance(c, dict)
+            ):
+                run.outcome = ImportRun.Outcome.UNCHANGED
+            _finish(run, problems, counts)
+            after_load = getattr(importer, "after_load", None)
+            if after_load is not None:
+                after_load(run)
+            QuarantinedRecord.objects.bulk_create(
+                [
+                    QuarantinedRecord(
+                        import_run=run,
+                        file=r.file,
+                        row=r.row,
+                        table=r.table,
+                        record={k: _jsonable(v) for k, v in r.data.items()},
+                        reasons=[
+                            p.message if not p.field else f"{p.field}: {p.message}"
+                            for p in r.problems
+                        ],
+                    )
+                    for r in invalid
+                ],
+                batch_size=2000,
+            )
+    except _Rejected:
+        run.outcome = ImportRun.Outcome.REJECTED
+        return _finish(run, problems, {})
     return ImportResult(run, problems)
+
+
+class _Rejected(Exception):
+    """Rolls the load back: the stored-history checks found errors and quarantine is off."""
 
 
 def _jsonable(value: Any) -> Any:

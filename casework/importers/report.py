@@ -3,6 +3,9 @@
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+ERROR = "error"
+WARNING = "warning"
+
 
 class StructuralError(Exception):
     """The file as a whole cannot be read: missing columns, unparseable XML, wrong encoding."""
@@ -20,6 +23,11 @@ class Problem:
     message: str
     structural: bool = False
     table: str = ""
+    # The DfE validation rule code (SSDA903 rules such as "148"), when the problem is one.
+    code: str = ""
+    # "error" makes the record unusable (quarantined); "warning" loads it with the flag.
+    severity: str = "error"
+    child: str = ""
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -28,7 +36,10 @@ class Problem:
         where = self.file if not self.row else f"{self.file} row {self.row}"
         if self.field:
             where += f" field {self.field}"
-        return f"{where}: {self.message}"
+        rule = (
+            f"[{self.code}{' warning' if self.severity == WARNING else ''}] " if self.code else ""
+        )
+        return f"{where}: {rule}{self.message}"
 
 
 @dataclass
@@ -41,9 +52,22 @@ class Record:
     data: dict[str, Any]
     problems: list[Problem] = field(default_factory=list)
 
-    def problem(self, field_name: str, message: str) -> None:
-        self.problems.append(Problem(self.file, self.row, field_name, message, table=self.table))
+    def problem(
+        self, field_name: str, message: str, *, code: str = "", severity: str = "error"
+    ) -> None:
+        self.problems.append(
+            Problem(
+                self.file,
+                self.row,
+                field_name,
+                message,
+                table=self.table,
+                code=code,
+                severity=severity,
+                child=str(self.data.get("CHILD") or ""),
+            )
+        )
 
     @property
     def valid(self) -> bool:
-        return not self.problems
+        return not any(p.severity == ERROR for p in self.problems)

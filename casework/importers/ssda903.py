@@ -1,8 +1,11 @@
 """SSDA903 (children looked after return, CSV tables) importer.
 
-Tables are recognised by their columns, so file names don't matter. Several years load
-together: give the returns oldest first (a folder's files are read in name order); an episode
-repeated across years is merged on (child, DECOM) and the later return wins.
+Tables are recognised by their columns. Each file belongs to a collection year (the year ending
+31 March): the year named in the file or its folder ("2019", "2018-19", "episodes_201819.csv",
+a folder "2019/"), else the year given to the importer, else the year whose 31 March closes the
+latest episode date of the files without a year. Several years load together in any order and
+any grouping: the episodes become one longitudinal history (see `ssda903_history`), keyed by
+(child, DECOM) as the DfE keys them, the later collection year winning.
 
 Stored: header → Child; episodes → CareEpisode; reviews → CareReview; uasc → Child.uasc;
 sw_episodes → allocated-worker Involvement. The other tables (oc2, oc3, missing, ad1,
@@ -12,6 +15,7 @@ the product has no place for them yet and the report says so.
 
 import codecs
 import csv
+import re
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from datetime import date
@@ -21,8 +25,10 @@ from typing import Any, TextIO
 
 from casework.importers.common import CachedDates, child_ids, import_team, sex_code
 from casework.importers.report import Record, StructuralError
-from casework.importers.upsert import in_values, upsert
-from casework.models import CareEpisode, CareReview, Child, ImportRun, Involvement, Worker
+from casework.importers.ssda903_history import Copy, merge
+from casework.importers.upsert import in_values, lookup_chunks, upsert
+from casework.models import CareReview, Child, ImportRun, Involvement, SSDA903Return, Worker
+from casework.reporting import reporting_date
 
 DATE_FORMATS = ("%d/%m/%Y", "%Y-%m-%d")
 UNKNOWN_ENCODING = "Unknown text encoding (expected UTF-8 or Windows-1252)."
@@ -127,6 +133,33 @@ def _rows(
                 }
 
 
+# A collection year in a file or folder name: 2019, 2018-19, 2018_19, 201819 (year ending 31 March).
+YEAR_TOKEN = re.compile(r"(?<!\d)(20\d\d)(?:[-_]?(\d\d))?(?!\d)")
+YEAR_FOLDER = re.compile(r"(?:ssda903[-_ ]?)?(20\d\d)(?:[-_]?(\d\d))?", re.IGNORECASE)
+
+
+def _token_year(match: re.Match[str] | None) -> int | None:
+    if match is None:
+        return None
+    first, second = int(match.group(1)), match.group(2)
+    if second is not None and int(second) == (first + 1) % 100:
+        return first + 1
+    return first
+
+
+def year_of_path(path: Path) -> int | None:
+    """The collection year a file's name (or else its folder's whole name) gives, if any."""
+    found = _token_year(YEAR_TOKEN.search(path.stem))
+    if found is None:
+        found = _token_year(YEAR_FOLDER.fullmatch(path.parent.name))
+    return found
+
+
+def year_closing(latest: date) -> int:
+    """The collection year whose 31 March is the first on or after `latest`."""
+    return latest.year if (latest.month, latest.day) <= (3, 31) else latest.year + 1
+
+
 def expand_paths(paths: Sequence[Path]) -> list[Path]:
     out: list[Path] = []
     for path in paths:
@@ -141,20 +174,28 @@ class SSDA903Importer:
     kind = ImportRun.Kind.SSDA903
     expand = staticmethod(expand_paths)
 
-    def __init__(self, la_code: str | None = None) -> None:
+    def __init__(self, la_code: str | None = None, collection_year: int | None = None) -> None:
         self.la_code = la_code
+        self.collection_year = collection_year
         self.not_stored: dict[str, int] = defaultdict(int)
+        # Collection year -> the tables its files held.
+        self.year_tables: dict[int, set[str]] = defaultdict(set)
+        self.history_problems: list[Any] = []
+        self.touched_children: set[int] = set()
 
     def parse(self, paths: Sequence[Path]) -> list[Record]:
         records: list[Record] = []
         dates = CachedDates(DATE_FORMATS)
+        undated: list[tuple[str, list[Record]]] = []
         for order, path in enumerate(expand_paths(paths)):
             table, rows = read_csv(path)
             date_columns = DATE_COLUMNS[table]
             name = path.name
+            year = year_of_path(path) or self.collection_year
+            file_records: list[Record] = []
             try:
                 for n, row in enumerate(rows, start=1):
-                    data: dict[str, Any] = {"_order": order}
+                    data: dict[str, Any] = {"_order": order, "_year": year}
                     data.update(row)
                     record = Record(table=table, file=name, row=n, data=data)
                     for column in date_columns:
@@ -163,10 +204,44 @@ class SSDA903Importer:
                         except ValueError as exc:
                             data[column] = None
                             record.problem(column, str(exc))
-                    records.append(record)
+                    file_records.append(record)
             except UnicodeDecodeError:
                 raise StructuralError(name, UNKNOWN_ENCODING) from None
+            records.extend(file_records)
+            if year is None:
+                undated.append((table, file_records))
+            else:
+                self.year_tables[year].add(table)
+        if undated:
+            year = self._infer_year(undated)
+            for table, file_records in undated:
+                self.year_tables[year].add(table)
+                for r in file_records:
+                    r.data["_year"] = year
         return records
+
+    @staticmethod
+    def _infer_year(undated: list[tuple[str, list[Record]]]) -> int:
+        """The files without a named year are one return: the year whose 31 March closes their
+        latest episode date (else any other event date they hold)."""
+        for tables in ({"episodes"}, set(TABLES) - {"episodes", "header", "uasc"}):
+            latest = max(
+                (
+                    value
+                    for table, file_records in undated
+                    if table in tables
+                    for r in file_records
+                    for column in DATE_COLUMNS[table]
+                    if column != "DOB" and isinstance(value := r.data.get(column), date)
+                ),
+                default=None,
+            )
+            if latest is not None:
+                return year_closing(latest)
+        # No event dates at all (a header or reviews correction on its own): the files belong
+        # to the latest loaded year, else to the current one.
+        loaded = SSDA903Return.objects.order_by("-collection_year").first()
+        return loaded.collection_year if loaded else year_closing(reporting_date())
 
     def validate(self, records: list[Record]) -> None:
         # Header rows are validated first: a child whose header row is invalid is not "known",
@@ -187,7 +262,6 @@ class SSDA903Importer:
         )
         known = headers | already
         open_sw: dict[str, list[Record]] = defaultdict(list)
-        episodes: dict[str, list[Record]] = defaultdict(list)
         for r in records:
             d = r.data
             if not d.get("CHILD"):
@@ -207,8 +281,6 @@ class SSDA903Importer:
                 r.problem("REVIEW", "is missing.")
             elif r.table == "episodes":
                 self._validate_episode(r)
-                if r.data.get("DECOM"):
-                    episodes[d["CHILD"]].append(r)
             elif r.table == "sw_episodes":
                 if d.get("SW_DECOM") is None and not any(p.field == "SW_DECOM" for p in r.problems):
                     r.problem("SW_DECOM", "is missing.")
@@ -242,26 +314,8 @@ class SSDA903Importer:
                 for r in rows:
                     if r.data.get("SW_DECOM") not in existing_starts:
                         r.problem("SW_DEC", "the child already has an open allocated worker.")
-        # Episodes repeated across years merge on (child, DECOM): only the latest copy counts
-        # in the overlap check. Overlaps make the child's whole care history doubtful, so
-        # every episode of that child is flagged.
-        for chain in episodes.values():
-            latest: dict[date, Record] = {}
-            for r in sorted(chain, key=lambda r: r.data["_order"]):
-                latest[r.data["DECOM"]] = r
-            ordered = [latest[k] for k in sorted(latest)]
-            for before, after in zip(ordered, ordered[1:], strict=False):
-                end = before.data.get("DEC")
-                if end is None or after.data["DECOM"] < end:
-                    after.problem(
-                        "DECOM",
-                        f"overlaps the episode starting {before.data['DECOM']:%d/%m/%Y} "
-                        f"({before.file} row {before.row}).",
-                    )
-            if any(not r.valid for r in chain):
-                for r in chain:
-                    if r.valid:
-                        r.problem("CHILD", "another episode of this child is invalid.")
+        # Overlaps and continuity are checked at load, against the stored history
+        # (`ssda903_history.merge`), not only against the files in hand.
 
     @staticmethod
     def _validate_header(r: Record) -> None:
@@ -302,6 +356,16 @@ class SSDA903Importer:
         for r in sorted(records, key=lambda r: r.data["_order"]):
             by_table[r.table].append(r)
         uasc = {r.data["CHILD"] for r in by_table["uasc"]}
+        # The latest collection year's header row of each child wins, also against a later year
+        # loaded by an earlier import.
+        headers = sorted(by_table["header"], key=lambda r: (r.data["_year"], r.data["_order"]))
+        stored_years: dict[str, int | None] = {}
+        for chunk in lookup_chunks(sorted({r.data["CHILD"] for r in headers})):
+            stored_years.update(
+                Child.objects.filter(
+                    **in_values("la_child_id", chunk), ssda903_year__isnull=False
+                ).values_list("la_child_id", "ssda903_year")
+            )
         children = upsert(
             Child,
             ["la_child_id"],
@@ -313,8 +377,10 @@ class SSDA903Importer:
                     "ethnicity": r.data["ETHNIC"][:4],
                     "upn": r.data["UPN"][:13],
                     "uasc": r.data["CHILD"] in uasc,
+                    "ssda903_year": r.data["_year"],
                 }
-                for r in by_table["header"]
+                for r in headers
+                if (stored_years.get(r.data["CHILD"]) or 0) <= r.data["_year"]
             ],
             scope_field="la_child_id",
         )
@@ -327,13 +393,21 @@ class SSDA903Importer:
             "flagged": Child.objects.filter(pk__in=new_uasc, uasc=False).update(uasc=True)
         }
         episode_row = self._episode_row
-        counts["episodes"] = upsert(
-            CareEpisode,
-            ["child_id", "start_date"],
-            [episode_row(ids[r.data["CHILD"]], r.data) for r in by_table["episodes"]],
-            scope_field="child_id",
-            new_scope=new,
-        ).as_dict()
+        copies = []
+        for r in by_table["episodes"]:
+            row = episode_row(ids[r.data["CHILD"]], r.data)
+            child_id, start, end = row.pop("child_id"), row.pop("start_date"), row.pop("end_date")
+            copies.append(Copy(child_id, start, end, r.data["_year"], row, record=r))
+        la_ids = {pk: la for la, pk in ids.items()}
+        history = merge(
+            copies,
+            years={y for y, tables in self.year_tables.items() if "episodes" in tables},
+            new_children=new,
+            la_ids=la_ids,
+        )
+        counts["episodes"] = history.counts
+        self.history_problems = history.problems
+        self.touched_children = set(ids.values()) | history.touched
         counts["reviews"] = upsert(
             CareReview,
             ["child_id", "held_date"],
@@ -353,6 +427,17 @@ class SSDA903Importer:
         for table in sorted(set(by_table) - STORED):
             counts[table] = {"validated, not stored": len(by_table[table])}
         return counts
+
+    def after_load(self, run: ImportRun) -> None:
+        """Record which collection years (and tables) this import loaded."""
+        for year, tables in self.year_tables.items():
+            found, created = SSDA903Return.objects.get_or_create(
+                collection_year=year, defaults={"import_run": run, "tables": sorted(tables)}
+            )
+            if not created:
+                found.import_run = run
+                found.tables = sorted(set(found.tables) | tables)
+                found.save(update_fields=["import_run", "tables", "updated_at"])
 
     def _episode_row(self, child_id: int, d: dict[str, Any]) -> dict[str, Any]:
         # PL_LA is the 9-character ONS code (E10000013) in current returns.

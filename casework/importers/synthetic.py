@@ -5,7 +5,7 @@ import csv
 import random
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from xml.sax.saxutils import escape
 
@@ -248,3 +248,72 @@ def write_cin_census(path: Path, children: int, *, seed: int = 1) -> Path:
             out.write("".join(parts))
         out.write("</Children></Message>\n")
     return path
+
+
+# Tables whose rows belong to a collection year by one of their dates.
+_DATED = {"reviews": "REVIEW", "missing": "MIS_START", "sw_episodes": "SW_DECOM"}
+
+
+def split_903_by_year(source: Path, target: Path) -> list[int]:
+    """Split a multi-year set of SSDA903 tables (one file per table, as the public sample and
+    `write_903` give) into one return per collection year, as a council's system would have
+    produced them each year: folder `target/<year>/` holds the episodes open at some time between
+    1 April and 31 March (those still open at 31 March with DEC and REC blank), the header rows
+    of those children, their dated rows of the year (reviews, missing, social worker episodes),
+    and each other table's rows of a child in the child's last year. Returns the years written."""
+    from casework.importers.ssda903 import read_csv, year_closing
+
+    tables: dict[str, tuple[list[str], list[dict[str, str]]]] = {}
+    for path in sorted(source.glob("*.csv")):
+        table, reader = read_csv(path)
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            columns = [c.strip().upper() for c in next(csv.reader(handle))]
+        tables[table] = (columns, list(reader))
+
+    def day(text: str) -> date | None:
+        return datetime.strptime(text, "%d/%m/%Y").date() if text else None
+
+    episodes = tables["episodes"][1]
+    dates = [d for r in episodes for d in (day(r["DECOM"]), day(r["DEC"])) if d is not None]
+    first, last = year_closing(min(dates)), year_closing(max(dates))
+    years = list(range(first, last + 1))
+    by_year: dict[int, dict[str, list[dict[str, str]]]] = {y: {} for y in years}
+    child_years: dict[str, set[int]] = {}
+    for year in years:
+        start, end = date(year - 1, 4, 1), date(year, 3, 31)
+        rows: list[dict[str, str]] = []
+        for r in episodes:
+            decom, dec = day(r["DECOM"]), day(r["DEC"])
+            if decom is None or decom > end or (dec is not None and dec < start):
+                continue
+            if dec is not None and dec > end:
+                r = {**r, "DEC": "", "REC": ""}
+            rows.append(r)
+            child_years.setdefault(r["CHILD"], set()).add(year)
+        by_year[year]["episodes"] = rows
+    for table, (_, table_rows) in tables.items():
+        if table == "episodes":
+            continue
+        for r in table_rows:
+            seen = child_years.get(r["CHILD"])
+            if not seen:
+                continue
+            if table == "header":
+                for year in seen:
+                    by_year[year].setdefault(table, []).append(r)
+                continue
+            when = day(r.get(_DATED.get(table, ""), "")) if table in _DATED else None
+            year = year_closing(when) if when else max(seen)
+            # A return holds rows only of the children in its header.
+            if year in seen:
+                by_year[year].setdefault(table, []).append(r)
+    for year, found in by_year.items():
+        folder = target / str(year)
+        folder.mkdir(parents=True, exist_ok=True)
+        for table, written in found.items():
+            columns = tables[table][0]
+            with (folder / f"{table}.csv").open("w", newline="") as handle:
+                writer = csv.DictWriter(handle, columns, extrasaction="ignore")
+                writer.writeheader()
+                writer.writerows(written)
+    return years

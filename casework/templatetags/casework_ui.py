@@ -3,15 +3,19 @@ any Django Page, category tags and the GOV.UK form renderer's widget attributes.
 
 from dataclasses import dataclass
 from typing import Any
+from uuid import UUID
 
 from django import template
 from django.core.paginator import Page
 from django.forms import BoundField
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
 
 from accounts.roles import CHILD_LEVEL_ROLES, Role
 from casework.cohorts import Category
+from casework.models import Child, child_url
 
 register = template.Library()
 
@@ -107,6 +111,30 @@ def category_colour(category: str | None) -> str:
 def category_tag(category: str | None) -> dict[str, str]:
     """The child's category as a tag: colour plus the word."""
     return {"text": category_label(category), "colour": category_colour(category)}
+
+
+CHILD_LINK = '<a class="govuk-link" href="{}">{}</a>'
+CHILD_LINK_UNBOOSTED = '<a class="govuk-link" hx-boost="false" href="{}">{}</a>'
+
+
+@register.simple_tag
+def child_link(
+    child: Child | None = None,
+    *,
+    public_id: UUID | str | None = None,
+    name: str = "",
+    boost: bool = True,
+) -> SafeString:
+    """The one link to a child record: `{% child_link child %}`, or `{% child_link
+    public_id=row.child_public_id name=row.child_name %}` for a row without the Child. A row
+    with no name reads "Name not recorded"; `boost=False` makes htmx load the record as a whole
+    page (from a page whose fragments htmx swaps)."""
+    if child is not None:
+        public_id, name = child.public_id, name or child.full_name
+    if not public_id:
+        return format_html("{}", name or "—")
+    link = CHILD_LINK if boost else CHILD_LINK_UNBOOSTED
+    return format_html(link, child_url(public_id), name or "Name not recorded")
 
 
 # --- GOV.UK form renderer ---------------------------------------------------------------------

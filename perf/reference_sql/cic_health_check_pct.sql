@@ -47,18 +47,14 @@ open_child AS (
      WHERE c.date_of_death IS NULL OR c.date_of_death > %(as_at)s
 ),
 care_start AS (
-    -- The start of the period of care current at D: the latest care episode (not a short break)
-    -- started by D that no other care episode of the child was open the day before or ended on.
-    SELECT o.child_id, o.worker_id, o.team_id, (
-               SELECT max(e.start_date) FROM casework_careepisode e
-                WHERE e.child_id = o.child_id AND e.start_date <= %(as_at)s
-                  AND e.legal_status NOT IN ('V3', 'V4')
-                  AND NOT EXISTS (
-                      SELECT 1 FROM casework_careepisode b
-                       WHERE b.child_id = e.child_id AND b.start_date < e.start_date
-                         AND b.legal_status NOT IN ('V3', 'V4')
-                         AND (b.end_date IS NULL OR b.end_date >= e.start_date)
-                  )
+    -- The start of the period of care current at D (DfE): the latest episode started by D whose
+    -- reason for new episode is S; for a history that begins inside a period, the child's
+    -- earliest episode.
+    SELECT o.child_id, o.worker_id, o.team_id, COALESCE(
+               (SELECT max(e.start_date) FROM casework_careepisode e
+                 WHERE e.child_id = o.child_id AND e.start_date <= %(as_at)s AND e.rne = 'S'),
+               (SELECT min(e.start_date) FROM casework_careepisode e
+                 WHERE e.child_id = o.child_id AND e.start_date <= %(as_at)s)
            ) AS care_start
       FROM open_child o
      WHERE o.category = 'cic'

@@ -3,8 +3,8 @@
 -- Parameters: %(start)s and %(end)s (flow, inclusive).
 WITH
 period_start AS (
-    -- Care episodes (not short breaks) that start a period of care: no care episode of the child
-    -- was open the day before or ended on the start day.
+    -- Starts (DfE): care episodes (not short breaks, V3/V4) whose reason for new episode is S;
+    -- a readmission when the child had an earlier care episode.
     SELECT e.child_id, e.start_date,
            EXISTS (
                SELECT 1 FROM casework_careepisode p
@@ -14,12 +14,7 @@ period_start AS (
       FROM casework_careepisode e
      WHERE e.start_date BETWEEN %(start)s AND %(end)s
        AND e.legal_status NOT IN ('V3', 'V4')
-       AND NOT EXISTS (
-           SELECT 1 FROM casework_careepisode b
-            WHERE b.child_id = e.child_id AND b.start_date < e.start_date
-              AND b.legal_status NOT IN ('V3', 'V4')
-              AND (b.end_date IS NULL OR b.end_date >= e.start_date)
-       )
+       AND e.rne = 'S'
 ),
 measure_rows AS (
     SELECT alloc.worker_id, COALESCE(alloc.team_id, ref.team_id) AS team_id,

@@ -61,10 +61,12 @@ def children_in_care(as_at: date) -> QuerySet:
 class ReadmissionsLast12Months(Measure):
     """Admissions to care in the period that were readmissions.
 
-    Rule: periods of care that started in the period (12 months by default), in the numerator
-    when the child had an earlier period of care (any earlier care episode: the new period starts
-    only after the earlier ones have ended). Short-break episodes are not care. Source: the
-    council's scorecard; DfE SSDA903 periods of care (Children looked after in England)."""
+    Rule: starts in the period (12 months by default), in the numerator when the child had an
+    earlier period of care (any earlier care episode). A start follows the DfE definition
+    (`casework.cohorts.starts_period_q`): an episode whose reason for new episode is S, the legal
+    status not a short break (V3/V4); an episode coded L, P, T, B or U continues a period, also
+    the day after a short break. Source: the council's scorecard; DfE SSDA903 guide, periods of
+    care and reason for new episode; Children looked after in England (starts)."""
 
     code = "cic_readmission_12m_pct"
     title = "Admissions to care in the last 12 months that were readmissions"

@@ -23,7 +23,9 @@ class ThreeOrMorePlacementMoves(Measure):
 
     Rule: children in care at D with 3 or more moves in the 12 calendar months to D within their
     current period of care; a move is a new placement that is not the first of the period (a care
-    episode starting after the period began whose reason for new episode is P, T, B or U).
+    episode starting after the period began whose reason for new episode is P, T, B or U). The
+    period began with the latest episode coded RNE S (DfE: started to be looked after;
+    `casework.cohorts.period_of_care_start`), not at a gap or a short break.
     Source: the council's scorecard; DfE placement stability indicator (children looked after
     with 3 or more placements during the year), SSDA903 RNE codes."""
 

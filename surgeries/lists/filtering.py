@@ -72,12 +72,9 @@ def scope_q(scope: Scope) -> Q:
     when the statement runs: `visible_child_ids`)."""
     if scope.everything:
         return Q()
-    rows = Q(pk__in=[])
-    if scope.team_ids:
-        rows |= Q(team_id__in=sorted(scope.team_ids))
-    if scope.worker_ids:
-        rows |= Q(worker_id__in=sorted(scope.worker_ids))
-    return Q(InVisibleChildren(F("child_id"))) & rows
+    # A list row always names a child, so Scope.rows_q's rule is the child's visibility, here
+    # bound as ids; the list itself is the rows of the scope's teams and workers.
+    return Q(InVisibleChildren(F("child_id"))) & scope.team_or_worker_q()
 
 
 def visible_child_ids(scope: Scope, as_at: date, using: str = "default") -> list[int]:

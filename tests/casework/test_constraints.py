@@ -47,6 +47,13 @@ def _ended_before_started(factory: Any, **dates: date) -> Callable[[], models.Mo
     return build
 
 
+def _second_direct(model: Any, **fields: Any) -> models.Model:
+    """A row of a model with no factory that repeats an existing row's natural key."""
+    child = _child()
+    model.objects.create(child=child, **fields)
+    return model(child=child, **fields)
+
+
 def _second(factory: Any, **fields: Any) -> Callable[[], models.Model]:
     """A row that repeats an existing row's natural key."""
 
@@ -310,6 +317,20 @@ CASES = [
         "one_care_episode_per_child_per_start",
         _second(f.CareEpisodeFactory, start_date=date(2018, 2, 1)),
         "Care episode with this Child and DECOM already exists.",
+    ),
+    Case(
+        "one_held_episode_per_child_per_start",
+        lambda: _second_direct(
+            m.HeldEpisode, start_date=date(2018, 2, 1), return_year=2018, row={}
+        ),
+        "Held episode with this Child and DECOM already exists.",
+    ),
+    Case(
+        "one_open_episode_decision_per_episode",
+        lambda: _second_direct(
+            m.OpenEpisodeDecision, start_date=date(2018, 2, 1), last_reported_year=2018
+        ),
+        "Open episode decision with this Child and DECOM already exists.",
     ),
     Case(
         "one_care_review_per_day",

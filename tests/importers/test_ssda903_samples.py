@@ -1,5 +1,6 @@
-"""The public SSDA903 sample tables load (with quarantine for the children whose episodes
-overlap), and the children-in-care measures computed from them match an independent count."""
+"""The public SSDA903 sample tables load (with quarantine for the episodes that overlap another
+episode of the child, not the whole child), and the children-in-care measures computed from them
+match an independent count."""
 
 import csv
 import json
@@ -19,7 +20,7 @@ AS_AT = date(2018, 3, 31)
 
 def independent_children_in_care(folder, as_at: date) -> set[str]:
     """Recount from the CSV: children with an episode open at D whose legal status is not a
-    short break, leaving out children whose episodes overlap (they are quarantined)."""
+    short break, leaving out the episodes of each overlapping pair (they are quarantined)."""
     episodes: dict[str, list[tuple[date, date | None, str]]] = {}
     with (folder / "episodes.csv").open(encoding="utf-8-sig") as handle:
         for row in csv.DictReader(handle):
@@ -29,10 +30,14 @@ def independent_children_in_care(folder, as_at: date) -> set[str]:
     in_care = set()
     for child, chain in episodes.items():
         chain.sort()
-        if any(e is None or nxt[0] < e for (_, e, _), nxt in zip(chain, chain[1:])):
-            continue
+        held = set()
+        for n, ((_, e, _), nxt) in enumerate(zip(chain, chain[1:])):
+            if e is None or nxt[0] < e:
+                held |= {n, n + 1}
         if any(
-            s <= as_at and (e is None or e > as_at) and ls not in ("V3", "V4") for s, e, ls in chain
+            s <= as_at and (e is None or e > as_at) and ls not in ("V3", "V4")
+            for n, (s, e, ls) in enumerate(chain)
+            if n not in held
         ):
             in_care.add(child)
     return in_care

@@ -2,7 +2,10 @@
 section per area with its figures numbered as the seed report numbers them, and the risks; its
 headings are the PDF's bookmarks."""
 
+from datetime import date
+
 import pytest
+from django.core.management import call_command
 
 from scorecard.measures.base import COUNCIL
 from scorecard.pack import render_pack
@@ -21,6 +24,7 @@ def _labels(tree) -> list[str]:
 
 
 def test_pack_pdf_downloads_for_a_senior_leader(cast, as_user):
+    call_command("rollup_kpis", date=date(2018, 9, 30))
     response = as_user(cast.leader).get("/scorecard/2018-19-Q2/pack.pdf")
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"

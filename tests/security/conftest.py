@@ -62,12 +62,18 @@ def _world_rows(django_db_setup: None, django_db_blocker: Any) -> Iterator[World
     and most tests here are walks that read it) inside a transaction rolled back when the module
     ends. Each test still runs in a savepoint of it (pytest-django's `db`) that is rolled back, so
     every test starts from the same rows, as when each made its own."""
+    yield from rows_for_module(django_db_blocker, build_world)
+
+
+def rows_for_module(django_db_blocker: Any, build: Any) -> Iterator[Any]:
+    """`build(cast)`'s rows for a module fixture: made in a transaction rolled back when the
+    module ends, the caches they filled cleared."""
     from casework import workingdays
     from surgeries import lists as exceptions
 
     with django_db_blocker.unblock(), transaction.atomic():
         with override_settings(**TEST_SETTINGS):
-            rows = build_world(build_cast())
+            rows = build(build_cast())
         # As `_fresh_process_caches` does for a test: nothing loaded here outlives the rows.
         workingdays.clear_cache()
         exceptions.clear_compiled_cache()

@@ -158,11 +158,18 @@ MATRIX: dict[str, Entry] = {
         GET_POST,
         in_scope={r: {"POST": FORM_ANSWERS | {302}} for r in ROLES},
     ),
+    # GET: the chair's confirmation page (others are sent back to the agenda); POST: close.
     "surgeries:surgery_close": Entry(
-        _surgery, TEAM_RULE, POST, in_scope={r: {"POST": frozenset({302})} for r in ROLES}
+        _surgery,
+        TEAM_RULE,
+        GET_POST,
+        in_scope={r: {"GET": frozenset({200, 302}), "POST": frozenset({302})} for r in ROLES},
     ),
     "surgeries:surgery_minutes": Entry(
         lambda w, rel: {**_closed(w, rel), "fmt": "xlsx"}, TEAM_RULE
+    ),
+    "surgeries:surgery_agenda_export": Entry(
+        lambda w, rel: {**_surgery(w, rel), "fmt": "xlsx"}, TEAM_RULE
     ),
     # Drill-downs to the children behind a number, and their exports.
     "scorecard:drilldown": Entry(
@@ -198,6 +205,14 @@ NOT_CHILD_LEVEL: dict[str, str] = {
     "scorecard:charts": "aggregates",
     "scorecard:pack": "aggregates as PDF",
     "scorecard:export": "aggregates as CSV/XLSX",
+    "scorecard:report": "the committee report: aggregates, every role",
+    "scorecard:report_download": "the committee report as PDF, DOCX or XLSX: aggregates",
+    "scorecard:report_edit": "officers only (404 for others, test_report_publish_frozen.py)",
+    "scorecard:report_publish": "officers only; publishes aggregates",
+    "scorecard:report_version": "a published report's files: aggregates",
+    "scorecard:report_render_new": "starts rendering the pack of aggregates",
+    "scorecard:report_render": "a render's progress, its requester only",
+    "scorecard:report_render_pdf": "a rendered pack of aggregates, its requester only",
     "surgeries:surgery_new": "a form of the user's own teams; no child",
     "imports": "officers only (404 for others, tests/importers/test_import_pages.py)",
     "import_report": "officers only; an import's validation report",
@@ -295,6 +310,7 @@ def every_url(world: World) -> list[tuple[str, str]]:
         "quarter": QUARTER,
         "code": CP_MEASURE,
         "fmt": "csv",
+        "number": 1,
         "app_label": "casework",
     }
     admin_ids = admin_object_ids(world)

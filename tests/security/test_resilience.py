@@ -13,6 +13,7 @@ from django.db import DatabaseError
 from django.test import Client
 
 from surgeries.models import Surgery
+from tests.conftest import date_input
 from tests.security.conftest import table_state
 from tests.security.matrix import every_url
 
@@ -62,7 +63,11 @@ def test_database_error_mid_service_leaves_no_partial_write(world):
     client = Client(raise_request_exception=False)
     client.force_login(world.cast.manager_a1)
     before = table_state()
-    data = {"title": "Half-made surgery", "date": "2018-09-30", "teams": [world.cast.team_a1.pk]}
+    data = {
+        "title": "Half-made surgery",
+        **date_input("date", "2018-09-30"),
+        "teams": [world.cast.team_a1.pk],
+    }
     # The surgery, its teams and attendees are written, then the service fails before returning
     # (its closing log line stands in for any later step).
     with mock.patch("surgeries.services.log") as log:

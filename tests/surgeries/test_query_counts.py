@@ -1,4 +1,5 @@
-"""The workbench and the surgery page run a fixed number of queries whatever their length."""
+"""The workbench, the surgery page and a surgery child's page run a fixed number of queries
+whatever their length."""
 
 from datetime import date
 
@@ -6,7 +7,12 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from casework.models import Child, Referral
+from surgeries import services as surgery_services
 from surgeries.models import Surgery
+
+# Every statement of the request: session, user, audit row and savepoints included.
+AGENDA_QUERIES = 25
+CHILD_PAGE_QUERIES = 28
 
 
 def add_unallocated_children(team, count: int, start: int) -> None:
@@ -67,8 +73,43 @@ def test_surgery_page_query_count_is_the_same_for_10_and_1000_rows(cast, as_user
     url = f"/surgeries/meetings/{surgery.public_id}/"
     add_unallocated_children(cast.team_a1, 10, 0)
     small, response = queries_for(client, url)
-    assert len(response.context["agenda"].rows) == 10
+    assert response.context["agenda"].size == 10
     add_unallocated_children(cast.team_a1, 990, 10)
     large, response = queries_for(client, url)
-    assert len(response.context["agenda"].rows) == 1000
+    assert response.context["agenda"].size == 1000
     assert small == large
+
+
+def chosen_surgery(cast, size: int) -> Surgery:
+    return surgery_services.surgery_create(
+        user=cast.chair_a,
+        title="North",
+        date=date(2018, 9, 30),
+        service_area=None,
+        teams=[cast.team_a1],
+        lists=["allocated_pct"],
+        agenda_size=size,
+    )
+
+
+def test_agenda_and_child_pages_run_the_same_queries_for_10_and_1000_children(cast, as_user):
+    """The agenda of 40 chosen from 10 or from 1,000 children on the lists, and a child's page,
+    with the same queries (the lists are counted in SQL, never one query per child)."""
+    client = as_user(cast.chair_a)
+    add_unallocated_children(cast.team_a1, 10, 0)
+    few = chosen_surgery(cast, 40)
+    add_unallocated_children(cast.team_a1, 990, 10)
+    many = chosen_surgery(cast, 40)
+    assert len(few.agenda_children) == 10 and len(many.agenda_children) == 40
+    counts = {}
+    for name, surgery in (("few", few), ("many", many)):
+        child = Child.objects.get(pk=surgery.agenda_children[1])
+        counts[name] = (
+            queries_for(client, f"/surgeries/meetings/{surgery.public_id}/")[0],
+            queries_for(
+                client, f"/surgeries/meetings/{surgery.public_id}/children/{child.public_id}/"
+            )[0],
+        )
+    assert counts["few"] == counts["many"]
+    agenda, child_page = counts["many"]
+    assert agenda <= AGENDA_QUERIES and child_page <= CHILD_PAGE_QUERIES, counts

@@ -8,10 +8,11 @@ from datetime import date
 from openpyxl import load_workbook
 
 from surgeries.models import Action, AgendaItem, BarrierCode, Discussion, Surgery
+from tests.conftest import date_input
 
 
 def create_surgery(client, cast, *, title="Safeguarding North surgery", day="2018-09-30", **extra):
-    data = {"title": title, "date": day, "teams": [cast.team_a1.pk], **extra}
+    data = {"title": title, **date_input("date", day), "teams": [cast.team_a1.pk], **extra}
     response = client.post("/surgeries/meetings/new/", data)
     assert response.status_code == 302, response.content.decode()[:2000]
     return Surgery.objects.get(title=title)
@@ -77,13 +78,14 @@ def test_surgery_create_run_close_and_minutes(cast, lists, as_user):
     xlsx = client.get(f"/surgeries/meetings/{surgery.public_id}/minutes.xlsx")
     assert xlsx.status_code == 200
     book = load_workbook(io.BytesIO(xlsx.content))
-    agenda = [row for row in book["Agenda"].iter_rows(values_only=True)]
-    assert agenda[0][0] == "Child"
+    discussed = [row for row in book["Discussed"].iter_rows(values_only=True)]
+    assert discussed[0][:3] == ("No.", "Child", "LA child ID")
     assert any(
-        row[1] == lists.cp_a1.la_child_id and row[10] == "Child not available" for row in agenda[1:]
+        row[2] == lists.cp_a1.la_child_id and row[8] == "Child not available"
+        for row in discussed[1:]
     )
     actions = [row for row in book["Actions"].iter_rows(values_only=True)]
-    assert actions[1][2] == action.description
+    assert actions[1][3] == action.description
 
     # Closing twice changes nothing.
     client.post(f"/surgeries/meetings/{surgery.public_id}/close/")
@@ -139,7 +141,7 @@ def test_team_manager_can_chair_only_their_own_team(cast, lists, as_user):
     create_surgery(client, cast, title="Mine")
     response = client.post(
         "/surgeries/meetings/new/",
-        {"title": "Theirs", "date": "2018-09-30", "teams": [cast.team_a2.pk]},
+        {"title": "Theirs", **date_input("date", "2018-09-30"), "teams": [cast.team_a2.pk]},
     )
     assert response.status_code == 422
     assert not Surgery.objects.filter(title="Theirs").exists()

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('casework', '0005_visit_date_id'),
+        ('casework', '0006_ssda903_longitudinal_history'),
     ]
 
     operations = [

@@ -52,6 +52,21 @@ register("workbench (team manager)", "demo-manager", _workbench)
 register("workbench (head of service)", "demo-chair", _workbench)
 register("workbench page 5 (head of service)", "demo-chair", lambda: f"{_workbench()}&page=5")
 
+# The committee pack: the quarter's report laid out and written as PDF (its own goal, 3 s), and
+# the report page it is previewed on.
+PACK_GOAL_MS = 3000.0
+register(
+    "committee pack PDF (senior leader)",
+    "demo-leader",
+    "/scorecard/2018-19-Q2/pack.pdf?scope=council",
+    goal_ms=PACK_GOAL_MS,
+)
+register(
+    "committee report page (performance officer)",
+    "demo-performance",
+    "/scorecard/2018-19-Q2/report/?scope=council",
+)
+
 
 @dataclass
 class Result:

@@ -36,6 +36,12 @@ def render_report(report: Report, *, base_url: str = "", **context: Any) -> Docu
     return HTML(string=html, base_url=base_url or None).render(stylesheets=[stylesheet])
 
 
+def pdf_bytes(document: Document) -> bytes:
+    """The laid-out report as PDF. Whole fonts are embedded: subsetting them took a fifth of the
+    writing time, for a file the same size (the report uses most of each font's glyphs)."""
+    return document.write_pdf(full_fonts=True)
+
+
 def render_pack(quarter: Quarter, scope: MeasureScope, *, base_url: str = "") -> Document:
     return render_report(build_report(quarter, scope), base_url=base_url)
 

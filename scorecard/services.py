@@ -30,7 +30,7 @@ from scorecard.models import (
     ReportRender,
     ReportVersion,
 )
-from scorecard.pack import render_report
+from scorecard.pack import pdf_bytes, render_report
 from scorecard.periods import Quarter
 from scorecard.queries import scope_key, scorecard_measures, snapshot_results
 from scorecard.report import Cover, Report, build_report
@@ -253,7 +253,7 @@ def report_publish(*, quarter: Quarter, scope: MeasureScope, user: Any) -> Repor
             "sponsor": saved.sponsor,
         },
     )
-    version.pdf = render_report(report, version=version).write_pdf()
+    version.pdf = pdf_bytes(render_report(report, version=version))
     version.docx = report_docx(report)
     version.xlsx = report_xlsx(report)
     version.save()
@@ -303,7 +303,7 @@ def report_render_run(render_id: int) -> None:
         _render_progress(render_id, 60, "Laying out the pages")
         document = render_report(report)
         _render_progress(render_id, 85, "Writing the PDF")
-        pdf = document.write_pdf()
+        pdf = pdf_bytes(document)
     except Exception as exc:
         report_render_fail(render_id, repr(exc))
         raise

@@ -37,7 +37,7 @@ from scorecard.forms import ReportEditForm
 from scorecard.measures import registry
 from scorecard.measures.base import COUNCIL, Measure, MeasureScope, Period, Unit
 from scorecard.models import ReportRender
-from scorecard.pack import pdf_response, render_report
+from scorecard.pack import pdf_bytes, pdf_response, render_report
 from scorecard.periods import Quarter, latest_complete_quarter, measure_period
 from scorecard.presenter import (
     SCORECARD_HEADER,
@@ -357,7 +357,7 @@ def report_download(request: HttpRequest, quarter: str, fmt: str) -> HttpRespons
     report = services.report_working(q, scope)
     if fmt == "pdf":
         document = render_report(report, base_url=request.build_absolute_uri("/"))
-        return pdf_response(document.write_pdf(), f"committee-pack-{q.label}.pdf")
+        return pdf_response(pdf_bytes(document), f"committee-pack-{q.label}.pdf")
     if fmt == "docx":
         body = report_docx(report)
     elif fmt == "xlsx":

@@ -18,13 +18,13 @@ from surgeries.queries import workers_in_scope
 
 KIND_CHOICES = [("", "Overdue and due soon"), (ex.OVERDUE, "Overdue"), (ex.DUE_SOON, "Due soon")]
 ACTION_CHOICES = [("", "Any"), ("yes", "Has an open action"), ("no", "No open action")]
-# Workers offered in the "allocated worker" filter: roles that hold a caseload.
+# Workers offered in the "allocated worker" filter: the practitioner roles that hold a caseload
+# (a team's manager supervises the team's cases rather than holding them).
 FILTER_ROLES = (
     "social_worker",
     "asye",
     "senior_practitioner",
     "personal_adviser",
-    "team_manager",
     "family_support",
 )
 

@@ -160,6 +160,13 @@ class ExceptionRow:
         return Category.LABELS.get(self.category, self.category)
 
     @property
+    def due_in(self) -> int | None:
+        """Working days until the due date, for a row not yet overdue (days overdue below 0)."""
+        if self.days_overdue is None or self.days_overdue >= 0:
+            return None
+        return -self.days_overdue
+
+    @property
     def kind_label(self) -> str:
         return KIND_LABELS.get(self.kind, self.kind)
 

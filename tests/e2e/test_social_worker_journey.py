@@ -6,7 +6,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import check_page, sign_in
+from tests.e2e.conftest import check_page, rows_by_list, show_filter, sign_in
 
 pytestmark = pytest.mark.e2e
 
@@ -27,9 +27,10 @@ def test_social_worker_records_a_visit_and_the_child_leaves_the_unseen_list(
 
     page.goto("/surgeries/")
     expect(page.locator("h1")).to_have_text("Children needing action")
-    on_lists = page.locator("#list-summary tbody th").all_inner_texts()
+    on_lists = list(rows_by_list(page))
     label = next((x for x in UNSEEN_LISTS if x in on_lists), None)
     assert label, f"demo-worker should have a child on a not-seen list; lists: {on_lists}"
+    show_filter(page)
     page.get_by_label("List", exact=True).select_option(label=label)
     page.get_by_role("button", name="Apply filters").click()
     expect(page.locator(".moj-filter-tags")).to_contain_text(f"List: {label}")

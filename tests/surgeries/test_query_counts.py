@@ -46,6 +46,20 @@ def test_workbench_query_count_is_the_same_for_10_and_1000_rows(cast, as_user):
     assert small == large
 
 
+def test_filtered_workbench_query_count_is_fixed(cast, as_user):
+    """A filter adds the count of the lists with rows in the scope (the list filter's choices):
+    the stored date's marker and the grouped count, in its transaction (BEGIN, COMMIT),
+    whatever the length."""
+    client = as_user(cast.manager_a1)
+    add_unallocated_children(cast.team_a1, 10, 0)
+    plain, _ = queries_for(client, "/surgeries/")
+    small, _ = queries_for(client, "/surgeries/?list=allocated_pct")
+    add_unallocated_children(cast.team_a1, 990, 10)
+    large, response = queries_for(client, "/surgeries/?list=allocated_pct")
+    assert response.context["page"].counts.total >= 1000
+    assert small == large == plain + 4
+
+
 def test_surgery_page_query_count_is_the_same_for_10_and_1000_rows(cast, as_user):
     client = as_user(cast.chair_a)
     surgery = Surgery.objects.create(

@@ -7,7 +7,7 @@ from surgeries import lists as lists_module
 from tests import factories as f
 
 
-def test_worker_who_has_left_is_not_offered(cast, lists, as_user):
+def test_only_practitioners_in_post_are_offered(cast, lists, as_user):
     left = f.WorkerFactory(team=cast.team_a1, name="Left Before", end_date=date(2018, 9, 30))
     starting = f.WorkerFactory(team=cast.team_a1, name="Starts Later", start_date=date(2018, 10, 1))
     in_post = f.WorkerFactory(
@@ -18,6 +18,8 @@ def test_worker_who_has_left_is_not_offered(cast, lists, as_user):
     assert cast.worker_a1.pk in offered and in_post.pk in offered
     assert left.pk not in offered and starting.pk not in offered
     assert cast.worker_b1.pk not in offered
+    # The team's manager supervises the cases rather than holding them.
+    assert cast.manager_a1.worker.pk not in offered
 
 
 def test_only_lists_with_rows_in_the_scope_are_offered(cast, lists, as_user):
@@ -40,3 +42,14 @@ def test_caption_says_the_order_in_words(cast, lists, as_user):
     assert "-days" not in html.split("<caption")[1].split("</caption>")[0]
     html = client.get("/surgeries/", {"sort": "due"}).content.decode()
     assert "sorted by due date, earliest first" in html
+
+
+def test_a_row_not_yet_overdue_reads_due_in_working_days(cast, lists, as_user):
+    response = as_user(cast.manager_a1).get("/surgeries/", {"kind": "due_soon", "due_soon_wd": 30})
+    upcoming = [r for r in response.context["rows"] if r.days_overdue and r.days_overdue < 0]
+    assert upcoming
+    html = response.content.decode()
+    for row in upcoming:
+        assert row.due_in == -row.days_overdue
+        cell = html.split(f'id="{row.key}"')[1].split('data-label="Due date"')[0]
+        assert f"due in {row.due_in}<" in cell and f">{row.days_overdue}<" not in cell

@@ -252,6 +252,8 @@ NOT_CHILD_LEVEL: dict[str, str] = {
     "imports": "officers only (404 for others, tests/importers/test_import_pages.py)",
     "import_report": "officers only; an import's validation report",
     "import_report_csv": "officers only; an import's validation report",
+    "open_episodes": "officers only (council-wide, audited); episodes a later 903 return dropped",
+    "open_episode_decide": "officers only (council-wide, audited); POST records the choice",
 }
 # The admin is staff-only and read-only for case data; it has its own tests (tests/casework).
 NOT_CHILD_LEVEL_NAMESPACES = ("admin",)

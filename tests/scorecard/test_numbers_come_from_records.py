@@ -1,6 +1,6 @@
 """The figures come from the records: take the visits or the health checks away and the measures
 that count them collapse: without visits cin_seen_pct and cp_seen_10wd_pct, without health
-checks cic_health_check_pct."""
+checks cic_health_check_pct (and, where no check is recorded at all, "no data", never 0%)."""
 
 from datetime import date
 from decimal import Decimal
@@ -45,5 +45,16 @@ def test_deleting_every_visit_collapses_the_seen_measures(cast):
 def test_deleting_every_health_check_collapses_the_health_measure(cast):
     build(cast.team_a1)
     assert value("cic_health_check_pct") == Decimal("100.0")
+    # The council still records health checks (one, of a child who is not in care), so the
+    # children in care without one make 0%, a figure.
     HealthCheck.objects.all().delete()
+    f.HealthCheckFactory(child=f.ChildFactory(), date=date(2018, 6, 1))
     assert value("cic_health_check_pct") == Decimal("0.0")
+
+
+def test_with_no_health_check_recorded_at_all_the_measure_has_no_data(cast):
+    build(cast.team_a1)
+    HealthCheck.objects.all().delete()
+    measure = get("cic_health_check_pct")
+    assert measure.result(AS_AT).value is None
+    assert "OC2" in (measure.no_data_reason(AS_AT) or "")

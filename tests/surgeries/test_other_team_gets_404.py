@@ -114,7 +114,9 @@ def test_workbench_never_shows_another_teams_children(cast, lists, as_user):
     assert str(lists.cp_b1.public_id) in html
 
 
-def test_senior_leader_sees_no_child_rows(cast, lists, as_user):
+def test_senior_leader_is_told_the_workbench_is_not_for_their_role(cast, lists, as_user):
     response = as_user(cast.leader).get("/surgeries/")
-    assert response.status_code == 200
-    assert response.context["rows"] == []
+    assert response.status_code == 403
+    html = response.content.decode()
+    for child in (lists.cp_a1, lists.cp_b1):
+        assert str(child.public_id) not in html

@@ -15,6 +15,12 @@ AGENDA_QUERIES = 25
 CHILD_PAGE_QUERIES = 28
 
 
+def no_jit_statements() -> int:
+    """On PostgreSQL the lists' SQL runs after a `SET LOCAL jit = off` (surgeries/lists/sql.py):
+    one statement more per lists read than on SQLite."""
+    return 1 if connection.vendor == "postgresql" else 0
+
+
 def add_unallocated_children(team, count: int, start: int) -> None:
     """Children referred to the team and never allocated: on the unallocated list (and others)."""
     children = Child.objects.bulk_create(
@@ -57,7 +63,7 @@ def test_filtered_workbench_query_count_is_fixed(cast, as_user):
     add_unallocated_children(cast.team_a1, 990, 10)
     large, response = queries_for(client, "/surgeries/?list=allocated_pct")
     assert response.context["page"].counts.total >= 1000
-    assert small == large == plain + 4
+    assert small == large == plain + 4 + no_jit_statements()
 
 
 def test_surgery_page_query_count_is_the_same_for_10_and_1000_rows(cast, as_user):
@@ -112,4 +118,5 @@ def test_agenda_and_child_pages_run_the_same_queries_for_10_and_1000_children(ca
         )
     assert counts["few"] == counts["many"]
     agenda, child_page = counts["many"]
-    assert agenda <= AGENDA_QUERIES and child_page <= CHILD_PAGE_QUERIES, counts
+    extra = no_jit_statements()
+    assert agenda <= AGENDA_QUERIES + extra and child_page <= CHILD_PAGE_QUERIES + extra, counts

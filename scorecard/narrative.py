@@ -3,10 +3,10 @@ the report a performance officer writes by hand (DESIGN.md section 1, the seed r
 
 The rules, each from the seed report:
 
-- **Change is a percentage of the earlier value**, to one decimal place ("up by 12.8% from 789 to
-  890"), for percentages too ("down by 12.4% from 72.8% to 63.8%"): the report's note says every
+- **Change is a percentage of the earlier value**, to one decimal place ("up by 12.5% from 400 to
+  450"), for percentages too ("down by 12.5% from 80% to 70%"): the report's note says every
   change is shown as a percentage increase or decrease. It is always computed from the two
-  numbers stated, never copied (2,287 to 1,996 is a 12.7% fall).
+  numbers stated, never copied (2,000 to 1,750 is a 12.5% fall, whatever a hand-written draft said).
 - **The verb follows the direction, the judgement follows the polarity**: a count rises or falls
   ("increased", "reduced"); where the measure has a polarity the sentence says whether that is an
   improvement or a decline; a run of changes the same way "continued to increase".
@@ -36,7 +36,7 @@ NUMBER_WORDS = {2: "two", 3: "three", 4: "four", 5: "five", 6: "six", 7: "seven"
 
 @dataclass(frozen=True)
 class Phrase:
-    """How the report speaks of a measure. A count: `noun` follows the number ("890 children
+    """How the report speaks of a measure. A count: `noun` follows the number ("450 children
     subject to protection plans"). A percentage: `noun` is the whole cohort and `predicate`
     what the counted part did ("81% (1,630) of all assessments completed ... were within 45
     working days")."""
@@ -167,7 +167,7 @@ class Facts:
 
 
 def number(value: Decimal | int | float) -> str:
-    """1,996 or 63.8: thousands separated, no trailing zeros."""
+    """1,750 or 70.5: thousands separated, no trailing zeros."""
     d = Decimal(str(value))
     if d == d.to_integral_value():
         return f"{int(d):,}"
@@ -175,14 +175,14 @@ def number(value: Decimal | int | float) -> str:
 
 
 def figure_value(value: Decimal | int | float, unit: str) -> str:
-    """A measure's value in its unit: "63.8%" or "890"."""
+    """A measure's value in its unit: "70.5%" or "450"."""
     if unit == "percent":
         return number(Decimal(str(value)).quantize(Decimal("0.1"), ROUND_HALF_UP)) + "%"
     return number(value)
 
 
 def change_words(previous: Decimal, current: Decimal, unit: str) -> str:
-    """ "up by 12.8% from 789 to 890", "unchanged at 90.8%", "up from 0 to 4"."""
+    """ "up by 12.5% from 400 to 450", "unchanged at 90.8%", "up from 0 to 4"."""
     pct = percent_change(Decimal(previous), Decimal(current))
     prev, cur = figure_value(previous, unit), figure_value(current, unit)
     if Decimal(current) == Decimal(previous):

@@ -46,9 +46,24 @@ def _chromium_available() -> bool:
     return chromium_path() is not None and importlib.util.find_spec("playwright") is not None
 
 
+def pytest_addoption(parser):
+    parser.addoption(
+        "--transactional",
+        choices=("include", "only", "exclude"),
+        default="include",
+        help=(
+            "include: every test, the transactional ones last (the default); exclude: all but the "
+            "transactional tests, which is what runs in parallel processes (`make test`'s first "
+            "pass); only: the transactional tests, in one process (its second pass). See "
+            "'Order and isolation' below."
+        ),
+    )
+
+
 @pytest.hookimpl(trylast=True)  # after pytest-django's ordering, for _transactional_tests_last
 def pytest_collection_modifyitems(config, items):
     _transactional_tests_last(items)
+    _keep_transactional(config, items)
     in_ci = os.environ.get("CI", "").lower() == "true"
     for item in items:
         missing = []
@@ -105,6 +120,21 @@ def _transactional(item: pytest.Item) -> bool:
 
 def _in_e2e_folder(item: pytest.Item) -> bool:
     return "e2e" in Path(str(item.path)).relative_to(Path(__file__).parent).parts[:1]
+
+
+def _keep_transactional(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """--transactional=exclude|only splits the suite in two. pytest-xdist hands each process
+    whole files in whatever order they come, so one process would run a transactional test (which
+    ends by emptying every table) before the database tests that rely on the migrations' rows:
+    the transactional tests therefore run after the others, in a pass of their own."""
+    wanted = config.getoption("transactional")
+    if wanted == "include":
+        return
+    keep = [item for item in items if _transactional(item) == (wanted == "only")]
+    if len(keep) != len(items):
+        chosen = set(keep)
+        config.hook.pytest_deselected(items=[item for item in items if item not in chosen])
+        items[:] = keep
 
 
 def _transactional_tests_last(items: list[pytest.Item]) -> None:

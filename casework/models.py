@@ -492,7 +492,9 @@ class CareEpisode(Stamped):
     distance_miles = models.DecimalField(max_digits=6, decimal_places=1, null=True, blank=True)
     # SSDA903 URN: Ofsted's unique reference number of the placement provider (7 characters,
     # "SC" and 6 digits for older registrations; XXXXXXX when the placement is not registered).
-    urn = models.CharField("URN of the placement provider", max_length=8, blank=True, default="")
+    urn = models.CharField(
+        "URN of the placement provider", max_length=8, blank=True, default="", db_default=""
+    )
     # The latest SSDA903 collection year (year ending 31 March) whose return reported this
     # episode: a return is authoritative for its own year, so an earlier year's copy never
     # overwrites it. Empty for an episode recorded in the app.

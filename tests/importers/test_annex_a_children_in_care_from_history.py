@@ -78,6 +78,12 @@ def test_a_change_of_legal_status_starts_it_again(db):
     assert row["Start Date of Most Recent Placement"] == date(2018, 2, 1)
 
 
+def test_an_episode_that_ends_the_day_it_begins_starts_its_own_legal_status(db):
+    child = f.ChildFactory()
+    episode(child, date(2018, 9, 30), date(2018, 9, 30), rne="S", ls="C1", rec="E4A")
+    assert list_8_row(child)[STATUS_START] == date(2018, 9, 30)
+
+
 # --- placements in the last 12 months -------------------------------------------------------
 
 
@@ -163,6 +169,16 @@ def test_missing_and_absent_episodes_under_way_in_the_12_months_are_counted_apar
         MissingEpisode.objects.create(child=child, kind=kind, start_date=start, end_date=end)
     row = list_8_row(child)
     assert (row[MISSING], row[ABSENT]) == (2, 1)
+
+
+def test_no_missing_table_loaded_leaves_the_counts_empty_not_0(db):
+    child = f.ChildFactory()
+    episode(child, date(2016, 1, 1), rne="S")
+    row = list_8_row(child)
+    assert (row[MISSING], row[ABSENT]) == (None, None)
+    MissingEpisode.objects.create(child=f.ChildFactory(), kind="M", start_date=date(2018, 1, 1))
+    row = list_8_row(child)
+    assert (row[MISSING], row[ABSENT]) == (0, 0)
 
 
 def test_latest_health_and_dental_checks_on_or_before_the_date(db):

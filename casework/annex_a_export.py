@@ -422,14 +422,27 @@ def legal_status_start(
     )
 
 
+def begins_placement() -> Q:
+    """On a care_episodes() queryset: the episode begins a placement. Its RNE says so (S, P, T,
+    B or U), or no care episode of the child ends the day it begins: after a gap or a short
+    break the child is in a placement in care whatever the episode's code says (an RNE of L
+    there is a coding error, and the placement still counts)."""
+    adjoining = care_episodes().filter(
+        child=OuterRef("child_id"),
+        end_date=OuterRef("start_date"),
+        start_date__lt=OuterRef("start_date"),
+    )
+    return Q(rne__in=PLACEMENT_START_RNE) | Q(~Exists(adjoining))
+
+
 def placements_in_window(as_at: date, first_day: date) -> Any:
     """Number of placements the child had in the window first_day..D: the placements begun in it
-    (care episodes with RNE S, P, T, B or U) plus the one the child was already in on its first
+    (`begins_placement`) plus the one the child was already in on its first
     day (a care episode begun before the window and open on its first day, or ending that day).
     Short breaks (V3/V4) are not placements in care."""
     begun = care_episodes().filter(
+        begins_placement(),
         child=OuterRef("pk"),
-        rne__in=PLACEMENT_START_RNE,
         start_date__gte=first_day,
         start_date__lte=as_at,
     )
@@ -512,9 +525,7 @@ def children_looked_after(as_at: date) -> QuerySet[Child]:
             placement_start=Coalesce(
                 Subquery(
                     care_episodes()
-                    .filter(
-                        child=OuterRef("pk"), rne__in=PLACEMENT_START_RNE, start_date__lte=as_at
-                    )
+                    .filter(begins_placement(), child=OuterRef("pk"), start_date__lte=as_at)
                     .order_by("-start_date")
                     .values("start_date")[:1]
                 ),

@@ -118,6 +118,15 @@ def test_short_breaks_are_not_placements(db):
     assert list_8_row(child)[PLACEMENTS] == 1
 
 
+def test_an_episode_after_a_gap_begins_a_placement_whatever_its_code(db):
+    child = f.ChildFactory()
+    episode(child, date(2017, 11, 1), date(2017, 11, 3), rne="S", ls="V3", rec="E8")
+    episode(child, date(2017, 12, 1), rne="L")  # no care episode ends that day
+    row = list_8_row(child)
+    assert row[PLACEMENTS] == 1
+    assert row["Start Date of Most Recent Placement"] == date(2017, 12, 1)
+
+
 # --- second or later period of care in the last 12 months -----------------------------------
 
 

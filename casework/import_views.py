@@ -11,6 +11,7 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
@@ -32,7 +33,7 @@ from casework.importers.ssda903_stored import (
     rule_counts,
     stored_history_problems,
 )
-from casework.models import CareEpisode, ImportRun, OpenEpisodeDecision
+from casework.models import CareEpisode, ImportRun, OpenEpisodeDecision, QuarantinedRecord
 from casework.reporting import long_date, reporting_date
 from casework.scope import children_visible_to
 from casework.services import open_episode_decide
@@ -182,9 +183,33 @@ def import_report(request: HttpRequest, pk: int) -> HttpResponse:
             "page": page,
             "counts": sorted(run.counts.items()),
             "history": _history_summary(run),
-            "left_out": sorted((run.counts.get("left out at 31 March") or {}).items()),
+            **_left_out_summary(run),
         },
     )
+
+
+def _left_out_summary(run: ImportRun) -> dict[str, Any]:
+    """What the import did not load and what that does to the headline figure: rows
+    quarantined by table, SSDA903 episodes held out of the history (overlapping pairs), and for
+    each return's 31 March the children in care counted and those left out of the count."""
+    quarantined = list(
+        QuarantinedRecord.objects.filter(import_run=run)
+        .values_list("table")
+        .annotate(n=Count("pk"))
+        .order_by("table")
+    )
+    episodes = run.counts.get("episodes") if run.kind == ImportRun.Kind.SSDA903 else None
+    held = episodes.get("held (overlapping)", 0) if isinstance(episodes, dict) else 0
+    left = run.counts.get("left out at 31 March") or {}
+    counted = run.counts.get("children in care at 31 March") or {}
+    years = sorted(set(left) | set(counted))
+    return {
+        "quarantined": quarantined,
+        "quarantined_total": sum(n for _, n in quarantined),
+        "held": held,
+        "warnings": sum(1 for e in run.errors if e.get("severity") == "warning"),
+        "left_out": [(year, left.get(year, 0), counted.get(year)) for year in years],
+    }
 
 
 def _history_summary(run: ImportRun) -> dict[str, int] | None:

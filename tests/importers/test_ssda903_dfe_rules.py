@@ -6,6 +6,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from django.urls import reverse
 
 from casework.importers.pipeline import run_import
 from casework.importers.ssda903 import SSDA903Importer
@@ -139,3 +140,25 @@ def test_the_report_counts_the_children_the_quarantine_removes_at_31_march(db, t
         "B2,01/01/2018,S,C2,N1,U1,PR1,,,,,,\n",
     )
     assert result.run.counts["left out at 31 March"] == {"2019": 1}
+    assert result.run.counts["children in care at 31 March"] == {"2019": 1}
+
+
+def test_the_report_page_says_what_was_left_out_and_what_it_does_to_the_figure(
+    cast, as_user, tmp_path
+):
+    result = load(
+        tmp_path / "2019",
+        BOY + "B2,1,01/02/2010,WBRI,,,\nC3,1,01/02/2010,WBRI,,,\n",
+        "A1,01/01/2018,Q,C2,N1,U1,PR1,,,,,,\n"  # quarantined, open at 31 March: left out
+        "B2,01/01/2018,S,C2,N1,U1,PR1,,,,,,\n"  # counted
+        "C3,01/04/2018,S,C2,N1,U1,PR1,01/10/2018,E11,,,,\n"  # C3's two overlap: both held
+        "C3,01/09/2018,S,C2,N1,U1,PR1,,,,,,\n",
+    )
+    response = as_user(cast.performance).get(reverse("import_report", args=[result.run.pk]))
+    assert response.context["left_out"] == [("2019", 2, 1)]
+    assert response.context["held"] == 2
+    body = " ".join(response.content.decode().split())
+    assert "What was left out" in body
+    # A1's row and C3's overlapping pair are quarantined; the pair is also held.
+    assert "3 rows quarantined, not loaded (episodes: 3)" in body
+    assert "2 episodes of these children are held out of the care history" in body

@@ -118,7 +118,7 @@ def test_the_command_lists_the_problems_and_can_fail_on_errors(db, tmp_path):
     call_command("check_ssda903", stdout=out)
     text = out.getvalue()
     assert "overlap error        2" in text
-    assert "[overlap error] child A1, 2018/19 return, episodes episode from 01/09/2018" in text
+    assert "[overlap error] child A1, 2018/19 return, episode from 01/09/2018" in text
     csv_out = StringIO()
     call_command("check_ssda903", "--csv", "--rule", "overlap", stdout=csv_out)
     lines = csv_out.getvalue().lstrip("\ufeff").splitlines()

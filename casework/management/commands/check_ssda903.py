@@ -45,7 +45,7 @@ class Command(BaseCommand):
             for p in problems:
                 self.stdout.write(
                     f"  - [{p.code} {p.severity}] child {p.child}, {p.return_label}, "
-                    f"{p.table} {p.record}, field {p.field}: {p.message}"
+                    f"{p.record}, field {p.field}: {p.message}"
                 )
         if options["fail_on_errors"] and any(p.severity == "error" for p in problems):
             raise CommandError("The stored history has errors: see the list above.")

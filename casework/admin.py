@@ -49,20 +49,13 @@ class RefreshesStoredListsMixin:
     the drill-downs and the scorecard on the next request, not after the nightly refresh.
 
     The children are noted when the object is saved and announced once the inlines are saved
-    too (`save_related`), so the rows are computed from the whole edit."""
+    too (`save_related`), so the rows are computed from the whole edit. A worker's own record
+    carries no child row (a child's team is the allocation's): the workers' caseload lists,
+    like a closure day's new calendar, follow at the nightly refresh."""
 
     def _touched_children(self, obj: Any, form: Any) -> set[int]:
         if isinstance(obj, m.Child):
             return {obj.pk}
-        if isinstance(obj, m.Worker):
-            # A worker's team or dates decide where their allocated children are listed.
-            if not getattr(form, "changed_data", None):
-                return set()
-            return set(
-                m.Involvement.objects.filter(
-                    open_at(reporting_date()), worker=obj, role=m.Involvement.Role.ALLOCATED_WORKER
-                ).values_list("child_id", flat=True)
-            )
         ids: set[int] = {obj.child_id} if getattr(obj, "child_id", None) else set()
         # A record moved to another child changes the lists of both.
         before = (getattr(form, "initial", None) or {}).get("child")

@@ -162,3 +162,37 @@ def test_the_report_page_says_what_was_left_out_and_what_it_does_to_the_figure(
     # A1's row and C3's overlapping pair are quarantined; the pair is also held.
     assert "3 rows quarantined, not loaded (episodes: 3)" in body
     assert "2 episodes of these children are held out of the care history" in body
+
+
+WITH_PL_LA = EPISODES.rstrip("\n") + ",PL_LA\n"
+OPEN_2018 = {"RNE": "S", "LS": "C2", "CIN": "N1", "PLACE": "U1", "PLACE_PROVIDER": "PR1"}
+
+
+def _open_episode(child: str, **codes: str) -> str:
+    c = OPEN_2018 | codes
+    pl_la = codes.get("PL_LA", "E10000013")
+    return (
+        f"{child},01/06/2017,{c['RNE']},{c['LS']},{c['CIN']},{c['PLACE']},{c['PLACE_PROVIDER']},"
+        f",,,,,,{pl_la}\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("code", "column", "changed"),
+    [("503A", "RNE", "P"), ("503B", "LS", "C1"), ("503C", "CIN", "N2"), ("503D", "PLACE", "U2"),
+     ("503E", "PLACE_PROVIDER", "PR2"), ("503H", "PL_LA", "E10000014")],
+)  # fmt: skip
+def test_503_the_next_return_repeats_last_years_open_episode(db, tmp_path, code, column, changed):
+    """A1's open episode carries over unchanged (passes); B2's comes back with one code changed."""
+    children = BOY + "B2,1,01/02/2010,WBRI,,,\n"
+    returns = {
+        "2018": _open_episode("A1") + _open_episode("B2"),
+        "2019": _open_episode("A1") + _open_episode("B2", **{column: changed}),
+    }
+    for year, rows in returns.items():
+        folder = tmp_path / year
+        folder.mkdir()
+        (folder / "header.csv").write_text(HEADER + children)
+        (folder / "episodes.csv").write_text(WITH_PL_LA + rows)
+        result = run_import(SSDA903Importer(), [folder], quarantine=True)
+    assert hits(result, code) == [("B2", 2, column, "warning")]

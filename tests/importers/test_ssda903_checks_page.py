@@ -51,7 +51,7 @@ def test_officers_see_each_problem_and_the_page_is_linked_from_imports(cast, as_
         "2018/19 return",
     )
     body = response.content.decode()
-    assert "903-A1" in body and "episode from 01/06/2018" in body
+    assert "903-A1" in body and "Episode from 01/06/2018" in body
     event = AccessEvent.objects.get(url_name="ssda903_checks")
     assert event.child_ids == [child.pk] and event.action == "view"
 

@@ -49,23 +49,27 @@ run: seed-council
 # journeys, the real Celery workers), which commit and empty the tables, in one process.
 # Both passes run and the target fails if either does. pytest's exit code 5 means a pass
 # collected no tests: fine for one pass (PYTEST_ARGS may name a single file), but a run in
-# which neither pass tested anything must fail.
+# which neither pass tested anything must fail. $(1): arguments both passes take (a marker).
 TEST_PROCESSES ?= 2
+define two_passes
+@$(PY) -m pytest -n $(TEST_PROCESSES) --dist loadfile --transactional=exclude $(1) $(PYTEST_ARGS); \
+first=$$?; \
+$(PY) -m pytest --transactional=only $(1) $(PYTEST_ARGS); second=$$?; \
+if [ $$first -eq 5 ] && [ $$second -eq 5 ]; then echo "pytest collected no tests" >&2; exit 1; fi; \
+for status in $$first $$second; do \
+	if [ $$status -ne 0 ] && [ $$status -ne 5 ]; then exit $$status; fi; \
+done
+endef
+
 test: install
-	@$(PY) -m pytest -n $(TEST_PROCESSES) --dist loadfile --transactional=exclude $(PYTEST_ARGS); \
-	first=$$?; \
-	$(PY) -m pytest --transactional=only $(PYTEST_ARGS); second=$$?; \
-	if [ $$first -eq 5 ] && [ $$second -eq 5 ]; then echo "pytest collected no tests" >&2; exit 1; fi; \
-	for status in $$first $$second; do \
-		if [ $$status -ne 0 ] && [ $$status -ne 5 ]; then exit $$status; fi; \
-	done
+	$(call two_passes,)
 
 # Everyday work: the whole suite but the browser journeys (e2e), the security walks over every
-# URL (walk) and the synthetic council's calibration (slow). `make test` still runs them all.
+# URL (walk) and the synthetic council's calibration (slow), in the same two passes as `make
+# test` (the second holds only the few Celery worker tests). `make test` still runs them all.
 FAST_MARKERS := not e2e and not walk and not slow
 test-fast: install
-	@$(PY) -m pytest -m "$(FAST_MARKERS)" $(PYTEST_ARGS); status=$$?; \
-	if [ $$status -eq 5 ]; then echo "pytest collected no tests" >&2; exit 1; fi; exit $$status
+	$(call two_passes,-m "$(FAST_MARKERS)")
 
 # Only the browser journeys in Debian's Chromium (tests/e2e); `make test` runs them as well.
 e2e: install

@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 DEMO_ENV := REPORTING_DATE=$${REPORTING_DATE:-2018-09-30}
 
-.PHONY: install run test test-fast e2e lint format migrate seed worker beat clean assets perfbench bench-embedded
+.PHONY: install run test test-fast e2e lint format migrate seed seed-council worker beat clean assets perfbench bench-embedded
 
 # uv (pinned in requirements-dev.txt, installed by pip) installs the requirements: it downloads
 # and unpacks in parallel, a fresh clone's install in seconds where pip took two minutes.
@@ -19,46 +19,57 @@ install: $(VENV)/.installed
 migrate: install
 	$(PY) manage.py migrate --noinput
 
-seed: migrate
-	$(PY) manage.py load_targets
-	$(DEMO_ENV) $(PY) manage.py seed_demo --if-empty --no-rollup
+seed: seed-council
 	$(DEMO_ENV) $(PY) manage.py seed_surgeries --if-empty
 
-run: seed
+# The council and its logins: what the first page needs. `make run` adds the surgery history
+# (half a minute on SQLite) in the background, once the server is up.
+seed-council: migrate
+	$(PY) manage.py load_targets
+	$(DEMO_ENV) $(PY) manage.py seed_demo --if-empty --no-rollup
+
+# runserver --skip-checks: `migrate` ran the system checks a moment ago.
+run: seed-council
 	@echo ""
 	@echo "  Serving on http://127.0.0.1:$(PORT)/  (reporting date $${REPORTING_DATE:-2018-09-30})"
 	@echo "  Sign in as demo-manager, demo-worker, demo-chair, demo-leader, demo-performance or demo-admin"
 	@echo "  with the password: $$($(PY) manage.py demo_password)"
-	@echo "  In the background (log: rollup.log) the surgery lists are stored for the workbench, then the"
-	@echo "  scorecard's quarterly snapshots: the current quarter first, earlier ones over the next minutes."
+	@echo "  In the background (log: rollup.log) six months of surgeries are added, the surgery lists are"
+	@echo "  stored for the workbench, then the scorecard's quarterly snapshots: the current quarter first,"
+	@echo "  earlier ones over the next minutes."
 	@echo ""
-	@(($(DEMO_ENV) $(PY) manage.py refresh_exception_lists; \
+	@(($(DEMO_ENV) $(PY) manage.py seed_surgeries --if-empty; \
+		$(DEMO_ENV) $(PY) manage.py refresh_exception_lists; \
 		$(DEMO_ENV) $(PY) manage.py rollup_kpis --from 2016-04-01 --to $${REPORTING_DATE:-2018-09-30} \
 		--quarter-ends --newest-first --skip-existing) > rollup.log 2>&1 &)
-	$(DEMO_ENV) $(PY) manage.py runserver 127.0.0.1:$(PORT)
+	$(DEMO_ENV) $(PY) manage.py runserver --skip-checks 127.0.0.1:$(PORT)
 
 # The whole suite in two passes: every test but the transactional ones on two processes
 # (pytest-xdist, a file to a process at a time), then the transactional ones (the browser
 # journeys, the real Celery workers), which commit and empty the tables, in one process.
 # Both passes run and the target fails if either does. pytest's exit code 5 means a pass
 # collected no tests: fine for one pass (PYTEST_ARGS may name a single file), but a run in
-# which neither pass tested anything must fail.
+# which neither pass tested anything must fail. $(1): arguments both passes take (a marker).
 TEST_PROCESSES ?= 2
+define two_passes
+@$(PY) -m pytest -n $(TEST_PROCESSES) --dist loadfile --transactional=exclude $(1) $(PYTEST_ARGS); \
+first=$$?; \
+$(PY) -m pytest --transactional=only $(1) $(PYTEST_ARGS); second=$$?; \
+if [ $$first -eq 5 ] && [ $$second -eq 5 ]; then echo "pytest collected no tests" >&2; exit 1; fi; \
+for status in $$first $$second; do \
+	if [ $$status -ne 0 ] && [ $$status -ne 5 ]; then exit $$status; fi; \
+done
+endef
+
 test: install
-	@$(PY) -m pytest -n $(TEST_PROCESSES) --dist loadfile --transactional=exclude $(PYTEST_ARGS); \
-	first=$$?; \
-	$(PY) -m pytest --transactional=only $(PYTEST_ARGS); second=$$?; \
-	if [ $$first -eq 5 ] && [ $$second -eq 5 ]; then echo "pytest collected no tests" >&2; exit 1; fi; \
-	for status in $$first $$second; do \
-		if [ $$status -ne 0 ] && [ $$status -ne 5 ]; then exit $$status; fi; \
-	done
+	$(call two_passes,)
 
 # Everyday work: the whole suite but the browser journeys (e2e), the security walks over every
-# URL (walk) and the synthetic council's calibration (slow). `make test` still runs them all.
+# URL (walk) and the synthetic council's calibration (slow), in the same two passes as `make
+# test` (the second holds only the few Celery worker tests). `make test` still runs them all.
 FAST_MARKERS := not e2e and not walk and not slow
 test-fast: install
-	@$(PY) -m pytest -m "$(FAST_MARKERS)" $(PYTEST_ARGS); status=$$?; \
-	if [ $$status -eq 5 ]; then echo "pytest collected no tests" >&2; exit 1; fi; exit $$status
+	$(call two_passes,-m "$(FAST_MARKERS)")
 
 # Only the browser journeys in Debian's Chromium (tests/e2e); `make test` runs them as well.
 e2e: install

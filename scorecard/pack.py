@@ -8,20 +8,25 @@ become PDF bookmarks, so a committee member can jump to a section; the footer nu
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.http import HttpResponse
 from django.template.loader import render_to_string
-from weasyprint import CSS, HTML
-from weasyprint.document import Document
 
 from scorecard.measures.base import MeasureScope
 from scorecard.periods import Quarter
 from scorecard.report import Report, build_report
 
+if TYPE_CHECKING:
+    from weasyprint.document import Document
+
 
 def render_report(report: Report, *, base_url: str = "", **context: Any) -> Document:
     """The laid-out report (pages, bookmarks), before it is written as PDF."""
+    # Imported here: importing WeasyPrint parses its default stylesheets (a second or two), which
+    # every process that loads the URLconf (the server, each management command) would pay.
+    from weasyprint import CSS, HTML
+
     # The figures' numbers go with the page (where a screen reader needs them) and the DOCX and
     # XLSX; the PDF draws each figure with its values labelled, as the seed report does.
     html = render_to_string(

@@ -53,7 +53,7 @@ from casework.demo.workforce import (
     build_workers,
     top_up_changes,
 )
-from casework.demo.writer import BulkLoad, Writer, load_stamp
+from casework.demo.writer import BulkLoad, SQLiteBulkLoad, Writer, load_stamp
 
 # Tables a locality writes, in writing order.
 LOCALITY_MODELS: tuple[type[models.Model], ...] = (
@@ -255,11 +255,12 @@ def seed_council(
     missing = [name for name in SERVICE_AREAS.values() if name not in areas]
     setup.insert(m.ServiceArea, ["name"], [(name,) for name in missing])
     starts = {model._meta.label: setup.first_id(model) for model in LOCALITY_MODELS}
-    bulk = None
-    if connection.vendor == "postgresql" and not any(
+    bulk: BulkLoad | SQLiteBulkLoad | None = None
+    if connection.vendor in ("postgresql", "sqlite") and not any(
         model._default_manager.exists() for model in LOCALITY_MODELS
     ):
-        bulk = BulkLoad([model._meta.db_table for model in LOCALITY_MODELS])
+        tables = [model._meta.db_table for model in LOCALITY_MODELS]
+        bulk = BulkLoad(tables) if connection.vendor == "postgresql" else SQLiteBulkLoad(tables)
         bulk.drop()
     try:
         _write_localities(Plan(units, factor, seed, as_at), jobs, starts, summary, bar)

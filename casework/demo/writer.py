@@ -601,3 +601,51 @@ def _attempt_alone(statement: tuple[str, str]) -> list[str]:
         return _attempt(*statement)
     finally:
         connections.close_all()
+
+
+class SQLiteBulkLoad:
+    """SQLite's counterpart of BulkLoad: the secondary indexes of the tables a council is
+    written to (their own CREATE INDEX statements, unique ones included), dropped before a bulk
+    load into empty tables and recreated after it, and, while loading outside any transaction,
+    no fsync and the rollback journal in memory.
+
+    Each inserted row otherwise updates up to ten B-trees in key order of the index, page by page
+    in the write-ahead log; building each index once over the loaded table sorts once. The
+    pragmas only last for the load: a crash in the middle leaves a half-seeded demo database,
+    which `make clean` removes anyway, never a live one. Unique constraints are checked when
+    their index is rebuilt; the indexes SQLite makes for a column's UNIQUE (no statement of their
+    own) and the primary keys stay."""
+
+    def __init__(self, tables: list[str]):
+        self.tables = tables
+        self.indexes: list[tuple[str, str]] = []  # name, CREATE INDEX statement
+        self.pragmas: dict[str, str] = {}  # name, value before the load
+
+    def drop(self) -> None:
+        with connection.cursor() as cursor:
+            if not connection.in_atomic_block:
+                # journal_mode cannot change inside a transaction (and a test's load is in one).
+                for name, value in (("synchronous", "OFF"), ("journal_mode", "MEMORY")):
+                    cursor.execute(f"PRAGMA {name}")
+                    self.pragmas[name] = str(cursor.fetchone()[0])
+                    cursor.execute(f"PRAGMA {name} = {value}")
+            cursor.execute(
+                "SELECT tbl_name, name, sql FROM sqlite_master"
+                " WHERE type = 'index' AND sql IS NOT NULL ORDER BY name"
+            )
+            wanted = set(self.tables)
+            self.indexes = [(n, sql) for table, n, sql in cursor.fetchall() if table in wanted]
+            quote = connection.ops.quote_name
+            # Names come from the schema of these tables.
+            for name, _ in self.indexes:
+                cursor.execute(f"DROP INDEX {quote(name)}")
+
+    def restore(self, jobs: int = 1) -> None:
+        """Recreate every index dropped (their statements as the schema held them), then the
+        pragmas as they were. `jobs` is BulkLoad's: SQLite builds one index at a time."""
+        with connection.cursor() as cursor:
+            for _, sql in self.indexes:
+                cursor.execute(sql)
+            for name, value in self.pragmas.items():
+                cursor.execute(f"PRAGMA {name} = {value}")
+        self.indexes, self.pragmas = [], {}

@@ -238,6 +238,9 @@ def names(child: Child) -> tuple[str, ...]:
     return (str(child.public_id), child.la_child_id, child.last_name)
 
 
+# A walk: every surgery page, export and minutes (PDFs read back with pdftotext) for every role,
+# about 300 requests; `make test` runs it, `make test-fast` leaves it out.
+@pytest.mark.walk
 @pytest.mark.django_db
 def test_dated_surgeries_and_actions_name_no_child_outside_todays_scope(dated):
     client = Client()

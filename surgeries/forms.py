@@ -15,16 +15,6 @@ from surgeries.models import BarrierCode
 from surgeries.services import action_due_date_problem
 
 
-class DateInput(forms.DateInput):
-    """The browser's date field. Its value must be ISO 8601 whatever the locale's input formats
-    (en-GB's first is 30/09/2018, which a date field shows as empty)."""
-
-    input_type = "date"
-
-    def __init__(self, attrs: dict[str, Any] | None = None, format: str | None = None) -> None:
-        super().__init__(attrs, format=format or "%Y-%m-%d")
-
-
 class ActionForm(forms.Form):
     """An action on a child of a list: on its own page, or inline under a workbench row (the
     row gives the child and the list; the form's ids start with the row's key)."""
@@ -54,14 +44,9 @@ class ActionForm(forms.Form):
             "invalid_choice": "Choose an owner from your teams",
         },
     )
-    due_date = forms.DateField(
-        label="Due date",
-        widget=DateInput,
-        error_messages={
-            "required": "Enter the date the action is due",
-            "invalid": "The date the action is due must be a real date",
-        },
-    )
+    # GOV.UK date input (day, month, year), not the browser's date picker: the design system
+    # advises against it, and Chromium shows it as mm/dd/yyyy without its language packs.
+    due_date = GovukDateField(what="date the action is due", label="Due date")
     barrier = forms.ModelChoiceField(
         label="Barrier",
         queryset=BarrierCode.objects.none(),
@@ -70,7 +55,6 @@ class ActionForm(forms.Form):
         error_messages={"invalid_choice": "Choose a current barrier code"},
     )
     surgery = forms.UUIDField(widget=forms.HiddenInput, required=False)
-    next = forms.CharField(widget=forms.HiddenInput, required=False)
 
     def __init__(
         self,
@@ -88,8 +72,6 @@ class ActionForm(forms.Form):
         cast(forms.ModelChoiceField, self.fields["owner"]).queryset = owners
         cast(forms.ModelChoiceField, self.fields["barrier"]).queryset = barriers
         self.today = today
-        if today is not None:
-            self.fields["due_date"].widget.attrs["min"] = today.isoformat()
         if inline:
             # The row is the reason: its list travels with the form, not as a choice.
             self.fields["list_code"].widget = forms.HiddenInput()
@@ -104,8 +86,16 @@ class ActionForm(forms.Form):
 
 class CloseActionForm(forms.Form):
     outcome_note = forms.CharField(
-        label="Outcome", max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+        label="Outcome",
+        help_text="What was done, or why the action is cancelled.",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={
+            "required": "Enter the outcome of the action",
+            "max_length": "The outcome must be 2,000 characters or fewer",
+        },
     )
+    next = forms.CharField(widget=forms.HiddenInput, required=False)
 
 
 class SurgeryForm(forms.Form):

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlencode
 
 import django_tables2 as tables
 from django.urls import reverse
@@ -149,10 +150,15 @@ class ActionTable(tables.Table):
         )
 
     def render_open(self, record: Action) -> str:
+        url = reverse("surgeries:action_detail", args=[record.public_id])
+        # The action's back link returns to this list, at this page and sort.
+        request = getattr(self, "request", None)
+        if request is not None:
+            url = f"{url}?{urlencode({'next': request.get_full_path()})}"
         return format_html(
             '<a class="govuk-link" href="{}">View<span class="govuk-visually-hidden"> action {}'
             "</span></a>",
-            reverse("surgeries:action_detail", args=[record.public_id]),
+            url,
             record.pk,
         )
 

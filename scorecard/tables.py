@@ -14,8 +14,11 @@ def _child_link(record: dict[str, Any]) -> str:
     name = " ".join(p for p in (record.get("dd_first"), record.get("dd_last")) if p)
     if not record.get("dd_public_id"):
         return "—"
+    # The drill-down's sorting and paging are htmx-boosted; the record is a page of its own.
     return child_link(
-        public_id=record["dd_public_id"], name=name or record.get("dd_la_id") or "Unnamed child"
+        public_id=record["dd_public_id"],
+        name=name or record.get("dd_la_id") or "Unnamed child",
+        boost=False,
     )
 
 

@@ -193,14 +193,23 @@ class SurgeryForm(forms.Form):
 
 
 class DiscussionForm(forms.Form):
+    """What the surgery said about the child: a note, a barrier or both. Saved empty, the child
+    would count as discussed with nothing recorded, so one of the two is asked for."""
+
     note = forms.CharField(
         label="Discussion",
         max_length=4000,
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="What was said and agreed. Choose a barrier below if one is holding the work up.",
+        error_messages={"max_length": "The discussion must be 4,000 characters or fewer"},
     )
     barrier = forms.ModelChoiceField(
-        label="Barrier", queryset=BarrierCode.objects.none(), required=False, empty_label="None"
+        label="Barrier",
+        queryset=BarrierCode.objects.none(),
+        required=False,
+        empty_label="None",
+        error_messages={"invalid_choice": "Choose a current barrier code"},
     )
 
     def __init__(self, *args: Any, barriers, **kwargs: Any) -> None:
@@ -209,3 +218,10 @@ class DiscussionForm(forms.Form):
         kwargs.setdefault("auto_id", "id_discussion_%s")
         super().__init__(*args, **kwargs)
         cast(forms.ModelChoiceField, self.fields["barrier"]).queryset = barriers
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        said = (cleaned.get("note") or "").strip() or cleaned.get("barrier")
+        if not self.errors and not said:
+            self.add_error("note", "Enter what was discussed, or choose a barrier")
+        return cleaned

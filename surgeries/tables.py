@@ -95,7 +95,8 @@ def sort_headers(current: str, query) -> list[dict[str, Any]]:
 
 class ChildColumn(tables.Column):
     def render(self, record: Action) -> str:
-        return child_link(record.child)
+        # The list's sorting and paging are htmx-boosted; the record is a page of its own.
+        return child_link(record.child, boost=False)
 
 
 class ActionTable(tables.Table):
@@ -156,8 +157,8 @@ class ActionTable(tables.Table):
         if request is not None:
             url = f"{url}?{urlencode({'next': request.get_full_path()})}"
         return format_html(
-            '<a class="govuk-link" href="{}">View<span class="govuk-visually-hidden"> action {}'
-            "</span></a>",
+            '<a class="govuk-link" hx-boost="false" href="{}">View'
+            '<span class="govuk-visually-hidden"> action {}</span></a>',
             url,
             record.pk,
         )

@@ -21,9 +21,10 @@ from casework.models import OpenEpisodeDecision
 from surgeries import services
 from surgeries.models import Action, Surgery
 from tests import factories as f
-from tests.conftest import REPORTING_DATE, date_input
+from tests.conftest import REPORTING_DATE, Cast, date_input
 from tests.importers.conftest import samples  # noqa: F401 (a fixture)
 from tests.importers.test_ssda903_open_episode_decisions import two_returns  # noqa: F401
+from tests.surgeries.conftest import Lists
 
 BANNER = re.compile(
     r'<div class="govuk-notification-banner govuk-notification-banner--success".*?'
@@ -42,8 +43,8 @@ class Write:
 
 @dataclass
 class World:
-    cast: object
-    lists: object
+    cast: Cast
+    lists: Lists
     request: pytest.FixtureRequest
 
 
@@ -156,8 +157,8 @@ def _action_close(name: str):
 
 
 def _surgery_new(w: World):
-    data = {"title": "Safeguarding North surgery", **date_input("date", "2018-09-30")}
-    data["teams"] = [w.cast.team_a1.pk]
+    data: dict[str, object] = {"title": "Safeguarding North surgery"}
+    data |= {**date_input("date", "2018-09-30"), "teams": [w.cast.team_a1.pk]}
     return w.cast.chair_a, reverse("surgeries:surgery_new"), data
 
 

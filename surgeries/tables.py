@@ -6,13 +6,13 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlencode
 
 import django_tables2 as tables
 from django.urls import reverse
 from django.utils.html import format_html
 
 from casework.templatetags.casework_ui import child_link
+from common.navigation import current_path, with_next
 from surgeries import lists as ex
 from surgeries.models import Action, Surgery
 
@@ -94,9 +94,9 @@ def sort_headers(current: str, query) -> list[dict[str, Any]]:
 
 
 class ChildColumn(tables.Column):
-    def render(self, record: Action) -> str:
+    def render(self, record: Action, table: tables.Table) -> str:
         # The list's sorting and paging are htmx-boosted; the record is a page of its own.
-        return child_link(record.child, boost=False)
+        return child_link(record.child, boost=False, back=current_path(table))
 
 
 class ActionTable(tables.Table):
@@ -151,11 +151,10 @@ class ActionTable(tables.Table):
         )
 
     def render_open(self, record: Action) -> str:
-        url = reverse("surgeries:action_detail", args=[record.public_id])
         # The action's back link returns to this list, at this page and sort.
-        request = getattr(self, "request", None)
-        if request is not None:
-            url = f"{url}?{urlencode({'next': request.get_full_path()})}"
+        url = with_next(
+            reverse("surgeries:action_detail", args=[record.public_id]), current_path(self)
+        )
         return format_html(
             '<a class="govuk-link" hx-boost="false" href="{}">View'
             '<span class="govuk-visually-hidden"> action {}</span></a>',

@@ -55,6 +55,7 @@ class ActionForm(forms.Form):
         error_messages={"invalid_choice": "Choose a current barrier code"},
     )
     surgery = forms.UUIDField(widget=forms.HiddenInput, required=False)
+    next = forms.CharField(widget=forms.HiddenInput, required=False)
 
     def __init__(
         self,

@@ -206,6 +206,8 @@ READS = {
     "import_report",
     "import_report_csv",
     "open_episodes",
+    "ssda903_checks",
+    "ssda903_checks_download",
     "annex_a_export",
     "surgeries:workbench",
     "surgeries:workbench_export",

@@ -2,11 +2,14 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from accounts import two_factor
+from accounts.forms import SignInForm
 
 urlpatterns = [
     path(
         "login/",
-        auth_views.LoginView.as_view(template_name="accounts/login.html"),
+        auth_views.LoginView.as_view(
+            template_name="accounts/login.html", authentication_form=SignInForm
+        ),
         name="login",
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),

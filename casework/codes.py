@@ -1,10 +1,11 @@
 """The DfE code lists of the returns, with their meanings, so pages show words, not codes.
 
-Sources: the CIN census guidance (ethnicity, primary need) and the SSDA903 return guidance
-(legal status, placement type, placement provider, reason for new episode, reason episode
-ceased). Every page and export that shows one of these codes reads its meaning from here, via
-`meaning(list_name, code)` or the `code_meaning` template filter. A code missing from a list is
-shown as the code itself, never guessed.
+Sources: the CIN census guidance (ethnicity, primary need, reason for closure) and the SSDA903
+return guidance (legal status, placement type, placement provider, reason for new episode,
+reason episode ceased, category of need, reason for placement change). Every page and export
+that shows one of these codes reads its meaning from here, via `meaning(list_name, code)` or the
+`code_meaning` template filter. A code missing from a list is shown as the code itself, never
+guessed.
 """
 
 ETHNICITY = {
@@ -75,6 +76,11 @@ PLACEMENT_TYPE = {
     "R3": "Family centre or mother and baby unit",
     "R5": "Young offender institution or prison",
     "S1": "Residential school",
+    "T0": "Temporary move of any kind other than those coded T1 to T4",
+    "T1": "Temporary periods in hospital",
+    "T2": "Temporary absences of the child on holiday",
+    "T3": "Temporary accommodation while the usual foster carers are on holiday",
+    "T4": "Temporary accommodation of seven days or less, for any reason not coded T1 to T3",
     "U1": "Foster placement with a relative or friend, long term",
     "U2": "Foster placement with a relative or friend who is also an approved adopter",
     "U3": "Foster placement with a relative or friend, not long term",
@@ -105,11 +111,13 @@ REASON_NEW_EPISODE = {
 REASON_EPISODE_CEASED = {
     "E11": "Adopted: application unopposed",
     "E12": "Adopted: consent dispensed with by the court",
+    "E13": "Left care to live with parents, relatives or others without parental responsibility",
     "E14": "Accommodation on remand ended",
     "E15": "Age assessment found the child to be 18 or over",
     "E16": "Child moved abroad",
     "E17": "Aged 18 or over and stayed with current carers",
     "E2": "Died",
+    "E3": "Care taken over by another council in the UK",
     "E41": "Residence order or child arrangements order granted",
     "E45": "Special guardianship order to former foster carers who are relatives or friends",
     "E46": "Special guardianship order to former foster carers",
@@ -117,8 +125,42 @@ REASON_EPISODE_CEASED = {
     "E48": "Special guardianship order to other carers",
     "E4A": "Returned home as part of the care plan",
     "E4B": "Returned home, not as part of the care plan",
+    "E5": "Moved into independent living with formal advice and support",
+    "E6": "Moved into independent living without formal advice and support",
+    "E7": "Transferred to residential care funded by adult social care",
     "E8": "Stopped being looked after for another reason",
+    "E9": "Sentenced to custody",
     "X1": "Episode ended and a new one began on the same day",
+}
+
+# SSDA903 CIN column: the category of need, coded as the CIN census's primary need.
+CATEGORY_OF_NEED = {code: words for code, words in PRIMARY_NEED.items() if code not in ("N0", "N9")}
+
+REASON_PLACEMENT_CHANGE = {
+    "ALLEG": "Allegation (section 47 enquiry)",
+    "APPRR": "Carer's approval removed",
+    "CARPL": "Change to or carrying out of the care plan",
+    "CHILD": "Child asked for the placement to end",
+    "CLOSE": "Carer resigned or the provision closed",
+    "CREQB": "Carer asked for the placement to end because of the child's behaviour",
+    "CREQO": "Carer asked for the placement to end for another reason",
+    "LAREQ": "The responsible or area council asked for the placement to end",
+    "OTHER": "Other reason",
+    "PLACE": "Change in the status of the placement only",
+    "STAND": "Concern about the standard of care",
+}
+
+# CIN census: why a child in need episode closed.
+CLOSURE_REASON = {
+    "RC1": "Adopted",
+    "RC2": "Died",
+    "RC3": "Child arrangements order",
+    "RC4": "Special guardianship order",
+    "RC5": "Transferred to the services of another council",
+    "RC6": "Transferred to adult social care",
+    "RC7": "Services ended for another reason, including no longer in need",
+    "RC8": "Case closed after assessment, no further action",
+    "RC9": "Case closed after assessment, referred to early help",
 }
 
 LISTS: dict[str, dict[str, str]] = {
@@ -129,6 +171,9 @@ LISTS: dict[str, dict[str, str]] = {
     "placement_provider": PLACEMENT_PROVIDER,
     "reason_new_episode": REASON_NEW_EPISODE,
     "reason_episode_ceased": REASON_EPISODE_CEASED,
+    "category_of_need": CATEGORY_OF_NEED,
+    "reason_placement_change": REASON_PLACEMENT_CHANGE,
+    "closure_reason": CLOSURE_REASON,
 }
 
 

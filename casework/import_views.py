@@ -17,6 +17,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
 from accounts.audit import record_access
+from accounts.errors import RoleRefused
 from accounts.roles import Role
 from casework.annex_a_export import build_lists, write_workbook
 from casework.forms import GovukDateField
@@ -40,6 +41,7 @@ from casework.services import open_episode_decide
 from common.exports import csv_response, xlsx_response
 
 ALLOWED = {Role.PERFORMANCE_OFFICER, Role.ADMINISTRATOR}
+OFFICER_LABELS = ["performance officers", "administrators"]
 MAX_UPLOAD_BYTES = 200 * 1024 * 1024
 IMPORTERS = {
     ImportRun.Kind.CIN_CENSUS: (CINCensusImporter, {".xml"}),
@@ -129,10 +131,13 @@ class AnnexAForm(forms.Form):
 
 
 def _require_officer(request: HttpRequest) -> None:
+    """Imports, their reports and Annex A are performance officers' and administrators' work:
+    any other role is told so in words (a 403 page), not shown an empty or missing page. The
+    pages are the same for every such user, so saying they exist confirms nothing."""
     if getattr(request.user, "role", None) not in ALLOWED:
         # Annex A is child-level data: a refused attempt is audited like any other.
-        record_access(request, action="refused", status_code=404)
-        raise Http404("Not found")
+        record_access(request, action="refused", status_code=403)
+        raise RoleRefused("Imports, import reports and Annex A", OFFICER_LABELS)
 
 
 @require_http_methods(["GET", "POST"])

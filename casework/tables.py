@@ -5,6 +5,7 @@ from django.template.loader import render_to_string
 
 from casework.models import Child
 from casework.templatetags.casework_ui import category_tag, child_link
+from common.navigation import current_path
 
 
 class CaseloadTable(tables.Table):
@@ -27,7 +28,7 @@ class CaseloadTable(tables.Table):
         attrs = {"class": "govuk-table"}
 
     def render_name(self, record: Child) -> str:
-        return child_link(record)
+        return child_link(record, back=current_path(self))
 
     def render_category(self, value: str) -> str:
         return render_to_string("components/tag.html", category_tag(value))

@@ -63,6 +63,7 @@ from casework.services import (
     visit_withdraw,
 )
 from casework.tables import CaseloadTable
+from common.navigation import safe_next, with_next
 
 # --- Home and static pages ----------------------------------------------------------------------
 
@@ -144,14 +145,22 @@ def _child_page(request: HttpRequest, public_id: Any, tab: str) -> dict[str, Any
     record_access(request, action="view", child_ids=[child.pk])
     as_at = reporting_date()
     header = _record_header(child, as_at)
+    # The list the record was opened from (a workbench, a drill-down, a search): its back link,
+    # kept from tab to tab.
+    back_url = safe_next(request, request.GET.get("next"))
     return {
         "child": child,
         "as_at": as_at,
         "header": header,
         "tab": tab,
         "tab_label": dict((key, label) for key, label, _ in TABS)[tab],
+        "back_url": back_url,
         "tabs": [
-            {"text": label, "href": reverse(name, args=[child.public_id]), "current": key == tab}
+            {
+                "text": label,
+                "href": with_next(reverse(name, args=[child.public_id]), back_url),
+                "current": key == tab,
+            }
             for key, label, name in TABS
         ]
         + (
@@ -159,7 +168,7 @@ def _child_page(request: HttpRequest, public_id: Any, tab: str) -> dict[str, Any
             [
                 {
                     "text": "Who viewed",
-                    "href": reverse("child_access", args=[child.public_id]),
+                    "href": with_next(reverse("child_access", args=[child.public_id]), back_url),
                     "current": False,
                 }
             ]

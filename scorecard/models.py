@@ -144,6 +144,9 @@ class KpiSnapshot(models.Model):
     computed_at = models.DateTimeField()
 
     class Meta:
+        # The admin names it as people say it, not by the class ("Kpi snapshots").
+        verbose_name = "measure snapshot"
+        verbose_name_plural = "measure snapshots (the nightly figures)"
         constraints = [
             models.UniqueConstraint(
                 fields=["code", "scope_level", "scope_id", "date"], name="kpisnapshot_unique_key"

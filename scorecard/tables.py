@@ -7,15 +7,20 @@ from typing import Any
 import django_tables2 as tables
 
 from casework.templatetags.casework_ui import child_link
+from common.navigation import current_path
 from scorecard.measures.base import Measure
 
 
-def _child_link(record: dict[str, Any]) -> str:
+def _child_link(record: dict[str, Any], *, back: str = "") -> str:
     name = " ".join(p for p in (record.get("dd_first"), record.get("dd_last")) if p)
     if not record.get("dd_public_id"):
         return "—"
+    # The drill-down's sorting and paging are htmx-boosted; the record is a page of its own.
     return child_link(
-        public_id=record["dd_public_id"], name=name or record.get("dd_la_id") or "Unnamed child"
+        public_id=record["dd_public_id"],
+        name=name or record.get("dd_la_id") or "Unnamed child",
+        boost=False,
+        back=back,
     )
 
 
@@ -43,7 +48,7 @@ class DrilldownTable(tables.Table):
             self.columns["basis_date"].column.verbose_name = measure.basis_label.capitalize()
 
     def render_child(self, record: dict[str, Any]) -> str:
-        return _child_link(record)
+        return _child_link(record, back=current_path(self))
 
     def render_rule(self, record: dict[str, Any]) -> str:
         return self.measure.row_rule(record["basis_date"], record["due_date"])

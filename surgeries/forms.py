@@ -15,16 +15,6 @@ from surgeries.models import BarrierCode
 from surgeries.services import action_due_date_problem
 
 
-class DateInput(forms.DateInput):
-    """The browser's date field. Its value must be ISO 8601 whatever the locale's input formats
-    (en-GB's first is 30/09/2018, which a date field shows as empty)."""
-
-    input_type = "date"
-
-    def __init__(self, attrs: dict[str, Any] | None = None, format: str | None = None) -> None:
-        super().__init__(attrs, format=format or "%Y-%m-%d")
-
-
 class ActionForm(forms.Form):
     """An action on a child of a list: on its own page, or inline under a workbench row (the
     row gives the child and the list; the form's ids start with the row's key)."""
@@ -54,14 +44,9 @@ class ActionForm(forms.Form):
             "invalid_choice": "Choose an owner from your teams",
         },
     )
-    due_date = forms.DateField(
-        label="Due date",
-        widget=DateInput,
-        error_messages={
-            "required": "Enter the date the action is due",
-            "invalid": "The date the action is due must be a real date",
-        },
-    )
+    # GOV.UK date input (day, month, year), not the browser's date picker: the design system
+    # advises against it, and Chromium shows it as mm/dd/yyyy without its language packs.
+    due_date = GovukDateField(what="date the action is due", label="Due date")
     barrier = forms.ModelChoiceField(
         label="Barrier",
         queryset=BarrierCode.objects.none(),
@@ -88,8 +73,6 @@ class ActionForm(forms.Form):
         cast(forms.ModelChoiceField, self.fields["owner"]).queryset = owners
         cast(forms.ModelChoiceField, self.fields["barrier"]).queryset = barriers
         self.today = today
-        if today is not None:
-            self.fields["due_date"].widget.attrs["min"] = today.isoformat()
         if inline:
             # The row is the reason: its list travels with the form, not as a choice.
             self.fields["list_code"].widget = forms.HiddenInput()
@@ -104,8 +87,16 @@ class ActionForm(forms.Form):
 
 class CloseActionForm(forms.Form):
     outcome_note = forms.CharField(
-        label="Outcome", max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+        label="Outcome",
+        help_text="What was done, or why the action is cancelled.",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={
+            "required": "Enter the outcome of the action",
+            "max_length": "The outcome must be 2,000 characters or fewer",
+        },
     )
+    next = forms.CharField(widget=forms.HiddenInput, required=False)
 
 
 class SurgeryForm(forms.Form):
@@ -203,14 +194,23 @@ class SurgeryForm(forms.Form):
 
 
 class DiscussionForm(forms.Form):
+    """What the surgery said about the child: a note, a barrier or both. Saved empty, the child
+    would count as discussed with nothing recorded, so one of the two is asked for."""
+
     note = forms.CharField(
         label="Discussion",
         max_length=4000,
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="What was said and agreed. Choose a barrier below if one is holding the work up.",
+        error_messages={"max_length": "The discussion must be 4,000 characters or fewer"},
     )
     barrier = forms.ModelChoiceField(
-        label="Barrier", queryset=BarrierCode.objects.none(), required=False, empty_label="None"
+        label="Barrier",
+        queryset=BarrierCode.objects.none(),
+        required=False,
+        empty_label="None",
+        error_messages={"invalid_choice": "Choose a current barrier code"},
     )
 
     def __init__(self, *args: Any, barriers, **kwargs: Any) -> None:
@@ -219,3 +219,10 @@ class DiscussionForm(forms.Form):
         kwargs.setdefault("auto_id", "id_discussion_%s")
         super().__init__(*args, **kwargs)
         cast(forms.ModelChoiceField, self.fields["barrier"]).queryset = barriers
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        said = (cleaned.get("note") or "").strip() or cleaned.get("barrier")
+        if not self.errors and not said:
+            self.add_error("note", "Enter what was discussed, or choose a barrier")
+        return cleaned

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from casework.templatetags.casework_ui import child_link
+from common.navigation import current_path, with_next
 from surgeries import lists as ex
 from surgeries.models import Action, Surgery
 
@@ -93,8 +94,9 @@ def sort_headers(current: str, query) -> list[dict[str, Any]]:
 
 
 class ChildColumn(tables.Column):
-    def render(self, record: Action) -> str:
-        return child_link(record.child)
+    def render(self, record: Action, table: tables.Table) -> str:
+        # The list's sorting and paging are htmx-boosted; the record is a page of its own.
+        return child_link(record.child, boost=False, back=current_path(table))
 
 
 class ActionTable(tables.Table):
@@ -149,10 +151,14 @@ class ActionTable(tables.Table):
         )
 
     def render_open(self, record: Action) -> str:
+        # The action's back link returns to this list, at this page and sort.
+        url = with_next(
+            reverse("surgeries:action_detail", args=[record.public_id]), current_path(self)
+        )
         return format_html(
-            '<a class="govuk-link" href="{}">View<span class="govuk-visually-hidden"> action {}'
-            "</span></a>",
-            reverse("surgeries:action_detail", args=[record.public_id]),
+            '<a class="govuk-link" hx-boost="false" href="{}">View'
+            '<span class="govuk-visually-hidden"> action {}</span></a>',
+            url,
             record.pk,
         )
 

@@ -321,6 +321,7 @@ def action_detail(request: HttpRequest, public_id) -> HttpResponse:
     action = queries.get_action_or_404(user=request.user, public_id=public_id, as_at=as_at)
     queries.mark_no_longer_overdue([action], as_at=as_at)
     record_access(request, action="view", child_ids=[action.child_id])
+    back_url = _action_back_url(request, action, request.GET.get("next"))
     return render(
         request,
         "surgeries/action_detail.html",
@@ -329,8 +330,19 @@ def action_detail(request: HttpRequest, public_id) -> HttpResponse:
             "list_label": _list_labels().get(action.list_code, action.list_code),
             "form": CloseActionForm(),
             "as_at": as_at,
+            "back_url": back_url,
         },
     )
+
+
+def _action_back_url(request: HttpRequest, action: Action, candidate: str | None) -> str:
+    """Where the action's back link goes: the page it was opened from (a safe `next`), else
+    its surgery's agenda, else the user's actions."""
+    if action.surgery is not None:
+        fallback = reverse("surgeries:surgery_detail", args=[action.surgery.public_id])
+    else:
+        fallback = reverse("surgeries:actions_mine")
+    return _safe_next(request, candidate, fallback)
 
 
 def _close_action(request: HttpRequest, public_id, service) -> HttpResponse:
@@ -355,6 +367,7 @@ def _close_action(request: HttpRequest, public_id, service) -> HttpResponse:
             "list_label": _list_labels().get(action.list_code, action.list_code),
             "form": form,
             "as_at": as_at,
+            "back_url": _action_back_url(request, action, request.POST.get("next")),
         }
         return render(request, "surgeries/action_detail.html", context, status=422)
     messages.success(request, "Action updated.")

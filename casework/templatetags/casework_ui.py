@@ -17,6 +17,7 @@ from accounts.roles import CHILD_LEVEL_ROLES, Role
 from casework.codes import meaning
 from casework.cohorts import Category
 from casework.models import Child, child_url
+from common.navigation import with_next
 
 register = template.Library()
 
@@ -130,17 +131,19 @@ def child_link(
     public_id: UUID | str | None = None,
     name: str = "",
     boost: bool = True,
+    back: str = "",
 ) -> SafeString:
     """The one link to a child record: `{% child_link child %}`, or `{% child_link
     public_id=row.child_public_id name=row.child_name %}` for a row without the Child. A row
     with no name reads "Name not recorded"; `boost=False` makes htmx load the record as a whole
-    page (from a page whose fragments htmx swaps)."""
+    page (from a page whose fragments htmx swaps); `back` (the current page) gives the record a
+    back link to it."""
     if child is not None:
         public_id, name = child.public_id, name or child.full_name
     if not public_id:
         return format_html("{}", name or "—")
     link = CHILD_LINK if boost else CHILD_LINK_UNBOOSTED
-    return format_html(link, child_url(public_id), name or "Name not recorded")
+    return format_html(link, with_next(child_url(public_id), back), name or "Name not recorded")
 
 
 # --- GOV.UK form renderer ---------------------------------------------------------------------

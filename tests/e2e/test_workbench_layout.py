@@ -95,7 +95,7 @@ def test_key_columns_fit_a_1280_by_800_window(page, live_server, council, userna
     summary = page.locator(".govuk-error-summary")
     expect(summary).to_be_focused()
     expect(summary.get_by_role("link", name="Enter the date the action is due")).to_have_attribute(
-        "href", "#id_due_date"
+        "href", "#id_due_date_0"
     )
     assert page.title().startswith("Error: Add an action")
     check_page(page, f"layout-{username}-action-new-errors")

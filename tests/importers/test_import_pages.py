@@ -5,6 +5,7 @@ from io import BytesIO
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from accounts.models import AccessEvent
@@ -55,10 +56,23 @@ def test_wrong_file_type_is_refused_before_importing(cast, as_user, samples):
 
 
 @pytest.mark.parametrize("who", ["social_worker", "manager_a1", "chair_a", "leader"])
-def test_other_roles_get_404(cast, as_user, who):
+def test_other_roles_are_told_in_words_the_pages_are_not_for_them(cast, as_user, who):
     client = as_user(getattr(cast, who))
-    assert client.get(reverse("imports")).status_code == 404
-    assert client.get(reverse("annex_a_export")).status_code == 404
+    for name in ("imports", "annex_a_export"):
+        response = client.get(reverse(name))
+        assert response.status_code == 403
+        page = response.content.decode()
+        assert "Imports, import reports and Annex A are for performance officers and " in page
+        assert "administrators. Your role does not use them." in page
+        assert AccessEvent.objects.filter(action="refused", status_code=403).exists()
+    run = ImportRun.objects.create(
+        kind=ImportRun.Kind.CIN_CENSUS,
+        filename="x.xml",
+        digest="0" * 64,
+        outcome="loaded",
+        started_at=timezone.now(),
+    )
+    assert client.get(reverse("import_report", args=[run.pk])).status_code == 403
 
 
 def test_annex_a_download_is_a_workbook_of_eleven_lists_and_is_audited(cast, as_user):

@@ -29,11 +29,13 @@ def open_with_reason(la_child_id: str, start: date = date(2018, 6, 1)):
 
 
 @pytest.mark.parametrize("who", ["social_worker", "manager_a1", "chair_a", "leader"])
-def test_other_roles_get_404(cast, as_user, who):
+def test_other_roles_are_told_the_page_is_not_for_them(cast, as_user, who):
     client = as_user(getattr(cast, who))
-    assert client.get(reverse("ssda903_checks")).status_code == 404
+    response = client.get(reverse("ssda903_checks"))
+    assert response.status_code == 403
+    assert "are for performance officers and administrators" in response.content.decode()
     download = reverse("ssda903_checks_download", args=["csv"])
-    assert client.get(download).status_code == 404
+    assert client.get(download).status_code == 403
 
 
 @pytest.mark.parametrize("who", ["performance", "admin"])

@@ -77,4 +77,4 @@ def test_a_later_return_reporting_the_episode_again_removes_the_decision(db, two
 
 
 def test_social_worker_cannot_see_the_list(as_user, cast):
-    assert as_user(cast.social_worker).get("/imports/open-episodes/").status_code == 404
+    assert as_user(cast.social_worker).get("/imports/open-episodes/").status_code == 403

@@ -220,6 +220,7 @@ MATRIX: dict[str, Entry] = {
         None,
         GET_POST,
         roles=OFFICERS,
+        refused=403,  # said in words: Annex A is the officers' work
         query=lambda w, rel: "as_at=2018-09-30",
         shows_record=True,
     ),
@@ -249,7 +250,7 @@ NOT_CHILD_LEVEL: dict[str, str] = {
     "scorecard:report_render": "a render's progress, its requester only",
     "scorecard:report_render_pdf": "a rendered pack of aggregates, its requester only",
     "surgeries:surgery_new": "a form of the user's own teams; no child",
-    "imports": "officers only (404 for others, tests/importers/test_import_pages.py)",
+    "imports": "officers only (403 in words for others, tests/importers/test_import_pages.py)",
     "import_report": "officers only; an import's validation report",
     "import_report_csv": "officers only; an import's validation report",
     "open_episodes": "officers only (council-wide, audited); episodes a later 903 return dropped",

@@ -44,7 +44,10 @@ def test_htmx_opens_the_form_under_its_row(cast, lists, as_user):
     assert (
         f'<label class="govuk-label govuk-label--s" for="{key}-description">Action</label>' in html
     )
-    assert f'id="{key}-due_date"' in html and 'min="2018-09-30"' in html
+    # The due date as the GOV.UK date input: day, month and year boxes, no browser date picker.
+    for part in (0, 1, 2):
+        assert f'id="{key}-due_date_{part}" name="due_date_{part}" type="text"' in html
+    assert 'type="date"' not in html
     # The row's list travels hidden: the row is the reason.
     assert (
         f'<input type="hidden" name="list_code" value="allocated_pct" id="{key}-list_code">' in html
@@ -57,7 +60,7 @@ def test_blank_inline_form_gets_one_message_per_field_linked_from_the_summary(ca
     html = response.content.decode()
     key = f"row-{lists.unallocated_a1.pk}-allocated_pct-overdue"
     assert f'<a href="#{key}-description">Enter what needs to be done</a>' in html
-    assert f'<a href="#{key}-due_date">Enter the date the action is due</a>' in html
+    assert f'<a href="#{key}-due_date_0">Enter the date the action is due</a>' in html
     # Once in the summary and once by the field: never Django's generic message.
     assert html.count("Enter what needs to be done") == 2
     assert html.count("Enter the date the action is due") == 2
@@ -95,7 +98,7 @@ def test_standalone_page_has_the_same_messages_and_summary(cast, lists, as_user)
     assert response.status_code == 422
     html = response.content.decode()
     assert '<a href="#id_description">Enter what needs to be done</a>' in html
-    assert '<a href="#id_due_date">The due date must be on or after 30 September 2018</a>' in html
+    assert '<a href="#id_due_date_0">The due date must be on or after 30 September 2018</a>' in html
     assert "This field is required" not in html
     assert re.search(r"<title>Error: Add an action", html)
 

@@ -9,7 +9,12 @@ from django.http import Http404
 
 from accounts.roles import Role
 from casework.models import Child, Team, Worker
-from casework.queries import allocated_to_at, in_teams_at
+from casework.queries import (
+    allocated_to_at,
+    children_allocated_to_at,
+    children_in_teams_at,
+    in_teams_at,
+)
 from casework.reporting import reporting_date
 
 
@@ -35,6 +40,24 @@ class Scope:
         if self.worker_ids:
             q |= allocated_to_at(as_at, self.worker_ids, child_ref)
         return q
+
+    def child_ids(self, as_at: date) -> QuerySet:
+        """The ids of the children `child_q` selects (not for `everything`): the same sets, read
+        from the involvement and referral rows alone. Filtering the child table by them made
+        PostgreSQL scan all 144,000 children at tier L to hash-join a head of service's 5,500
+        (about half the statement's time); the set is the answer already."""
+        if self.everything:
+            raise ValueError("An unrestricted scope has no id set: filter nothing instead.")
+        if self.team_ids and self.worker_ids:
+            # No role has both (`scope_for`); a union of the two unions is beyond Django's SQL.
+            return Child.objects.filter(self.child_q(as_at)).order_by().values_list("pk", flat=True)
+        if self.team_ids:
+            ids = children_in_teams_at(as_at, sorted(self.team_ids))
+        elif self.worker_ids:
+            ids = children_allocated_to_at(as_at, sorted(self.worker_ids))
+        else:
+            return Child.objects.none().values_list("pk", flat=True)
+        return ids.order_by().values_list("child_id", flat=True)
 
     def team_or_worker_q(self) -> Q:
         """On rows carrying team_id and worker_id (a measure's rows, the exception lists): the

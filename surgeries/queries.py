@@ -269,6 +269,11 @@ def surgery_team_ids(surgery: Surgery) -> list[int]:
     return sorted(surgery.teams.values_list("pk", flat=True))
 
 
+def surgery_team_names(surgery: Surgery) -> dict[int, str]:
+    """The surgery's teams by id, with their names (its lists hold rows of these teams only)."""
+    return dict(surgery.teams.order_by().values_list("pk", "name"))
+
+
 AGENDA_LIMIT = 5000
 
 
@@ -327,6 +332,29 @@ def live_agenda_rows(
     """The exception lists of the surgery's teams and lists as at the meeting date, of the
     children inside the user's scope today (`as_at`): a child who has left the user's teams
     since the meeting date is not shown, whatever the date. One query."""
+    values = live_agenda_values(
+        user=user, surgery=surgery, team_ids=team_ids, as_at=as_at, visible=visible
+    )
+    return ex.to_rows(values, as_at=surgery.date)
+
+
+# The agenda's rows without the open-actions count: a meeting shows each child's actions
+# themselves (read for its children only), not a count per row of every child on the lists.
+AGENDA_COLUMNS = tuple(c for c in ex.COLUMNS if c != "r_open_actions")
+
+
+def live_agenda_values(
+    *,
+    user,
+    surgery: Surgery,
+    team_ids: list[int],
+    as_at: date,
+    visible: Visible = UNREAD,
+    columns: tuple[str, ...] = ex.COLUMNS,
+) -> list[dict[str, Any]]:
+    """`live_agenda_rows` as the union's plain values (`r_child`, `r_list`, `r_days`...),
+    most working days overdue first, before any display column is read: a page that shows
+    a few children of a long list turns only theirs into rows (`lists.to_rows`). One query."""
     scope = scope_for(user)
     if visible is UNREAD:
         visible = visible_children(user=user, as_at=as_at)
@@ -336,10 +364,10 @@ def live_agenda_rows(
         as_at=surgery.date,
         filters=filters,
         team_ids=team_ids,
+        columns=columns,
         visible_ids=_bound(visible),
     )
-    values = ex.fetch_rows(union, as_at=surgery.date, sort="-days", limit=AGENDA_LIMIT)
-    return ex.to_rows(values, as_at=surgery.date)
+    return ex.fetch_rows(union, as_at=surgery.date, sort="-days", limit=AGENDA_LIMIT)
 
 
 def _bound(visible: frozenset[int] | None) -> list[int] | None:

@@ -66,27 +66,40 @@ class InVisibleChildren(Func):
         return f"{lhs} IN (SELECT value FROM json_each(%s))", (*params, VISIBLE)  # noqa: S608
 
 
-def scope_q(scope: Scope) -> Q:
+class InVisibleChildrenSet(InVisibleChildren):
+    """`InVisibleChildren` for the stored rows: on PostgreSQL `IN (SELECT unnest(array))`, a
+    hashed semi-join. The stored rows of a date are read by their date and team, and each row
+    then tests its child against the ids: `= ANY` does that by walking the array, a probe of
+    the index on (date, child) per id (a head of service's 5,500 ids at tier L: 49 ms of a
+    60 ms statement, and 13 ms to plan the literal), where the hashed set is built once (about
+    2 ms) and the whole statement takes 10 ms."""
+
+    def as_sql(self, compiler, connection, function=None, template=None, arg_joiner=None, **extra):
+        if connection.vendor != "postgresql":
+            return super().as_sql(compiler, connection)
+        lhs, params = compiler.compile(self.source_expressions[0])
+        return f"{lhs} IN (SELECT unnest(%s))", (*params, VISIBLE)
+
+
+def scope_q(scope: Scope, *, as_set: bool = False) -> Q:
     """Rows inside the user's scope: the row's own team or worker (as the measure's team and
     worker scopes count them) and the child visible to the user at the date (the ids are bound
-    when the statement runs: `visible_child_ids`)."""
+    when the statement runs: `visible_child_ids`). `as_set` for the stored rows
+    (`InVisibleChildrenSet`)."""
     if scope.everything:
         return Q()
     # A list row always names a child, so Scope.rows_q's rule is the child's visibility, here
     # bound as ids; the list itself is the rows of the scope's teams and workers.
-    return Q(InVisibleChildren(F("child_id"))) & scope.team_or_worker_q()
+    visible = (InVisibleChildrenSet if as_set else InVisibleChildren)(F("child_id"))
+    return Q(visible) & scope.team_or_worker_q()
 
 
 def visible_child_ids(scope: Scope, as_at: date, using: str = "default") -> list[int]:
-    """The children the scope sees at the date (casework.scope's one rule). One query."""
+    """The children the scope sees at the date (casework.scope's one rule). One query, the
+    ids read from the allocations and referrals without the child table (`Scope.child_ids`)."""
     if scope.everything:
         return []
-    return sorted(
-        Child.objects.using(using)
-        .filter(scope.child_q(as_at))
-        .order_by()
-        .values_list("pk", flat=True)
-    )
+    return sorted(scope.child_ids(as_at).using(using))
 
 
 def open_actions(list_code: str | Expression | OuterRef) -> Coalesce:
@@ -126,17 +139,19 @@ def filter_rows(
     scope: Scope,
     as_at: date,
     team_ids: Sequence[int] | None,
+    stored: bool = False,
 ) -> QuerySet:
     """The rows the user asked for, inside the scope: the children named or bound, the scope's
     teams and workers, a surgery's teams, the worker, and N or more working days overdue.
     Category and open actions are annotations (`r_category`, `r_open_actions`): see
-    `filter_annotated`."""
+    `filter_annotated`. `stored`: the rows are `ExceptionEntry` rows (the visible children as a
+    hashed set: `InVisibleChildrenSet`)."""
     if filters.child_ids is not None:
         rows = rows.filter(child_id__in=list(filters.child_ids))
     if filters.bound_children:
         rows = rows.filter(InVisibleChildren(F("child_id")))
     if not scope.everything:
-        rows = rows.filter(scope_q(scope))
+        rows = rows.filter(scope_q(scope, as_set=stored))
     if team_ids is not None:
         rows = rows.filter(team_id__in=list(team_ids))
     if filters.worker_id is not None:

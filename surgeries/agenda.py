@@ -430,9 +430,8 @@ class ChildAtMeeting:
 def child_at_meeting(*, user, surgery: Surgery, public_id: Any, as_at: date) -> ChildAtMeeting:
     """The child's rows (`queries.surgery_child`: 404 off the agenda or out of scope today),
     their actions, the discussion, and the previous and next child of the agenda."""
-    visible = queries.visible_children(user=user, as_at=as_at)
-    child, rows = queries.surgery_child(
-        user=user, surgery=surgery, public_id=public_id, as_at=as_at, visible=visible
+    child, rows, visible = queries.surgery_child(
+        user=user, surgery=surgery, public_id=public_id, as_at=as_at
     )
     ids = visible_agenda_ids(user=user, surgery=surgery, as_at=as_at, visible=visible)
     if not ids:

@@ -9,7 +9,8 @@ a stored row, so the open-actions count takes either.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import json
+from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import Any
 
@@ -47,6 +48,14 @@ class _VisibleChildren:
 VISIBLE = _VisibleChildren()
 
 
+def id_array(ids: Iterable[int]) -> str:
+    """Ids as ONE PostgreSQL array literal (`{1,2,3}`), for a `%s::bigint[]` parameter. Bound as
+    a Python list, psycopg adapts and quotes element by element: 10-15 ms for a head of
+    service's 5,500 visible children, on every statement that binds them; the literal is
+    joined in about 1 ms and PostgreSQL parses it as fast."""
+    return "{" + ",".join(str(int(i)) for i in ids) + "}"
+
+
 class InVisibleChildren(Func):
     """`child_id` is one of the visible children, as ONE parameter: `= ANY(array)` on
     PostgreSQL, `IN (SELECT value FROM json_each(json))` on SQLite. Measured on a team
@@ -62,8 +71,28 @@ class InVisibleChildren(Func):
         # The left side is a compiled column; the ids are a parameter.
         lhs, params = compiler.compile(self.source_expressions[0])
         if connection.vendor == "postgresql":
-            return f"{lhs} = ANY(%s)", (*params, VISIBLE)
+            return f"{lhs} = ANY(%s::bigint[])", (*params, VISIBLE)
         return f"{lhs} IN (SELECT value FROM json_each(%s))", (*params, VISIBLE)  # noqa: S608
+
+
+class InChildIds(Func):
+    """`child_id` is one of the given ids, bound as ONE parameter (`= ANY(array)` on PostgreSQL,
+    `IN (SELECT value FROM json_each(json))` on SQLite) rather than one per id: building and
+    compiling `child_id__in` over the 800 children of a closed surgery's lists (its impact)
+    took 30 ms of Python, binding the array well under one."""
+
+    conditional = True
+    output_field = BooleanField()
+
+    def __init__(self, expression: Any, ids: Sequence[int]) -> None:
+        super().__init__(expression)
+        self.ids = [int(i) for i in ids]
+
+    def as_sql(self, compiler, connection, function=None, template=None, arg_joiner=None, **extra):
+        lhs, params = compiler.compile(self.source_expressions[0])
+        if connection.vendor == "postgresql":
+            return f"{lhs} = ANY(%s::bigint[])", (*params, id_array(self.ids))
+        return f"{lhs} IN (SELECT value FROM json_each(%s))", (*params, json.dumps(self.ids))  # noqa: S608
 
 
 class InVisibleChildrenSet(InVisibleChildren):
@@ -78,7 +107,7 @@ class InVisibleChildrenSet(InVisibleChildren):
         if connection.vendor != "postgresql":
             return super().as_sql(compiler, connection)
         lhs, params = compiler.compile(self.source_expressions[0])
-        return f"{lhs} IN (SELECT unnest(%s))", (*params, VISIBLE)
+        return f"{lhs} IN (SELECT unnest(%s::bigint[]))", (*params, VISIBLE)
 
 
 def scope_q(scope: Scope, *, as_set: bool = False) -> Q:
@@ -147,7 +176,8 @@ def filter_rows(
     `filter_annotated`. `stored`: the rows are `ExceptionEntry` rows (the visible children as a
     hashed set: `InVisibleChildrenSet`)."""
     if filters.child_ids is not None:
-        rows = rows.filter(child_id__in=list(filters.child_ids))
+        ids = list(filters.child_ids)
+        rows = rows.filter(InChildIds(F("child_id"), ids)) if ids else rows.none()
     if filters.bound_children:
         rows = rows.filter(InVisibleChildren(F("child_id")))
     if not scope.everything:

@@ -90,16 +90,22 @@ def exception_counts(
     return sql.count_rows(compiled)
 
 
-def failing_pairs(*, as_at: date, child_ids: Iterable[int]) -> set[tuple[int, str]]:
-    """(child, list) pairs still failing at the date, for the given children: whether an action's
-    reason still holds ("No longer overdue" otherwise) and a surgery's impact. One query."""
+def failing_pairs(
+    *, as_at: date, child_ids: Iterable[int], lists: Iterable[str] | None = None
+) -> set[tuple[int, str]]:
+    """(child, list) pairs still failing at the date, for the given children (and, given
+    `lists`, those lists only: the caller asks about no other): whether an action's reason
+    still holds ("No longer overdue" otherwise) and a surgery's impact. One query."""
     ids = tuple(sorted(set(child_ids)))
     if not ids:
+        return set()
+    codes = tuple(sorted(set(lists))) if lists is not None else ()
+    if lists is not None and not codes:
         return set()
     compiled = compiled_rows(
         scope=Scope(everything=True),
         as_at=as_at,
-        filters=RowFilter(kind=OVERDUE, child_ids=ids),
+        filters=RowFilter(kind=OVERDUE, child_ids=ids, lists=codes),
         columns=("r_child", "r_list"),
     )
     if compiled is None:

@@ -97,11 +97,11 @@ class InChildIds(Func):
 
 class InVisibleChildrenSet(InVisibleChildren):
     """`InVisibleChildren` for the stored rows: on PostgreSQL `IN (SELECT unnest(array))`, a
-    hashed semi-join. The stored rows of a date are read by their date and team, and each row
-    then tests its child against the ids: `= ANY` does that by walking the array, a probe of
-    the index on (date, child) per id (a head of service's 5,500 ids at tier L: 49 ms of a
-    60 ms statement, and 13 ms to plan the literal), where the hashed set is built once (about
-    2 ms) and the whole statement takes 10 ms."""
+    hashed semi-join. The stored rows of a date are read by their date and lists, and each row
+    then tests its child against the ids. With `= ANY` the planner probed the (date, child)
+    index once per id instead (a head of service's 5,500 ids at tier L: 49 ms of the agenda's
+    statement, and 13 ms to plan the literal); the hashed set is built once (2 ms) and the scan
+    and join take about 10 ms (EXPLAIN ANALYZE, docs/performance.md)."""
 
     def as_sql(self, compiler, connection, function=None, template=None, arg_joiner=None, **extra):
         if connection.vendor != "postgresql":

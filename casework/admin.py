@@ -11,6 +11,7 @@ from typing import Any
 
 from django.contrib import admin, messages
 from django.core.paginator import Paginator
+from django.db import router, transaction
 from django.db.models import OuterRef, QuerySet, Subquery
 from django.http import HttpRequest
 from simple_history.admin import SimpleHistoryAdmin
@@ -20,6 +21,7 @@ from casework import models as m
 from casework import workingdays
 from casework.queries import open_at
 from casework.reporting import reporting_date
+from casework.signals import child_records_changed
 from common.admin_paginator import EstimatedCountPaginator
 
 
@@ -39,7 +41,55 @@ class NoDeleteMixin:
         return False
 
 
-class CaseRecordAdmin(FastChangelistMixin, NoDeleteMixin, SimpleHistoryAdmin):
+class RefreshesStoredListsMixin:
+    """An edit of a child's case record in the admin (the form and its inlines, or a revert to
+    an earlier version from the history page) tells the layers above which children it touched,
+    in the same transaction, as an import does (`child_records_changed`): the workbench's
+    stored exception rows of those children are rewritten then, so the workbench agrees with
+    the drill-downs and the scorecard on the next request, not after the nightly refresh.
+
+    The children are noted when the object is saved and announced once the inlines are saved
+    too (`save_related`), so the rows are computed from the whole edit. A worker's own record
+    carries no child row (a child's team is the allocation's): the workers' caseload lists,
+    like a closure day's new calendar, follow at the nightly refresh."""
+
+    def _touched_children(self, obj: Any, form: Any) -> set[int]:
+        if isinstance(obj, m.Child):
+            return {obj.pk}
+        ids: set[int] = {obj.child_id} if getattr(obj, "child_id", None) else set()
+        # A record moved to another child changes the lists of both.
+        before = (getattr(form, "initial", None) or {}).get("child")
+        if before:
+            ids.add(getattr(before, "pk", before))
+        return ids
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)  # type: ignore[misc]
+        pending: set[int] = getattr(request, "_children_to_refresh", set())
+        request._children_to_refresh = pending | self._touched_children(obj, form)  # type: ignore[attr-defined]
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        super().save_related(request, form, formsets, change)  # type: ignore[misc]
+        self._announce(request)
+
+    def history_form_view(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        # Reverting to a version saves the object without save_related, and outside the
+        # change form's transaction: the save and the refresh must commit together.
+        with transaction.atomic(using=router.db_for_write(self.model)):  # type: ignore[attr-defined]
+            response = super().history_form_view(request, *args, **kwargs)  # type: ignore[misc]
+            self._announce(request)
+        return response
+
+    def _announce(self, request: HttpRequest) -> None:
+        ids: set[int] = getattr(request, "_children_to_refresh", set())
+        request._children_to_refresh = set()  # type: ignore[attr-defined]
+        if ids:
+            child_records_changed.send(sender=self.model, child_ids=sorted(ids))  # type: ignore[attr-defined]
+
+
+class CaseRecordAdmin(
+    RefreshesStoredListsMixin, FastChangelistMixin, NoDeleteMixin, SimpleHistoryAdmin
+):
     """Case models with a change history."""
 
 
@@ -448,7 +498,9 @@ class ComplaintAdmin(CaseRecordAdmin):
 
 
 @admin.register(m.VoiceAccount)
-class VoiceAccountAdmin(FastChangelistMixin, NoDeleteMixin, admin.ModelAdmin):
+class VoiceAccountAdmin(
+    RefreshesStoredListsMixin, FastChangelistMixin, NoDeleteMixin, admin.ModelAdmin
+):
     list_display = ("opened_date", "closed_date", "child", "worker")
     list_filter = (("closed_date", admin.EmptyFieldListFilter),)
     list_select_related = ("child", "worker")
@@ -458,7 +510,9 @@ class VoiceAccountAdmin(FastChangelistMixin, NoDeleteMixin, admin.ModelAdmin):
 
 
 @admin.register(m.VoiceStatement)
-class VoiceStatementAdmin(FastChangelistMixin, NoDeleteMixin, admin.ModelAdmin):
+class VoiceStatementAdmin(
+    RefreshesStoredListsMixin, FastChangelistMixin, NoDeleteMixin, admin.ModelAdmin
+):
     list_display = ("date", "child", "scenario")
     list_select_related = ("child",)
     autocomplete_fields = ("child",)

@@ -12,5 +12,11 @@ urlpatterns = [
         import_views.open_episode_decide_view,
         name="open_episode_decide",
     ),
+    path("ssda903-checks/", import_views.ssda903_checks, name="ssda903_checks"),
+    path(
+        "ssda903-checks.<str:fmt>",
+        import_views.ssda903_checks_download,
+        name="ssda903_checks_download",
+    ),
     path("annex-a/", import_views.annex_a, name="annex_a_export"),
 ]

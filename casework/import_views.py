@@ -11,6 +11,7 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
@@ -24,9 +25,19 @@ from casework.importers.cin_census import CINCensusImporter
 from casework.importers.common import child_ids
 from casework.importers.pipeline import run_import
 from casework.importers.ssda903 import SSDA903Importer
-from casework.models import CareEpisode, ImportRun, OpenEpisodeDecision
+from casework.importers.ssda903_stored import (
+    CHECKED,
+    EXPORT_HEADER,
+    HistoryProblem,
+    export_rows,
+    rule_counts,
+    stored_history_problems,
+)
+from casework.models import CareEpisode, ImportRun, OpenEpisodeDecision, QuarantinedRecord
 from casework.reporting import long_date, reporting_date
+from casework.scope import children_visible_to
 from casework.services import open_episode_decide
+from common.exports import csv_response, xlsx_response
 
 ALLOWED = {Role.PERFORMANCE_OFFICER, Role.ADMINISTRATOR}
 MAX_UPLOAD_BYTES = 200 * 1024 * 1024
@@ -172,9 +183,33 @@ def import_report(request: HttpRequest, pk: int) -> HttpResponse:
             "page": page,
             "counts": sorted(run.counts.items()),
             "history": _history_summary(run),
-            "left_out": sorted((run.counts.get("left out at 31 March") or {}).items()),
+            **_left_out_summary(run),
         },
     )
+
+
+def _left_out_summary(run: ImportRun) -> dict[str, Any]:
+    """What the import did not load and what that does to the headline figure: rows
+    quarantined by table, SSDA903 episodes held out of the history (overlapping pairs), and for
+    each return's 31 March the children in care counted and those left out of the count."""
+    quarantined = list(
+        QuarantinedRecord.objects.filter(import_run=run)
+        .values_list("table")
+        .annotate(n=Count("pk"))
+        .order_by("table")
+    )
+    episodes = run.counts.get("episodes") if run.kind == ImportRun.Kind.SSDA903 else None
+    held = episodes.get("held (overlapping)", 0) if isinstance(episodes, dict) else 0
+    left = run.counts.get("left out at 31 March") or {}
+    counted = run.counts.get("children in care at 31 March") or {}
+    years = sorted(set(left) | set(counted))
+    return {
+        "quarantined": quarantined,
+        "quarantined_total": sum(n for _, n in quarantined),
+        "held": held,
+        "warnings": sum(1 for e in run.errors if e.get("severity") == "warning"),
+        "left_out": [(year, left.get(year, 0), counted.get(year)) for year in years],
+    }
 
 
 def _history_summary(run: ImportRun) -> dict[str, int] | None:
@@ -188,8 +223,6 @@ def _history_summary(run: ImportRun) -> dict[str, int] | None:
 
 
 def import_report_csv(request: HttpRequest, pk: int) -> HttpResponse:
-    from common.exports import csv_response
-
     _require_officer(request)
     run = get_object_or_404(ImportRun, pk=pk)
     rows = [
@@ -278,3 +311,58 @@ def open_episode_decide_view(request: HttpRequest, pk: int) -> HttpResponse:
             f"{decision.get_choice_display().lower()}",
         )
     return redirect("open_episodes")
+
+
+def _history_problems(request: HttpRequest) -> tuple[list[HistoryProblem], str]:
+    """The stored history's problems for the children this user may see, and the rule asked for
+    (all rules when none or an unknown one is asked for)."""
+    problems = stored_history_problems(children=children_visible_to(request.user))
+    rule = request.GET.get("rule", "")
+    return problems, rule if rule in CHECKED else ""
+
+
+def ssda903_checks(request: HttpRequest) -> HttpResponse:
+    """The DfE's SSDA903 rules run now against the stored history: each problem by rule,
+    severity, child, return, row and field, so the officer corrects them before submission."""
+    _require_officer(request)
+    problems, rule = _history_problems(request)
+    shown = [p for p in problems if p.code == rule] if rule else problems
+    page = Paginator(shown, 100).get_page(request.GET.get("page"))
+    record_access(
+        request,
+        action="view",
+        child_ids=sorted({p.child_pk for p in page}),
+        count=len(page),
+        filters={"rule": rule} if rule else {},
+    )
+    return render(
+        request,
+        "imports/ssda903_checks.html",
+        {
+            "counts": rule_counts(problems),
+            "total": len(problems),
+            "errors": sum(p.severity == "error" for p in problems),
+            "rule": rule,
+            "page": page,
+        },
+    )
+
+
+def ssda903_checks_download(request: HttpRequest, fmt: str) -> HttpResponse:
+    _require_officer(request)
+    if fmt not in ("csv", "xlsx"):
+        raise Http404("Not found")
+    problems, rule = _history_problems(request)
+    if rule:
+        problems = [p for p in problems if p.code == rule]
+    record_access(
+        request,
+        action="export",
+        child_ids=sorted({p.child_pk for p in problems}),
+        count=len(problems),
+        filters={"format": fmt, **({"rule": rule} if rule else {})},
+    )
+    name = f"ssda903-checks-{reporting_date().isoformat()}{'-' + rule if rule else ''}.{fmt}"
+    if fmt == "csv":
+        return csv_response(name, EXPORT_HEADER, export_rows(problems))
+    return xlsx_response(name, EXPORT_HEADER, export_rows(problems), sheet_title="SSDA903 checks")

@@ -26,8 +26,9 @@ def _refresh_child_lists(sender, *, child_id: int, **kwargs) -> None:
 
 
 def _refresh_many_child_lists(sender, *, child_ids: list[int], **kwargs) -> None:
-    """An import (CIN census, SSDA903, Annex A) or a decision on the 903 history touched these
-    children: their stored exception rows are rewritten in the same transaction."""
+    """An import (CIN census, SSDA903, Annex A), a decision on the 903 history or an edit in the
+    Django admin touched these children: their stored exception rows are rewritten in the same
+    transaction."""
     from casework.reporting import reporting_date
     from surgeries.lists import refresh_children
 

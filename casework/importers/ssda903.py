@@ -24,6 +24,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, TextIO
 
+from casework.cohorts import Category, children_in_category
 from casework.importers import ssda903_rules
 from casework.importers.common import CachedDates, child_ids, import_team, sex_code
 from casework.importers.report import Record, StructuralError
@@ -491,6 +492,12 @@ class SSDA903Importer:
         for table in sorted(set(by_table) - STORED):
             counts[table] = {"validated, not stored": len(by_table[table])}
         counts["left out at 31 March"] = self._left_out()
+        # The headline figure the left-out children are missing from, as the scorecard counts
+        # it (children whose category at 31 March is child in care).
+        counts["children in care at 31 March"] = {
+            str(year): children_in_category(date(year, 3, 31), Category.CIC).count()
+            for year in sorted(self.year_tables)
+        }
         return counts
 
     def _left_out(self) -> dict[str, int]:

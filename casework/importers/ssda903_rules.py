@@ -9,6 +9,18 @@ number them), its message and a severity:
   would remove more from the figures than the fault does (a header row holds every row of the
   child; a missing continuation is a fact about the chain, not about one row).
 
+The DfE's validator (Data to Insight's csc-validator-be-903, one `rule_NNN.py` per rule) lists
+the rows that break each rule for the council to correct before submission; it never drops a
+row. So a DfE rule is an error here only where the row cannot be used at all. 148 (DEC and REC
+both coded or both blank) is checked there only as "both or neither": an open episode with a
+reason ceased is still an open episode, and a closed one without a reason still closed on its
+date, so the row loads with the warning (holding it back took children who are in care out of
+the children-in-care figure). 445 (D1 after December 2005) is a wrong legal status code on an
+episode that is still care: a warning for the same reason.
+
+The same checks run on demand against the stored history (`ssda903_stored`), so the officer can
+correct the data before the next submission, not only when a return is loaded.
+
 Cross-row rules look at one return's episodes of a child (a collection year), as the DfE checks
 a return; checks against the stored history of other years are in `ssda903_history` (overlaps,
 502 and 503A-H).
@@ -18,7 +30,7 @@ import re
 from collections import defaultdict
 from datetime import date
 
-from casework.importers.report import ERROR, WARNING, Record
+from casework.importers.report import WARNING, Record
 
 # Legal status D1 (freeing order) was replaced by placement orders from 30 December 2005.
 D1_LAST_START = date(2005, 12, 31)
@@ -27,7 +39,7 @@ UPN = re.compile(r"^(?:[A-HJ-NP-RT-Z](?:\d{12}|\d{11}[A-Z])|UN[1-5])$")
 
 RULES: dict[str, tuple[str, str]] = {
     "148": (
-        ERROR,
+        WARNING,
         "Date episode ceased and reason episode ceased must both be coded, or both blank.",
     ),
     "165": (WARNING, "Data entry for mother status is invalid."),
@@ -37,7 +49,7 @@ RULES: dict[str, tuple[str, str]] = {
         "Reason episode ceased is coded new episode begins, but there is no continuation "
         "episode (or an episode is followed the same day without X1).",
     ),
-    "445": (ERROR, "D1 is not a valid code for episodes starting after December 2005."),
+    "445": (WARNING, "D1 is not a valid code for episodes starting after December 2005."),
 }
 
 

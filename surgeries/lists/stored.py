@@ -10,12 +10,16 @@ read back through the same row filter (`lists.filtering`). They are refreshed
   after the rollup, for the new day; `manage.py perfbench` before measuring the workbench);
 - for one child by `refresh_children`, in the same transaction as a visit or health check
   recorded through the app (`casework.services.child_record_changed`), so the child leaves the
-  "not seen" list on the next request without waiting for the night.
+  "not seen" list on the next request without waiting for the night;
+- for the children an import (CIN census, SSDA903, Annex A), a decision on the 903 history or
+  an edit in the Django admin touched (`casework.signals.child_records_changed`, sent inside
+  their transaction), so the workbench, the drill-downs and the scorecard agree as soon as the
+  change is saved.
 
 A date without a finished refresh, or a request the stored rows cannot answer (a due-soon window
-other than the one stored), is computed live by `lists.compiled_rows` as before. Records
-changed outside the app's recording paths (imports, the admin) show in the stored lists after the
-next nightly refresh: until then the drill-downs (always live) may be ahead of the workbench.
+other than the one stored), is computed live by `lists.compiled_rows` as before. What still
+waits for the nightly refresh: a change that moves every list at once (a council closure day
+rebuilds the working-day calendar) and a change made outside the app (SQL on the database).
 """
 
 from __future__ import annotations

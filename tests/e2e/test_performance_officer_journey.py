@@ -44,3 +44,10 @@ def test_performance_officer_uploads_a_return_and_reads_the_report(
     page.get_by_role("link", name="Back").click()
     expect(page.locator("h1")).to_have_text("Import returns")
     expect(page.get_by_role("table")).to_contain_text("Rejected")
+
+    # The DfE's SSDA903 rules against the stored history, from the imports page.
+    page.get_by_role("link", name="Check the SSDA903 history against the DfE's rules").click()
+    expect(page.locator("h1")).to_contain_text("Check against the DfE's rules")
+    by_rule = page.locator("table", has=page.locator("caption", has_text="Problems by rule"))
+    expect(by_rule.locator("tbody")).to_contain_text("148")
+    check_page(page, "performance-ssda903-checks")

@@ -20,19 +20,14 @@ AS_AT = date(2018, 3, 31)
 
 def independent_children_in_care(folder, as_at: date) -> set[str]:
     """Recount from the CSV: children with an episode open at D whose legal status is not a
-    short break, leaving out the rows that break a DfE error rule and the episodes of each
-    overlapping pair (they are quarantined)."""
+    short break, leaving out the episodes of each overlapping pair (they are held). The rows that
+    break DfE rules 148 and 445 count: the DfE's validator flags them for correction, it does
+    not drop them (an open episode with a reason ceased is still open)."""
     episodes: dict[str, list[tuple[date, date | None, str]]] = {}
     with (folder / "episodes.csv").open(encoding="utf-8-sig") as handle:
         for row in csv.DictReader(handle):
             start = datetime.strptime(row["DECOM"], "%d/%m/%Y").date()
             end = datetime.strptime(row["DEC"], "%d/%m/%Y").date() if row["DEC"] else None
-            # DfE rule errors quarantine the row: 148 (DEC and REC not both given or both
-            # blank) and 445 (D1 after 2005).
-            if bool(row["DEC"]) != bool(row["REC"]):
-                continue
-            if row["LS"] == "D1" and start > date(2005, 12, 31):
-                continue
             episodes.setdefault(row["CHILD"], []).append((start, end, row["LS"]))
     in_care = set()
     for child, chain in episodes.items():

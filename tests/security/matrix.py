@@ -254,6 +254,8 @@ NOT_CHILD_LEVEL: dict[str, str] = {
     "import_report_csv": "officers only; an import's validation report",
     "open_episodes": "officers only (council-wide, audited); episodes a later 903 return dropped",
     "open_episode_decide": "officers only (council-wide, audited); POST records the choice",
+    "ssda903_checks": "officers only (council-wide, audited); the DfE rules on the history",
+    "ssda903_checks_download": "officers only (council-wide, audited export); the same list",
 }
 # The admin is staff-only and read-only for case data; it has its own tests (tests/casework).
 NOT_CHILD_LEVEL_NAMESPACES = ("admin",)

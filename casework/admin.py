@@ -434,6 +434,14 @@ class CareEpisodeAdmin(ChildRecordAdmin):
     date_hierarchy = "start_date"
 
 
+@admin.register(m.MissingEpisode)
+class MissingEpisodeAdmin(ChildRecordAdmin):
+    list_display = ("child_id", "child", "kind", "start_date", "end_date")
+    list_filter = ("kind",)
+    list_select_related = ("child",)
+    date_hierarchy = "start_date"
+
+
 @admin.register(m.CareReview)
 class CareReviewAdmin(ChildRecordAdmin):
     list_display = ("child_id", "child", "due_date", "held_date", "child_participation")

@@ -490,6 +490,11 @@ class CareEpisode(Stamped):
     )
     in_area = models.BooleanField("Placed inside the council's area", null=True, blank=True)
     distance_miles = models.DecimalField(max_digits=6, decimal_places=1, null=True, blank=True)
+    # SSDA903 URN: Ofsted's unique reference number of the placement provider (7 characters,
+    # "SC" and 6 digits for older registrations; XXXXXXX when the placement is not registered).
+    urn = models.CharField(
+        "URN of the placement provider", max_length=8, blank=True, default="", db_default=""
+    )
     # The latest SSDA903 collection year (year ending 31 March) whose return reported this
     # episode: a return is authoritative for its own year, so an earlier year's copy never
     # overwrites it. Empty for an episode recorded in the app.
@@ -618,6 +623,36 @@ class CareOutcome(Stamped):
 
     def __str__(self) -> str:
         return f"OC2 {self.collection_year}"
+
+
+class MissingEpisode(Stamped):
+    """SSDA903 MISSING table: a time a child looked after was missing from their placement (M),
+    or away from it without authorisation (A, "absent" in Ofsted's Annex A), with its start and
+    end dates. Keyed by child and start date (MIS_START), as the return keys it; of the copies in
+    several returns the latest collection year's wins (`return_year`)."""
+
+    class Kind(models.TextChoices):
+        MISSING = "M", "Missing from placement"
+        ABSENT = "A", "Away from placement without authorisation"
+
+    child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="missing_episodes")
+    kind = models.CharField("MISSING", max_length=1, choices=Kind.choices)
+    start_date = models.DateField("MIS_START")
+    end_date = models.DateField("MIS_END", null=True, blank=True)
+    return_year = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-start_date"]
+        constraints = [
+            _end_after_start("missingepisode"),
+            models.UniqueConstraint(
+                fields=["child", "start_date"], name="one_missing_episode_per_child_per_start"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.start_date:%d %b %Y}"
 
 
 class CareReview(Stamped):

@@ -23,6 +23,7 @@ from casework.importers.annex_a_layout import (
     GENDER,
     ID,
     LISTS,
+    READ_ALSO,
     TEAM,
     WORKER,
     normalise,
@@ -133,7 +134,7 @@ class AnnexAImporter:
                 found = True
                 rows = sheet.iter_rows(values_only=True)
                 header = [normalise(h) for h in next(rows, ())]
-                wanted = {normalise(h): h for h in LISTS[number]}
+                wanted = {normalise(h): h for h in [*LISTS[number], *READ_ALSO.get(number, [])]}
                 key_columns = [ID] if number != 11 else ["Individual adopter identifier"]
                 missing = [h for h in key_columns if normalise(h) not in header]
                 if missing:
@@ -447,6 +448,8 @@ class AnnexAImporter:
             "place_provider": str(d.get("Placement Provider") or "").split(" ")[0][:3],
             "placement_postcode": str(d.get("Placement postcode") or "")[:10],
             "placement_la": str(d.get("LA of Placement") or "")[:9],
+            # Only a stated URN changes it; a blank one keeps what the 903 said.
+            **({"urn": str(d["URN of Placement"])[:8]} if d.get("URN of Placement") else {}),
             # Only a stated location changes in_area; a blank one keeps what the 903 said.
             **(
                 {"in_area": location == "in area"} if location in {"in area", "out of area"} else {}

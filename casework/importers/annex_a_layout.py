@@ -1,8 +1,10 @@
 # ruff: noqa: E501 - the headers are Ofsted's text, kept whole so they match the template.
 """Ofsted's Annex A (ILACS) lists: sheet names and column headers, shared by the importer and
-the exporter so the two can't drift. Headers follow Ofsted's template as published in the
-liia-tools sample; List 9 carries two extra pathway-plan columns the template's later editions
-ask for."""
+the exporter so the two can't drift. Sheets and headers are exactly those of Ofsted's template as
+published in the liia-tools sample (`tests/fixtures/samples/annex_a/Annex_A.xlsx`; a test compares
+them), one header row per sheet. `READ_ALSO` names columns some councils' workbooks add (later
+editions ask for pathway plan dates on List 9): the importer reads them when present, the export
+never writes them."""
 
 ID = "Child Unique ID"
 GENDER = "Gender"
@@ -123,8 +125,6 @@ LISTS: dict[int, list[str]] = {
         "Type of Accommodation",
         "Suitability of Accommodation",
         "Activity Status",
-        "Date of Latest Pathway Plan",
-        "Date Pathway Plan Last Reviewed",
     ],
     10: [
         ID,
@@ -165,6 +165,10 @@ LISTS: dict[int, list[str]] = {
         "Date of leaving adoption process",
         "Reason for leaving adoption process",
     ],
+}
+
+READ_ALSO: dict[int, list[str]] = {
+    9: ["Date of Latest Pathway Plan", "Date Pathway Plan Last Reviewed"],
 }
 
 TITLES = {

@@ -7,9 +7,10 @@ latest episode date of the files without a year. Several years load together in 
 any grouping: the episodes become one longitudinal history (see `ssda903_history`), keyed by
 (child, DECOM) as the DfE keys them, the later collection year winning.
 
-Stored: header → Child; episodes → CareEpisode; reviews → CareReview; uasc → Child.uasc;
-sw_episodes → allocated-worker Involvement; oc2 → CareOutcome (per child per collection
-year). The other tables (oc3, missing, ad1, placed_for_adoption, previous_permanence) are
+Stored: header → Child; episodes → CareEpisode (URN included); reviews → CareReview; uasc →
+Child.uasc; sw_episodes → allocated-worker Involvement; oc2 → CareOutcome (per child per
+collection year); missing → MissingEpisode. The other tables (oc3, ad1, placed_for_adoption,
+previous_permanence) are
 validated (child reference, dates) and counted; the product has no place for them yet and the
 report says so.
 """
@@ -38,6 +39,7 @@ from casework.models import (
     HeldEpisode,
     ImportRun,
     Involvement,
+    MissingEpisode,
     SSDA903Return,
     Worker,
 )
@@ -62,7 +64,9 @@ TABLES: dict[str, set[str]] = {
     "previous_permanence": {"CHILD", "DOB", "PREV_PERM", "LA_PERM", "DATE_PERM"},
     "sw_episodes": {"CHILD", "DOB", "SW_ID", "SW_DECOM", "SW_DEC", "SW_REASON"},
 }
-STORED = {"header", "episodes", "reviews", "uasc", "sw_episodes", "oc2"}
+STORED = {"header", "episodes", "reviews", "uasc", "sw_episodes", "oc2", "missing"}
+# MISSING: M missing from placement, A away from placement without authorisation.
+MISSING_KINDS = {k.value for k in MissingEpisode.Kind}
 # OC2 flags (0 no, 1 yes, blank not known) and their CareOutcome fields.
 OC2_FLAGS = {
     "CONVICTED": "convicted",
@@ -314,6 +318,8 @@ class SSDA903Importer:
                 self._validate_episode(r)
             elif r.table == "oc2":
                 self._validate_oc2(r)
+            elif r.table == "missing":
+                self._validate_missing(r)
             elif r.table == "sw_episodes":
                 if d.get("SW_DECOM") is None and not any(p.field == "SW_DECOM" for p in r.problems):
                     r.problem("SW_DECOM", "is missing.")
@@ -361,6 +367,16 @@ class SSDA903Importer:
         score = d.get("SDQ_SCORE", "")
         if score and not (score.isdigit() and int(score) <= 40):
             r.problem("SDQ_SCORE", f"'{score}' is not an SDQ score (0 to 40).")
+
+    @staticmethod
+    def _validate_missing(r: Record) -> None:
+        d = r.data
+        if d.get("MISSING", "") not in MISSING_KINDS:
+            r.problem("MISSING", f"'{d.get('MISSING', '')}' is not M or A.")
+        if d.get("MIS_START") is None and not any(p.field == "MIS_START" for p in r.problems):
+            r.problem("MIS_START", "is missing.")
+        if d.get("MIS_START") and d.get("MIS_END") and d["MIS_END"] < d["MIS_START"]:
+            r.problem("MIS_END", "is before MIS_START.")
 
     @staticmethod
     def _validate_header(r: Record) -> None:
@@ -489,6 +505,7 @@ class SSDA903Importer:
             scope_field="child_id",
             new_scope=new,
         ).as_dict()
+        counts["missing"] = self._load_missing(by_table["missing"], ids, new)
         for table in sorted(set(by_table) - STORED):
             counts[table] = {"validated, not stored": len(by_table[table])}
         counts["left out at 31 March"] = self._left_out()
@@ -568,7 +585,40 @@ class SSDA903Importer:
             "placement_la": pl_la,
             "in_area": in_area,
             "distance_miles": distance,
+            "urn": d.get("URN", "")[:8],
         }
+
+    @staticmethod
+    def _load_missing(rows: list[Record], ids: dict[str, int], new: set[int]) -> dict[str, int]:
+        """Missing and absent episodes, keyed by child and MIS_START. Of the copies of an episode
+        in several returns the latest collection year's wins, also against a later year loaded
+        by an earlier import, so the order of imports does not change what is stored."""
+        if not rows:
+            return {"created": 0, "updated": 0, "unchanged": 0}
+        incoming = sorted(rows, key=lambda r: (r.data["_year"], r.data["_order"]))
+        stored: dict[tuple[int, date], int] = {}
+        for chunk in lookup_chunks(sorted({ids[r.data["CHILD"]] for r in incoming} - new)):
+            for child_id, start, year in MissingEpisode.objects.filter(
+                **in_values("child_id", chunk), return_year__isnull=False
+            ).values_list("child_id", "start_date", "return_year"):
+                stored[(child_id, start)] = year or 0
+        return upsert(
+            MissingEpisode,
+            ["child_id", "start_date"],
+            [
+                {
+                    "child_id": ids[r.data["CHILD"]],
+                    "start_date": r.data["MIS_START"],
+                    "end_date": r.data["MIS_END"],
+                    "kind": r.data["MISSING"],
+                    "return_year": r.data["_year"],
+                }
+                for r in incoming
+                if stored.get((ids[r.data["CHILD"]], r.data["MIS_START"]), 0) <= r.data["_year"]
+            ],
+            scope_field="child_id",
+            new_scope=new,
+        ).as_dict()
 
     @staticmethod
     def _load_sw_episodes(rows: list[Record], ids: dict[str, int], new: set[int]) -> dict[str, int]:

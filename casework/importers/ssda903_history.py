@@ -48,6 +48,7 @@ EPISODE_FIELDS = (
     "placement_la",
     "in_area",
     "distance_miles",
+    "urn",
 )
 # DfE rules 503A-503H: the first episode of this year's record repeats last year's open episode.
 CONTINUED_FIELDS = {

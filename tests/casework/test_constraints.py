@@ -326,6 +326,16 @@ CASES = [
         "Held episode with this Child and DECOM already exists.",
     ),
     Case(
+        "missingepisode_end_date_not_before_start_date",
+        lambda: m.MissingEpisode(child=_child(), kind="M", **BEFORE),
+        "The end date cannot be before the start date.",
+    ),
+    Case(
+        "one_missing_episode_per_child_per_start",
+        lambda: _second_direct(m.MissingEpisode, kind="A", start_date=date(2018, 2, 1)),
+        "Missing episode with this Child and MIS_START already exists.",
+    ),
+    Case(
         "one_care_outcome_per_child_per_year",
         lambda: _second_direct(m.CareOutcome, collection_year=2019),
         "Care outcome with this Child and Collection year already exists.",

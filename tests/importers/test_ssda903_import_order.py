@@ -21,6 +21,7 @@ from casework.models import (
     HeldEpisode,
     ImportRun,
     Involvement,
+    MissingEpisode,
     OpenEpisodeDecision,
     QuarantinedRecord,
     SSDA903Return,
@@ -55,6 +56,12 @@ def history() -> dict[str, object]:
             Child.objects.values_list("la_child_id", "sex", "date_of_birth", "upn", "ssda903_year")
         ),
         "reviews": CareReview.objects.count(),
+        "missing": sorted(
+            MissingEpisode.objects.values_list(
+                "child__la_child_id", "kind", "start_date", "end_date", "return_year"
+            )
+        ),
+        "urns": sorted(CareEpisode.objects.values_list("child__la_child_id", "start_date", "urn")),
     }
 
 
@@ -80,6 +87,7 @@ def wipe() -> None:
         ImportRun,
         OpenEpisodeDecision,
         HeldEpisode,
+        MissingEpisode,
         CareEpisode,
         CareOutcome,
         CareReview,

@@ -1,6 +1,7 @@
 """The one scoping function. Every child-level page, list, filter choice, export and drill-down
 starts from `children_visible_to(user)`; anything outside it answers 404."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
@@ -9,7 +10,14 @@ from django.http import Http404
 
 from accounts.roles import Role
 from casework.models import Child, Team, Worker
-from casework.queries import allocated_to_at, in_teams_at
+from casework.queries import (
+    allocated_to_at,
+    children_allocated_to_at,
+    children_in_teams_at,
+    each_allocated_to_at,
+    each_in_teams_at,
+    in_teams_at,
+)
 from casework.reporting import reporting_date
 
 
@@ -35,6 +43,42 @@ class Scope:
         if self.worker_ids:
             q |= allocated_to_at(as_at, self.worker_ids, child_ref)
         return q
+
+    def child_ids(self, as_at: date) -> QuerySet:
+        """The ids of the children `child_q` selects (not for `everything`): the same sets, read
+        from the involvement and referral rows alone. Filtering the child table by them made
+        PostgreSQL scan all 144,000 children at tier L to hash-join a head of service's 5,500
+        (about half the statement's time); the set is the answer already."""
+        if self.everything:
+            raise ValueError("An unrestricted scope has no id set: filter nothing instead.")
+        if self.team_ids and self.worker_ids:
+            # No role has both (`scope_for`); a union of the two unions is beyond Django's SQL.
+            return Child.objects.filter(self.child_q(as_at)).order_by().values_list("pk", flat=True)
+        if self.team_ids:
+            ids = children_in_teams_at(as_at, sorted(self.team_ids))
+        elif self.worker_ids:
+            ids = children_allocated_to_at(as_at, sorted(self.worker_ids))
+        else:
+            return Child.objects.none().values_list("pk", flat=True)
+        return ids.order_by().values_list("child_id", flat=True)
+
+    def visible_among(self, as_at: date, child_ids: Iterable[int]) -> frozenset[int]:
+        """Which of these children the scope sees at the date: `child_q`'s rule checked for
+        each of them (`each_in_teams_at`), not by building the scope's whole set. One query;
+        for a handful of children (a surgery's agenda), where the set would cost far more."""
+        ids = sorted(set(child_ids))
+        if self.everything:
+            return frozenset(Child.objects.filter(pk__in=ids).values_list("pk", flat=True))
+        if not ids or self.is_empty:
+            return frozenset()
+        q = Q(pk__in=[])
+        if self.team_ids:
+            q |= each_in_teams_at(as_at, sorted(self.team_ids))
+        if self.worker_ids:
+            q |= each_allocated_to_at(as_at, sorted(self.worker_ids))
+        return frozenset(
+            Child.objects.filter(pk__in=ids).filter(q).order_by().values_list("pk", flat=True)
+        )
 
     def team_or_worker_q(self) -> Q:
         """On rows carrying team_id and worker_id (a measure's rows, the exception lists): the

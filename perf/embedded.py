@@ -5,7 +5,7 @@ the 300 ms goal (PDFs against their own), to run after a change (`manage.py embe
 
 A page is registered in one line: `register("agenda", "demo-chair", agenda_url)` where the last
 argument is a URL or a function returning one (called once, after the database is ready, so it
-may look up a surgery or a child).
+may look up a surgery or a child, or write one: the whole run is one transaction, rolled back).
 
 Each page is fetched once to warm the process caches (the compiled exception lists, the working
 day calendar), its statements counted on a second fetch, then timed `samples` times.
@@ -13,9 +13,12 @@ day calendar), its statements counted on a second fetch, then timed `samples` ti
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
+
+from django.db import transaction
 
 from perf.bench import Timing, app_statements, measure_page
 
@@ -68,6 +71,57 @@ register(
 )
 
 
+# The surgery meeting as its chair meets it (perf/surgeries.py): a Safeguarding surgery on two
+# lists planned for the reporting date with the default agenda of 40, every child discussed with
+# an action; its agenda, a child's page and, for a second surgery closed the same way, the
+# minutes PDF (its own goal, 3 s). The surgeries are written inside `measure`'s transaction,
+# which is rolled back: the database is left as it was.
+MINUTES_GOAL_MS = 3000.0
+_benchmark_surgeries: dict[bool, Any] = {}
+
+
+def _surgery(*, closed: bool) -> Any:
+    from casework.reporting import reporting_date
+    from perf.surgeries import plan_benchmark_surgery
+
+    if closed not in _benchmark_surgeries:
+        _benchmark_surgeries[closed] = plan_benchmark_surgery(as_at=reporting_date(), close=closed)[
+            0
+        ]
+    return _benchmark_surgeries[closed]
+
+
+def _agenda() -> str:
+    from django.urls import reverse
+
+    return reverse("surgeries:surgery_detail", args=[_surgery(closed=False).public_id])
+
+
+def _surgery_child() -> str:
+    from django.urls import reverse
+
+    from casework.models import Child
+
+    surgery = _surgery(closed=False)
+    child = Child.objects.get(pk=surgery.agenda_children[1])
+    return reverse("surgeries:surgery_child", args=[surgery.public_id, child.public_id])
+
+
+def _minutes() -> str:
+    from django.urls import reverse
+
+    return reverse("surgeries:surgery_minutes", args=[_surgery(closed=True).public_id, "pdf"])
+
+
+register("surgery agenda (head of service)", "demo-chair", _agenda)
+register("surgery agenda page 2 (head of service)", "demo-chair", lambda: f"{_agenda()}?page=2")
+register("surgery child page (head of service)", "demo-chair", _surgery_child)
+register("surgery minutes PDF (head of service)", "demo-chair", _minutes, goal_ms=MINUTES_GOAL_MS)
+
+# Transaction bookkeeping around the benchmark's own writes, not the page's queries.
+_SAVEPOINT = re.compile(r"^(RELEASE |ROLLBACK TO )?SAVEPOINT ")
+
+
 @dataclass
 class Result:
     page: Page
@@ -107,14 +161,21 @@ def measure(samples: int = 20, only: list[str] | None = None) -> list[Result]:
 
     users = get_user_model().objects
     results = []
-    for page in PAGES:
-        if only and not any(o in page.name for o in only):
-            continue
-        client = Client()
-        client.force_login(users.get(username=page.username))
-        url = page.url() if callable(page.url) else page.url
-        timing, queries, _sqls = measure_page(client, url, samples)
-        results.append(Result(page, url, timing, queries))
+    _benchmark_surgeries.clear()
+    # A page's URL function may write what the page needs (the surgeries above): everything is
+    # rolled back at the end.
+    with transaction.atomic():
+        for page in PAGES:
+            if only and not any(o in page.name for o in only):
+                continue
+            client = Client()
+            client.force_login(users.get(username=page.username))
+            url = page.url() if callable(page.url) else page.url
+            timing, _queries, sqls = measure_page(client, url, samples)
+            queries = len([s for s in app_statements(sqls) if not _SAVEPOINT.search(s)])
+            results.append(Result(page, url, timing, queries))
+        transaction.set_rollback(True)
+    _benchmark_surgeries.clear()
     return results
 
 

@@ -80,6 +80,53 @@ def _measure(client: Any, url: str, samples: int) -> dict[str, Any]:
     }
 
 
+def plan_benchmark_surgery(*, as_at: date, close: bool = False) -> tuple[Any, float]:
+    """The benchmark's surgery, written in the caller's transaction (roll it back): a
+    Safeguarding surgery on two lists planned by demo-chair for `as_at` with the default agenda
+    of 40, every child discussed with an action (the minutes' worst case); closed if asked.
+    Returns it and the seconds its planning took (choosing the agenda)."""
+    from django.contrib.auth import get_user_model
+
+    from casework.models import Child, ServiceArea, Worker
+    from surgeries import services
+    from surgeries.models import BarrierCode
+
+    chair = get_user_model().objects.get(username="demo-chair")
+    area = ServiceArea.objects.get(name="Safeguarding")
+    started = time.perf_counter()
+    surgery = services.surgery_create(
+        user=chair,
+        title="Benchmark surgery",
+        date=as_at,
+        service_area=area,
+        teams=[],
+        lists=SAFEGUARDING_LISTS,
+        today=as_at,
+    )
+    plan_s = time.perf_counter() - started
+    barrier = BarrierCode.objects.filter(active=True).first()
+    owners = {w.team_id: w for w in Worker.objects.filter(team__service_area=area)}
+    for child in Child.objects.filter(pk__in=surgery.agenda_children):
+        services.surgery_record_discussion(
+            user=chair, surgery=surgery, child=child, note=NOTE, barrier=barrier
+        )
+        owner = next(iter(owners.values()))
+        services.action_create(
+            user=chair,
+            child=child,
+            list_code=SAFEGUARDING_LISTS[0],
+            description="Statutory visit and write it up within a day",
+            owner=owner,
+            due_date=as_at + timedelta(days=14),
+            barrier=barrier,
+            surgery=surgery,
+            today=as_at,
+        )
+    if close:
+        services.surgery_close(user=chair, surgery=surgery, as_at=as_at)
+    return surgery, plan_s
+
+
 def measure_surgery_pages(
     *, as_at: date, samples: int = 20, pdf_samples: int = 3
 ) -> dict[str, Any]:
@@ -89,45 +136,14 @@ def measure_surgery_pages(
     from django.test import Client
     from django.urls import reverse
 
-    from casework.models import Child, ServiceArea, Worker
-    from surgeries import services
-    from surgeries.models import BarrierCode
+    from casework.models import Child
 
     chair = get_user_model().objects.get(username="demo-chair")
-    area = ServiceArea.objects.get(name="Safeguarding")
     figures: dict[str, Any] = {}
     with transaction.atomic():
-        started = time.perf_counter()
-        surgery = services.surgery_create(
-            user=chair,
-            title="Benchmark surgery",
-            date=as_at,
-            service_area=area,
-            teams=[],
-            lists=SAFEGUARDING_LISTS,
-            today=as_at,
-        )
-        figures["plan_s"] = round(time.perf_counter() - started, 2)
+        surgery, plan_s = plan_benchmark_surgery(as_at=as_at)
+        figures["plan_s"] = round(plan_s, 2)
         figures["agenda_size"] = len(surgery.agenda_children)
-        # The minutes' worst case: every child of the agenda discussed, with an action each.
-        barrier = BarrierCode.objects.filter(active=True).first()
-        owners = {w.team_id: w for w in Worker.objects.filter(team__service_area=area)}
-        for child in Child.objects.filter(pk__in=surgery.agenda_children):
-            services.surgery_record_discussion(
-                user=chair, surgery=surgery, child=child, note=NOTE, barrier=barrier
-            )
-            owner = next(iter(owners.values()))
-            services.action_create(
-                user=chair,
-                child=child,
-                list_code=SAFEGUARDING_LISTS[0],
-                description="Statutory visit and write it up within a day",
-                owner=owner,
-                due_date=as_at + timedelta(days=14),
-                barrier=barrier,
-                surgery=surgery,
-                today=as_at,
-            )
         client = Client()
         client.force_login(chair)
         detail = reverse("surgeries:surgery_detail", args=[surgery.public_id])

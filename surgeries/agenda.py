@@ -258,22 +258,38 @@ def meeting_agenda(
             ],
             visible,
         )
+        chosen = list(surgery.agenda_children)
+        if not chosen:
+            # A surgery planned before agendas had a size: every child of its lists.
+            chosen = list(dict.fromkeys(r.child_id for r in rows))
     else:
-        rows = queries.live_agenda_rows(
+        # Every row of the lists is counted, but only the agenda's children (a few dozen of
+        # perhaps thousands of rows) are turned into display rows: their names, categories,
+        # workers and rules are read and worded for them alone.
+        teams = queries.surgery_team_names(surgery)
+        values = queries.live_agenda_values(
             user=user,
             surgery=surgery,
-            team_ids=queries.surgery_team_ids(surgery),
+            team_ids=sorted(teams),
             as_at=as_at,
             visible=visible,
+            columns=ex.COLUMNS if with_appendix else queries.AGENDA_COLUMNS,
         )
         carried = queries.carried_forward_actions(
             user=user, surgery=surgery, as_at=as_at, visible=visible
         )
-        count_rows = rows
-    chosen = [c for c in surgery.agenda_children]
-    if not chosen:
-        # A surgery planned before agendas had a size: every child of its lists.
-        chosen = list(dict.fromkeys(r.child_id for r in rows))
+        count_rows = [
+            _FrozenCount(v["r_child"], v["r_list"], v["r_kind"], teams.get(v["r_team"]))
+            for v in values
+        ]
+        chosen = list(surgery.agenda_children)
+        if not chosen:
+            # A surgery planned before agendas had a size: every child of its lists.
+            chosen = list(dict.fromkeys(v["r_child"] for v in values))
+        shown = {v["r_child"] for v in values} if with_appendix else set(chosen)
+        rows = ex.to_rows(
+            [v for v in values if v["r_child"] in shown], as_at=surgery.date, team_names=teams
+        )
     by_child: dict[int, list[Any]] = defaultdict(list)
     for row in rows:
         by_child[row.child_id].append(row)
@@ -288,6 +304,15 @@ def meeting_agenda(
     actions_by_child: dict[int, list[Action]] = defaultdict(list)
     for action in actions:
         actions_by_child[action.child_id].append(action)
+    if not surgery.is_closed and not with_appendix:
+        # The rows were read without their open-actions count: the same count, from the
+        # children's actions read above.
+        for row in rows:
+            row.open_actions = sum(
+                1
+                for a in actions_by_child.get(row.child_id, ())
+                if a.status == Action.Status.OPEN and a.list_code == row.list_code
+            )
     names = _names(visible_chosen, rows, carried)
     children = []
     for position, child_id in enumerate(visible_chosen, start=1):
@@ -332,6 +357,10 @@ def _names(
     for row in rows:
         if isinstance(row, AgendaItem):
             out[row.child_id] = (row.child.public_id, row.child.full_name, row.child.la_child_id)
+        elif isinstance(row, ex.ExceptionRow) and row.child_public_id is not None:
+            # Child.full_name's rule (the name, else the LA child ID) on the row's columns.
+            name = row.child_name or row.la_child_id
+            out.setdefault(row.child_id, (row.child_public_id, name, row.la_child_id))
     for action in carried:
         out.setdefault(
             action.child_id,
@@ -401,9 +430,8 @@ class ChildAtMeeting:
 def child_at_meeting(*, user, surgery: Surgery, public_id: Any, as_at: date) -> ChildAtMeeting:
     """The child's rows (`queries.surgery_child`: 404 off the agenda or out of scope today),
     their actions, the discussion, and the previous and next child of the agenda."""
-    visible = queries.visible_children(user=user, as_at=as_at)
-    child, rows = queries.surgery_child(
-        user=user, surgery=surgery, public_id=public_id, as_at=as_at, visible=visible
+    child, rows, visible = queries.surgery_child(
+        user=user, surgery=surgery, public_id=public_id, as_at=as_at
     )
     ids = visible_agenda_ids(user=user, surgery=surgery, as_at=as_at, visible=visible)
     if not ids:

@@ -86,11 +86,14 @@ def surgery_impacts(surgeries: Sequence[Surgery], *, as_at: date) -> dict[int, I
         .values_list("surgery_id", "child_id", "list_code", "kind")
     )
     child_ids: set[int] = set()
+    codes: set[str] = set()
     for surgery_id, child_id, code, kind in items:
         target = overdue if kind == AgendaItem.Kind.OVERDUE else due_soon
         target[surgery_id][child_id].add(code)
         child_ids.add(child_id)
-    still_failing = ex.failing_pairs(as_at=as_at, child_ids=child_ids)
+        codes.add(code)
+    # Only the (child, list) pairs of the frozen rows are asked about below.
+    still_failing = ex.failing_pairs(as_at=as_at, child_ids=child_ids, lists=codes)
     leavers = {
         child_id
         for surgery_id in closed_ids

@@ -3,6 +3,7 @@ a row outside it is never returned, and a single object outside it is a 404."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -269,6 +270,11 @@ def surgery_team_ids(surgery: Surgery) -> list[int]:
     return sorted(surgery.teams.values_list("pk", flat=True))
 
 
+def surgery_team_names(surgery: Surgery) -> dict[int, str]:
+    """The surgery's teams by id, with their names (its lists hold rows of these teams only)."""
+    return dict(surgery.teams.order_by().values_list("pk", "name"))
+
+
 AGENDA_LIMIT = 5000
 
 
@@ -280,15 +286,22 @@ def previous_surgery(surgery: Surgery) -> Surgery | None:
     )
 
 
-def visible_children(*, user, as_at: date) -> frozenset[int] | None:
-    """The ids of the children the user may see at `as_at` (None: every child). A surgery's
+def visible_children(
+    *, user, as_at: date, among: Iterable[int] | None = None
+) -> frozenset[int] | None:
+    """The ids of the children the user may see at `as_at` (None: every child); with `among`,
+    only which of those children (checked child by child: `Scope.visible_among`). A surgery's
     page reads it once and filters its lists, actions, discussions and frozen rows by it: each
     scope filter in SQL re-reads the scope's allocations (a third of a second each for a
     service area on SQLite at demo size)."""
     scope = scope_for(user)
     if scope.everything:
         return None
-    return frozenset(ex.visible_child_ids(scope, as_at)) if not scope.is_empty else frozenset()
+    if scope.is_empty:
+        return frozenset()
+    if among is not None:
+        return scope.visible_among(as_at, among)
+    return frozenset(ex.visible_child_ids(scope, as_at))
 
 
 Visible = frozenset[int] | None
@@ -327,6 +340,29 @@ def live_agenda_rows(
     """The exception lists of the surgery's teams and lists as at the meeting date, of the
     children inside the user's scope today (`as_at`): a child who has left the user's teams
     since the meeting date is not shown, whatever the date. One query."""
+    values = live_agenda_values(
+        user=user, surgery=surgery, team_ids=team_ids, as_at=as_at, visible=visible
+    )
+    return ex.to_rows(values, as_at=surgery.date)
+
+
+# The agenda's rows without the open-actions count: a meeting shows each child's actions
+# themselves (read for its children only), not a count per row of every child on the lists.
+AGENDA_COLUMNS = tuple(c for c in ex.COLUMNS if c != "r_open_actions")
+
+
+def live_agenda_values(
+    *,
+    user,
+    surgery: Surgery,
+    team_ids: list[int],
+    as_at: date,
+    visible: Visible = UNREAD,
+    columns: tuple[str, ...] = ex.COLUMNS,
+) -> list[dict[str, Any]]:
+    """`live_agenda_rows` as the union's plain values (`r_child`, `r_list`, `r_days`...),
+    most working days overdue first, before any display column is read: a page that shows
+    a few children of a long list turns only theirs into rows (`lists.to_rows`). One query."""
     scope = scope_for(user)
     if visible is UNREAD:
         visible = visible_children(user=user, as_at=as_at)
@@ -336,10 +372,10 @@ def live_agenda_rows(
         as_at=surgery.date,
         filters=filters,
         team_ids=team_ids,
+        columns=columns,
         visible_ids=_bound(visible),
     )
-    values = ex.fetch_rows(union, as_at=surgery.date, sort="-days", limit=AGENDA_LIMIT)
-    return ex.to_rows(values, as_at=surgery.date)
+    return ex.fetch_rows(union, as_at=surgery.date, sort="-days", limit=AGENDA_LIMIT)
 
 
 def _bound(visible: frozenset[int] | None) -> list[int] | None:
@@ -347,17 +383,20 @@ def _bound(visible: frozenset[int] | None) -> list[int] | None:
 
 
 def surgery_child(
-    *, user, surgery: Surgery, public_id: Any, as_at: date, visible: Visible = UNREAD
-) -> tuple[Child, list[Any]]:
-    """A child on the surgery's agenda and inside the user's scope today (`as_at`), else 404,
-    and its agenda rows (as at the meeting date)."""
-    if visible is UNREAD:
-        visible = visible_children(user=user, as_at=as_at)
+    *, user, surgery: Surgery, public_id: Any, as_at: date
+) -> tuple[Child, list[Any], Visible]:
+    """A child on the surgery's agenda and inside the user's scope today (`as_at`), else 404;
+    its agenda rows (as at the meeting date); and which of the agenda's children (and this
+    one) the user may see, for the agenda's position and neighbours: checked for those
+    children alone, not by reading the whole scope."""
     try:
         child = Child.objects.get(public_id=public_id)
     except (Child.DoesNotExist, ValueError, TypeError):
         raise Http404("No such child") from None
-    if scope_for(user).is_empty or (visible is not None and child.pk not in visible):
+    if scope_for(user).is_empty:
+        raise Http404("No such child")
+    visible = visible_children(user=user, as_at=as_at, among=[*surgery.agenda_children, child.pk])
+    if visible is not None and child.pk not in visible:
         raise Http404("No such child")
     if surgery.is_closed:
         rows: list[Any] = list(
@@ -384,7 +423,7 @@ def surgery_child(
             )
         }:
             raise Http404("This child is not on the surgery's agenda")
-    return child, rows
+    return child, rows, visible
 
 
 # --- barrier report -----------------------------------------------------------------------------

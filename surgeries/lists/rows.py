@@ -90,16 +90,22 @@ def exception_counts(
     return sql.count_rows(compiled)
 
 
-def failing_pairs(*, as_at: date, child_ids: Iterable[int]) -> set[tuple[int, str]]:
-    """(child, list) pairs still failing at the date, for the given children: whether an action's
-    reason still holds ("No longer overdue" otherwise) and a surgery's impact. One query."""
+def failing_pairs(
+    *, as_at: date, child_ids: Iterable[int], lists: Iterable[str] | None = None
+) -> set[tuple[int, str]]:
+    """(child, list) pairs still failing at the date, for the given children (and, given
+    `lists`, those lists only: the caller asks about no other): whether an action's reason
+    still holds ("No longer overdue" otherwise) and a surgery's impact. One query."""
     ids = tuple(sorted(set(child_ids)))
     if not ids:
+        return set()
+    codes = tuple(sorted(set(lists))) if lists is not None else ()
+    if lists is not None and not codes:
         return set()
     compiled = compiled_rows(
         scope=Scope(everything=True),
         as_at=as_at,
-        filters=RowFilter(kind=OVERDUE, child_ids=ids),
+        filters=RowFilter(kind=OVERDUE, child_ids=ids, lists=codes),
         columns=("r_child", "r_list"),
     )
     if compiled is None:
@@ -107,10 +113,14 @@ def failing_pairs(*, as_at: date, child_ids: Iterable[int]) -> set[tuple[int, st
     return {(r["r_child"], r["r_list"]) for r in sql.run_union(compiled)}
 
 
-def to_rows(values: Iterable[dict[str, Any]], *, as_at: date) -> list[ExceptionRow]:
+def to_rows(
+    values: Iterable[dict[str, Any]], *, as_at: date, team_names: dict[int, str] | None = None
+) -> list[ExceptionRow]:
     """Dicts from the union to rows with the display columns: the children (names, public id,
-    category at the date), workers and teams of the page in three queries, whatever its length;
-    the list label and the rule in words from the registry."""
+    category at the date), workers and teams of the page in three queries, whatever its length
+    (two when the caller has the teams' names already: `team_names`); the list label and the
+    rule in words from the registry. Values without `r_open_actions` give rows with 0 open
+    actions: the caller that left the count out fills it in."""
     lists = lists_by_code()
     values = list(values)
     if values and all("d_public_id" in v for v in values):
@@ -135,7 +145,12 @@ def to_rows(values: Iterable[dict[str, Any]], *, as_at: date) -> list[ExceptionR
         else {}
     )
     team_ids = {v["r_team"] for v in values if v["r_team"]}
-    teams = dict(Team.objects.filter(pk__in=team_ids).values_list("pk", "name")) if team_ids else {}
+    if team_names is not None:
+        teams = team_names
+    elif team_ids:
+        teams = dict(Team.objects.filter(pk__in=team_ids).values_list("pk", "name"))
+    else:
+        teams = {}
     rows = []
     for v in values:
         public_id, la_id, first, last, category = children.get(v["r_child"], (None, "", "", "", ""))
@@ -164,7 +179,7 @@ def _row(v: dict[str, Any], lists: dict[str, ExceptionList], d: dict[str, Any]) 
         kind=v["r_kind"],
         days_overdue=v["r_days"],
         category=d["d_category"] or "",
-        open_actions=v["r_open_actions"] or 0,
+        open_actions=v.get("r_open_actions") or 0,
         child_public_id=d["d_public_id"],
         la_child_id=d["d_la_child_id"] or "",
         first_name=d["d_first_name"] or "",

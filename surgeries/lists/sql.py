@@ -22,7 +22,7 @@ from casework import workingdays
 from casework.models import CalendarDay, Child, Team, Worker
 from scorecard.measures.cohorts import category_at
 from surgeries.lists.definitions import DEFAULT_SORT, SORTS, Counts
-from surgeries.lists.filtering import VISIBLE
+from surgeries.lists.filtering import VISIBLE, id_array
 from surgeries.models import ExceptionEntry, ExceptionRefresh
 
 
@@ -43,7 +43,7 @@ class CompiledUnion:
     def bind(self, child_ids: Sequence[int]) -> CompiledUnion:
         """The same SQL with the visible children's ids in place of `VISIBLE`."""
         if connections[self.alias].vendor == "postgresql":
-            value: Any = list(child_ids)
+            value: Any = id_array(child_ids)
         else:
             value = json.dumps(list(child_ids))
         params = tuple(value if p is VISIBLE else p for p in self.params)

@@ -121,7 +121,7 @@ def stored_rows(
         rows = rows.filter(kind=filters.kinds[0])
     if filters.lists:
         rows = rows.filter(list_code__in=list(filters.lists))
-    rows = filter_rows(rows, filters, scope=scope, as_at=as_at, team_ids=team_ids)
+    rows = filter_rows(rows, filters, scope=scope, as_at=as_at, team_ids=team_ids, stored=True)
     rows = rows.annotate(
         **row_columns(F("list_code"), F("kind"), OuterRef("list_code")),
         r_category=F("category"),

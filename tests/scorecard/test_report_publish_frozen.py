@@ -25,10 +25,12 @@ def _rollup() -> None:
 
 
 def _pdf_text(body: bytes) -> str:
+    """The PDF's words with every run of white space as one space: where a line wraps depends
+    on the publishing time printed beside the version, so the checks must not."""
     done = subprocess.run(
         ["pdftotext", "-layout", "-", "-"], input=body, capture_output=True, check=True
     )
-    return done.stdout.decode()
+    return " ".join(done.stdout.decode().split())
 
 
 def _edit(client, **changes):
